@@ -1,0 +1,246 @@
+//! The running appliance. [`App::start`] takes a validated [`Config`] and returns [`Running`]: the bound
+//! addresses and the handles to reload TLS and to shut down. `main` and the tests both use it.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::{Config, ConfigErrors, TenantConfig};
+use crate::forms::search::SearchIndex;
+use crate::forms::{FormDef, LoadError, Registry};
+use crate::http::assets::{AssetSet, AssetUrls};
+use crate::http::metrics::Metrics;
+use crate::http::tls::{CertResolver, TlsError};
+use crate::http::{server, tls};
+use crate::i18n::{I18n, Lang};
+use crate::store::{Store, StoreError};
+
+/// Why the appliance did not start. [`StartError::exit_code`] maps to the CLI's codes.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Config(#[from] ConfigErrors),
+    #[error("{0}")]
+    Tls(#[from] TlsError),
+    #[error("{0}")]
+    Theme(#[from] crate::themes::ThemeError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Bind(std::io::Error),
+    #[error("the form library does not load:\n{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+    Forms(Vec<LoadError>),
+    #[error("{0}")]
+    I18n(#[from] crate::i18n::I18nError),
+}
+
+impl StartError {
+    /// 2 for problems in what the operator wrote (configuration, certificates, themes), 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            StartError::Config(_) | StartError::Tls(_) | StartError::Theme(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// One municipality as served: its configuration, forms, search indexes and assets.
+pub struct Tenant {
+    pub config: TenantConfig,
+    pub forms: Vec<Arc<FormDef>>,
+    search: Vec<SearchIndex>,
+    pub assets: AssetSet,
+    pub urls: AssetUrls,
+}
+
+impl Tenant {
+    pub fn search(&self, lang: Lang, q: &str) -> Vec<&Arc<FormDef>> {
+        let idx = Lang::ALL
+            .iter()
+            .position(|l| *l == lang)
+            .and_then(|i| self.search.get(i));
+        idx.map(|s| {
+            s.search(q)
+                .into_iter()
+                .filter_map(|i| self.forms.get(i))
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
+    pub fn form(&self, id: &str) -> Option<&Arc<FormDef>> {
+        self.forms.iter().find(|f| f.id.as_str() == id)
+    }
+}
+
+/// Shared state of a running appliance.
+pub struct State {
+    pub config: Config,
+    pub store: Arc<Store>,
+    pub i18n: I18n,
+    pub registry: Arc<Registry>,
+    pub tenants: Vec<Tenant>,
+    hosts: HashMap<String, usize>,
+    pub metrics: Metrics,
+    pub csrf_key: Vec<u8>,
+    pub shutting_down: AtomicBool,
+    pub started: Instant,
+}
+
+impl State {
+    pub fn tenant_for(&self, host: &str) -> Option<&Tenant> {
+        self.hosts
+            .get(host)
+            .copied()
+            .or(self.config.default_tenant)
+            .and_then(|i| self.tenants.get(i))
+    }
+}
+
+fn build_tenant(cfg: &TenantConfig, registry: &Registry) -> Result<Tenant, StartError> {
+    let forms: Vec<Arc<FormDef>> = registry
+        .all()
+        .iter()
+        .filter(|f| cfg.forms.includes(&f.id))
+        .cloned()
+        .collect();
+    let search = Lang::ALL
+        .iter()
+        .map(|l| SearchIndex::build(&forms, *l))
+        .collect();
+    let theme = crate::themes::build(&cfg.theme, cfg.theme_dir.as_deref())?;
+    let mut assets = AssetSet::default();
+    let urls = AssetUrls {
+        css: assets.add(
+            "theme",
+            "css",
+            "text/css; charset=utf-8",
+            theme.css.into_bytes(),
+        ),
+        logo: assets.add("logo", "svg", "image/svg+xml", theme.logo_svg),
+    };
+    Ok(Tenant {
+        config: cfg.clone(),
+        forms,
+        search,
+        assets,
+        urls,
+    })
+}
+
+pub struct App;
+
+impl App {
+    /// Opens the store, loads forms and themes, binds the listeners and starts serving.
+    pub async fn start(config: Config) -> Result<Running, StartError> {
+        let registry = Arc::new(Registry::load_embedded().map_err(StartError::Forms)?);
+        let i18n = I18n::load()?;
+        let resolver = Arc::new(CertResolver::new(
+            &config.server.tls_cert,
+            &config.server.tls_key,
+        )?);
+        let tls_config = tls::server_config(resolver.clone())?;
+        let mut tenants = vec![];
+        let mut hosts = HashMap::new();
+        for (i, t) in config.tenants.iter().enumerate() {
+            tenants.push(build_tenant(t, &registry)?);
+            for h in &t.hosts {
+                hosts.insert(h.clone(), i);
+            }
+        }
+        let data_dir = config.server.data_dir.clone();
+        let store = tokio::task::spawn_blocking(move || Store::open(&data_dir))
+            .await
+            .map_err(|e| StartError::Bind(std::io::Error::other(e.to_string())))??;
+        let csrf_key = config
+            .server
+            .secret_key
+            .clone()
+            .unwrap_or_else(|| store.secret_key().to_vec());
+        let listener = server::bind(config.server.listen)
+            .await
+            .map_err(StartError::Bind)?;
+        let addr = listener.local_addr().map_err(StartError::Bind)?;
+        let redirect = match config.server.redirect_listen {
+            Some(a) => Some(server::bind(a).await.map_err(StartError::Bind)?),
+            None => None,
+        };
+        let redirect_addr = redirect.as_ref().and_then(|l| l.local_addr().ok());
+        let state = Arc::new(State {
+            config,
+            store: Arc::new(store),
+            i18n,
+            registry,
+            tenants,
+            hosts,
+            metrics: Metrics::default(),
+            csrf_key,
+            shutting_down: AtomicBool::new(false),
+            started: Instant::now(),
+        });
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let mut tasks = vec![tokio::spawn(server::serve_tls(
+            listener,
+            tokio_rustls::TlsAcceptor::from(tls_config),
+            state.clone(),
+            stop_rx.clone(),
+        ))];
+        if let Some(l) = redirect {
+            tasks.push(tokio::spawn(server::serve_redirect(
+                l,
+                addr.port(),
+                state.clone(),
+                stop_rx,
+            )));
+        }
+        tracing::info!(%addr, tenants = state.tenants.len(), "Rådhus is serving");
+        Ok(Running {
+            addr,
+            redirect_addr,
+            state,
+            stop: stop_tx,
+            tasks,
+            resolver,
+        })
+    }
+}
+
+/// A running appliance.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub redirect_addr: Option<SocketAddr>,
+    state: Arc<State>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+    resolver: Arc<CertResolver>,
+}
+
+impl Running {
+    pub fn state(&self) -> &Arc<State> {
+        &self.state
+    }
+
+    /// Re-reads the certificate and key; new handshakes use them, open connections are untouched.
+    pub fn reload_tls(&self) -> Result<(), TlsError> {
+        self.resolver.reload()
+    }
+
+    /// Stops accepting, finishes in-flight requests (up to the grace period) and closes the store.
+    pub async fn shutdown(self) {
+        self.state.shutting_down.store(true, Ordering::Relaxed);
+        let _ = self.stop.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+        let Running { state, .. } = self;
+        // The last reference closes redb cleanly; connection tasks past the grace period may hold one
+        // a moment longer, and redb closes when they drop it.
+        drop(state);
+        tracing::info!("Rådhus stopped");
+    }
+}

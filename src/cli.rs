@@ -1,0 +1,236 @@
+//! The command line. Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::{App, Running, StartError};
+use crate::config::{self, Config, LogFormat};
+use crate::forms::Registry;
+
+#[derive(Parser)]
+#[command(
+    name = "radhus",
+    version,
+    about = "Rådhus: a municipal e-services appliance"
+)]
+struct Cli {
+    /// Log as JSON lines instead of human-readable text.
+    #[arg(long, global = true)]
+    log_json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the municipalities in a configuration file.
+    Serve {
+        #[arg(long, value_name = "PATH")]
+        config: PathBuf,
+    },
+    /// Run a demo with two sample municipalities; needs no configuration.
+    Demo {
+        /// Keep data here (default: a temporary folder removed on exit).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
+        listen: SocketAddr,
+    },
+    /// Check a configuration file (and its certificates and themes) and exit.
+    CheckConfig { path: PathBuf },
+    /// Print the version.
+    Version,
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Version => {
+            println!("radhus {}", crate::VERSION);
+            ExitCode::SUCCESS
+        }
+        Command::CheckConfig { path } => check_config(&path),
+        Command::Serve { config } => {
+            let registry = match Registry::load_embedded() {
+                Ok(r) => r,
+                Err(errs) => {
+                    for e in errs {
+                        eprintln!("{e}");
+                    }
+                    return ExitCode::from(1);
+                }
+            };
+            let cfg = match config::load(&config, &|id| registry.contains(id)) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(2);
+                }
+            };
+            init_logging(cli.log_json || cfg.server.log_format == LogFormat::Json);
+            runtime_then(|| serve(cfg, None))
+        }
+        Command::Demo { data, listen } => {
+            init_logging(cli.log_json);
+            let temp = match &data {
+                Some(_) => None,
+                None => match tempfile::Builder::new().prefix("radhus-demo-").tempdir() {
+                    Ok(t) => Some(t),
+                    Err(e) => {
+                        eprintln!("cannot create a temporary data folder: {e}");
+                        return ExitCode::from(1);
+                    }
+                },
+            };
+            let dir = data.unwrap_or_else(|| {
+                temp.as_ref()
+                    .map(|t| t.path().to_path_buf())
+                    .unwrap_or_default()
+            });
+            let cfg = match crate::demo::prepare(&dir, listen) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(1);
+                }
+            };
+            let code = runtime_then(|| serve(cfg, Some(&dir)));
+            drop(temp);
+            code
+        }
+    }
+}
+
+fn check_config(path: &Path) -> ExitCode {
+    let registry = match Registry::load_embedded() {
+        Ok(r) => r,
+        Err(errs) => {
+            for e in errs {
+                eprintln!("{e}");
+            }
+            return ExitCode::from(1);
+        }
+    };
+    let cfg = match config::load(path, &|id| registry.contains(id)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let file = path.display();
+    if let Err(e) = crate::http::tls::load_key(&cfg.server.tls_cert, &cfg.server.tls_key) {
+        eprintln!("{file}: server.tls_cert/tls_key: {e}");
+        return ExitCode::from(2);
+    }
+    for (i, t) in cfg.tenants.iter().enumerate() {
+        if let Err(e) = crate::themes::build(&t.theme, t.theme_dir.as_deref()) {
+            eprintln!("{file}: tenant[{i}].theme_dir: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    println!("{file}: ok ({} tenants)", cfg.tenants.len());
+    ExitCode::SUCCESS
+}
+
+fn init_logging(json: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+fn runtime_then(f: impl AsyncFnOnce() -> ExitCode) -> ExitCode {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt.block_on(f()),
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn serve(cfg: Config, demo_dir: Option<&Path>) -> ExitCode {
+    let running = match App::start(cfg).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(start_code(&e));
+        }
+    };
+    if let Some(dir) = demo_dir {
+        print_demo_banner(&running, dir);
+    }
+    wait_for_signals(running).await
+}
+
+fn start_code(e: &StartError) -> u8 {
+    e.exit_code()
+}
+
+fn print_demo_banner(running: &Running, dir: &Path) {
+    let port = running.addr.port();
+    println!("Rådhus {} demo is running.\n", crate::VERSION);
+    println!("  Eksempel kommune   https://eksempel.localhost:{port}/");
+    println!("  Prøvestad kommune  https://provestad.localhost:{port}/");
+    println!("  Health             https://localhost:{port}/healthz\n");
+    println!(
+        "The certificate is self-signed for this demo ({}/tls/cert.pem);",
+        dir.display()
+    );
+    println!("your browser will ask you to accept it once.");
+    println!("Logins: none yet — citizen and staff accounts arrive with the accounts release.");
+    println!(
+        "Data folder: {} (archive deliveries land in archive/<municipality>/)",
+        dir.display()
+    );
+    println!("Stop with Ctrl+C.");
+}
+
+async fn wait_for_signals(running: Running) -> ExitCode {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (mut term, mut int, mut hup) = match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    ) {
+        (Ok(t), Ok(i), Ok(h)) => (t, i, h),
+        _ => {
+            eprintln!("cannot install signal handlers");
+            running.shutdown().await;
+            return ExitCode::from(1);
+        }
+    };
+    loop {
+        tokio::select! {
+            _ = term.recv() => break,
+            _ = int.recv() => break,
+            _ = hup.recv() => match running.reload_tls() {
+                Ok(()) => tracing::info!("TLS certificate reloaded"),
+                Err(e) => tracing::error!(error = %e, "TLS reload failed; keeping the old certificate"),
+            },
+        }
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+    running.shutdown().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,503 @@
+//! Configuration: TOML → [`raw`] structs (`deny_unknown_fields`) → a validated [`Config`], passed explicitly.
+//!
+//! Every error names the file, the key and what is wrong; parse errors also carry line and column. All
+//! problems found in one pass are reported together, so an operator fixes a file in one round.
+
+pub mod raw;
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::i18n::{Lang, Texts};
+use crate::ids::{FormId, TenantId};
+use raw::{RawConfig, RawLogFormat, RawSecret};
+
+/// One problem in a configuration file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: String,
+    /// Line and column (1-based) where the parser could tell.
+    pub position: Option<(usize, usize)>,
+    /// The key path, e.g. `tenant[1].hosts[0]`; empty for whole-file problems.
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some((line, col)) = self.position {
+            write!(f, ":{line}:{col}")?;
+        }
+        if !self.key.is_empty() {
+            write!(f, ": {}", self.key)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// All problems found in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it came from (for messages); `None` for the built-in demo.
+    pub source: Option<PathBuf>,
+    pub server: ServerConfig,
+    pub limits: Limits,
+    pub tenants: Vec<TenantConfig>,
+    /// Index into `tenants` of the tenant that answers any host name.
+    pub default_tenant: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+    pub redirect_listen: Option<SocketAddr>,
+    pub data_dir: PathBuf,
+    pub tls_cert: PathBuf,
+    pub tls_key: PathBuf,
+    pub log_format: LogFormat,
+    /// Key for CSRF tokens; generated once and kept in the store when not configured.
+    pub secret_key: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_header_bytes: usize,
+    pub max_form_bytes: usize,
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        let raw = raw::RawLimits::default();
+        Limits {
+            max_header_bytes: raw.max_header_bytes,
+            max_form_bytes: raw.max_form_bytes,
+            header_timeout: Duration::from_secs(raw.header_timeout_secs),
+            body_timeout: Duration::from_secs(raw.body_timeout_secs),
+            shutdown_grace: Duration::from_secs(raw.shutdown_grace_secs),
+        }
+    }
+}
+
+/// Which forms a tenant offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormSelection {
+    All,
+    Only(Vec<FormId>),
+}
+
+impl FormSelection {
+    pub fn includes(&self, id: &FormId) -> bool {
+        match self {
+            FormSelection::All => true,
+            FormSelection::Only(ids) => ids.contains(id),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct TenantConfig {
+    pub id: TenantId,
+    pub name: String,
+    /// Lower-case host names without port.
+    pub hosts: Vec<String>,
+    pub default_lang: Lang,
+    pub theme: String,
+    pub theme_dir: Option<PathBuf>,
+    pub contact_email: String,
+    pub contact_phone: Option<String>,
+    pub archive_dir: PathBuf,
+    pub forms: FormSelection,
+    pub intro: Option<Texts>,
+}
+
+/// Built-in themes a tenant may name with `theme = "…"`.
+pub const BUILTIN_THEMES: [&str; 2] = ["default", "provestad"];
+
+/// Reads and validates a configuration file. `form_exists` tells whether a form id is known.
+pub fn load(path: &Path, form_exists: &dyn Fn(&FormId) -> bool) -> Result<Config, ConfigErrors> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ConfigErrors(vec![ConfigError {
+            file: file.clone(),
+            position: None,
+            key: String::new(),
+            message: format!("cannot read the file: {e}"),
+        }])
+    })?;
+    parse(&text, path, form_exists)
+}
+
+/// Parses and validates configuration text; `path` names the file in messages and anchors relative paths.
+pub fn parse(
+    text: &str,
+    path: &Path,
+    form_exists: &dyn Fn(&FormId) -> bool,
+) -> Result<Config, ConfigErrors> {
+    let file = path.display().to_string();
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let position = e.span().map(|s| line_col(text, s.start));
+        ConfigErrors(vec![ConfigError {
+            file: file.clone(),
+            position,
+            key: String::new(),
+            message: e.message().trim_end().to_owned(),
+        }])
+    })?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    validate(raw, &file, &base, form_exists).map(|mut c| {
+        c.source = Some(path.to_path_buf());
+        c
+    })
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+struct Errors<'a> {
+    file: &'a str,
+    list: Vec<ConfigError>,
+}
+
+impl Errors<'_> {
+    fn push(&mut self, key: impl Into<String>, message: impl Into<String>) {
+        self.list.push(ConfigError {
+            file: self.file.to_owned(),
+            position: None,
+            key: key.into(),
+            message: message.into(),
+        });
+    }
+}
+
+fn resolve(base: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    }
+}
+
+fn parse_addr(errs: &mut Errors<'_>, key: &str, value: &str) -> Option<SocketAddr> {
+    match value.parse() {
+        Ok(a) => Some(a),
+        Err(_) => {
+            errs.push(
+                key,
+                format!("\"{value}\" is not an address; write it as IP:PORT, for example \"0.0.0.0:443\""),
+            );
+            None
+        }
+    }
+}
+
+/// A host name as it may appear in `Host`: letters, digits, '-', '.', no empty labels.
+pub fn valid_host(h: &str) -> bool {
+    !h.is_empty()
+        && h.len() <= 253
+        && h.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+}
+
+fn read_secret(errs: &mut Errors<'_>, base: &Path, secret: RawSecret) -> Option<Vec<u8>> {
+    let key = "server.secret_key";
+    let value = match secret {
+        RawSecret::Value(v) => v,
+        RawSecret::Env { env } => match std::env::var(&env) {
+            Ok(v) => v,
+            Err(_) => {
+                errs.push(key, format!("the environment variable {env} is not set"));
+                return None;
+            }
+        },
+        RawSecret::File { file } => {
+            let p = resolve(base, &file);
+            match std::fs::read_to_string(&p) {
+                Ok(v) => v.trim_end().to_owned(),
+                Err(e) => {
+                    errs.push(key, format!("cannot read {}: {e}", p.display()));
+                    return None;
+                }
+            }
+        }
+    };
+    if value.len() < 32 {
+        errs.push(key, "must be at least 32 characters long");
+        return None;
+    }
+    Some(value.into_bytes())
+}
+
+fn validate(
+    raw: RawConfig,
+    file: &str,
+    base: &Path,
+    form_exists: &dyn Fn(&FormId) -> bool,
+) -> Result<Config, ConfigErrors> {
+    let mut errs = Errors { file, list: vec![] };
+    let s = raw.server;
+    let listen = parse_addr(&mut errs, "server.listen", &s.listen);
+    let redirect_listen = s
+        .redirect_listen
+        .as_deref()
+        .and_then(|v| parse_addr(&mut errs, "server.redirect_listen", v));
+    let tls_cert = resolve(base, &s.tls_cert);
+    let tls_key = resolve(base, &s.tls_key);
+    for (key, p) in [("server.tls_cert", &tls_cert), ("server.tls_key", &tls_key)] {
+        if !p.is_file() {
+            errs.push(key, format!("the file {} does not exist", p.display()));
+        }
+    }
+    let secret_key = s
+        .secret_key
+        .and_then(|sec| read_secret(&mut errs, base, sec));
+    let l = raw.limits;
+    if l.max_header_bytes < 8192 {
+        errs.push("limits.max_header_bytes", "must be at least 8192");
+    }
+    if l.max_form_bytes < 1024 {
+        errs.push("limits.max_form_bytes", "must be at least 1024");
+    }
+    for (key, v) in [
+        ("limits.header_timeout_secs", l.header_timeout_secs),
+        ("limits.body_timeout_secs", l.body_timeout_secs),
+    ] {
+        if v == 0 {
+            errs.push(key, "must be at least 1");
+        }
+    }
+
+    if raw.tenants.is_empty() {
+        errs.push("tenant", "no [[tenant]] is configured; add at least one");
+    }
+    let mut tenants: Vec<TenantConfig> = vec![];
+    let mut hosts_seen: Vec<(String, String)> = vec![];
+    let mut ids_seen: Vec<String> = vec![];
+    for (i, t) in raw.tenants.into_iter().enumerate() {
+        let k = |f: &str| format!("tenant[{i}].{f}");
+        let id = match TenantId::parse(&t.id) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                errs.push(k("id"), format!("\"{}\" {e}", t.id));
+                None
+            }
+        };
+        if let Some(j) = ids_seen.iter().position(|x| *x == t.id) {
+            errs.push(
+                k("id"),
+                format!("\"{}\" is already used by tenant[{j}]", t.id),
+            );
+        }
+        ids_seen.push(t.id.clone());
+        if t.name.trim().is_empty() {
+            errs.push(k("name"), "must not be empty");
+        }
+        if t.hosts.is_empty() {
+            errs.push(
+                k("hosts"),
+                "list at least one host name, for example [\"skjema.eksempel.kommune.no\"]",
+            );
+        }
+        let mut hosts = vec![];
+        for (h_i, h) in t.hosts.iter().enumerate() {
+            let key = format!("tenant[{i}].hosts[{h_i}]");
+            let lower = h.to_ascii_lowercase();
+            if !valid_host(&lower) {
+                errs.push(
+                    key,
+                    format!("\"{h}\" is not a valid host name (no scheme, port or path)"),
+                );
+                continue;
+            }
+            if let Some((_, owner)) = hosts_seen.iter().find(|(seen, _)| *seen == lower) {
+                errs.push(
+                    key,
+                    format!("\"{h}\" is already used by tenant \"{owner}\""),
+                );
+                continue;
+            }
+            hosts_seen.push((lower.clone(), t.id.clone()));
+            hosts.push(lower);
+        }
+        let default_lang = Lang::parse(&t.default_language);
+        if default_lang.is_none() {
+            errs.push(
+                k("default_language"),
+                format!(
+                    "\"{}\" is not supported; use \"nb\", \"nn\" or \"en\"",
+                    t.default_language
+                ),
+            );
+        }
+        if !BUILTIN_THEMES.contains(&t.theme.as_str()) {
+            errs.push(
+                k("theme"),
+                format!(
+                    "unknown theme \"{}\"; the built-in themes are {}",
+                    t.theme,
+                    BUILTIN_THEMES.map(|x| format!("\"{x}\"")).join(" and ")
+                ),
+            );
+        }
+        let theme_dir = t.theme_dir.as_ref().map(|d| resolve(base, d));
+        if let Some(d) = &theme_dir
+            && !d.is_dir()
+        {
+            errs.push(
+                k("theme_dir"),
+                format!("the folder {} does not exist", d.display()),
+            );
+        }
+        let email_ok = t.contact_email.split_once('@').is_some_and(|(a, b)| {
+            !a.is_empty() && b.contains('.') && !t.contact_email.contains(' ')
+        });
+        if !email_ok {
+            errs.push(
+                k("contact_email"),
+                format!("\"{}\" is not an e-mail address", t.contact_email),
+            );
+        }
+        let forms = if t.forms.iter().any(|f| f == "*") {
+            FormSelection::All
+        } else {
+            let mut ids = vec![];
+            for (f_i, f) in t.forms.iter().enumerate() {
+                match FormId::parse(f) {
+                    Ok(fid) if form_exists(&fid) => ids.push(fid),
+                    _ => errs.push(
+                        format!("tenant[{i}].forms[{f_i}]"),
+                        format!("no form has the id \"{f}\""),
+                    ),
+                }
+            }
+            FormSelection::Only(ids)
+        };
+        if let (Some(id), Some(default_lang)) = (id, default_lang) {
+            tenants.push(TenantConfig {
+                id,
+                name: t.name,
+                hosts,
+                default_lang,
+                theme: t.theme,
+                theme_dir,
+                contact_email: t.contact_email,
+                contact_phone: t.contact_phone,
+                archive_dir: resolve(base, &t.archive_dir),
+                forms,
+                intro: t.intro,
+            });
+        }
+    }
+    let default_tenant = match &s.default_tenant {
+        None => None,
+        Some(d) => {
+            let found = tenants.iter().position(|t| t.id.as_str() == d);
+            if found.is_none() {
+                errs.push(
+                    "server.default_tenant",
+                    format!("no tenant has the id \"{d}\""),
+                );
+            }
+            found
+        }
+    };
+    if !errs.list.is_empty() {
+        return Err(ConfigErrors(errs.list));
+    }
+    let (Some(listen), data_dir) = (listen, resolve(base, &s.data_dir)) else {
+        return Err(ConfigErrors(errs.list));
+    };
+    Ok(Config {
+        source: None,
+        server: ServerConfig {
+            listen,
+            redirect_listen,
+            data_dir,
+            tls_cert,
+            tls_key,
+            log_format: match s.log_format {
+                RawLogFormat::Text => LogFormat::Text,
+                RawLogFormat::Json => LogFormat::Json,
+            },
+            secret_key,
+        },
+        limits: Limits {
+            max_header_bytes: l.max_header_bytes,
+            max_form_bytes: l.max_form_bytes,
+            header_timeout: Duration::from_secs(l.header_timeout_secs),
+            body_timeout: Duration::from_secs(l.body_timeout_secs),
+            shutdown_grace: Duration::from_secs(l.shutdown_grace_secs),
+        },
+        tenants,
+        default_tenant,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one() {
+        assert_eq!(line_col("a\nbc\nd", 0), (1, 1));
+        assert_eq!(line_col("a\nbc\nd", 3), (2, 2));
+        assert_eq!(line_col("a\nbc\nd", 5), (3, 1));
+    }
+
+    #[test]
+    fn hosts() {
+        for (h, ok) in [
+            ("eksempel.localhost", true),
+            ("a-b.c", true),
+            ("", false),
+            ("a..b", false),
+            ("-a.b", false),
+            ("a b", false),
+            ("a:443", false),
+            ("https://a", false),
+        ] {
+            assert_eq!(valid_host(h), ok, "{h}");
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! The configuration file as written: serde structs with `deny_unknown_fields`, no meaning attached yet.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::i18n::Texts;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub server: RawServer,
+    #[serde(default)]
+    pub limits: RawLimits,
+    #[serde(default, rename = "tenant")]
+    pub tenants: Vec<RawTenant>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawServer {
+    pub listen: String,
+    pub redirect_listen: Option<String>,
+    pub data_dir: PathBuf,
+    pub tls_cert: PathBuf,
+    pub tls_key: PathBuf,
+    pub default_tenant: Option<String>,
+    #[serde(default)]
+    pub log_format: RawLogFormat,
+    pub secret_key: Option<RawSecret>,
+}
+
+#[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RawLogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// A secret given inline, from an environment variable, or from a file.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawSecret {
+    Value(String),
+    Env { env: String },
+    File { file: PathBuf },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimits {
+    #[serde(default = "default_header_bytes")]
+    pub max_header_bytes: usize,
+    #[serde(default = "default_body_bytes")]
+    pub max_form_bytes: usize,
+    #[serde(default = "default_header_timeout")]
+    pub header_timeout_secs: u64,
+    #[serde(default = "default_body_timeout")]
+    pub body_timeout_secs: u64,
+    #[serde(default = "default_grace")]
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for RawLimits {
+    fn default() -> Self {
+        RawLimits {
+            max_header_bytes: default_header_bytes(),
+            max_form_bytes: default_body_bytes(),
+            header_timeout_secs: default_header_timeout(),
+            body_timeout_secs: default_body_timeout(),
+            shutdown_grace_secs: default_grace(),
+        }
+    }
+}
+
+fn default_header_bytes() -> usize {
+    16 * 1024
+}
+fn default_body_bytes() -> usize {
+    256 * 1024
+}
+fn default_header_timeout() -> u64 {
+    10
+}
+fn default_body_timeout() -> u64 {
+    30
+}
+fn default_grace() -> u64 {
+    20
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTenant {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    #[serde(default = "default_lang")]
+    pub default_language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    pub theme_dir: Option<PathBuf>,
+    pub contact_email: String,
+    pub contact_phone: Option<String>,
+    pub archive_dir: PathBuf,
+    #[serde(default = "all_forms")]
+    pub forms: Vec<String>,
+    pub intro: Option<Texts>,
+}
+
+fn default_lang() -> String {
+    "nb".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn all_forms() -> Vec<String> {
+    vec!["*".into()]
+}

@@ -1,0 +1,345 @@
+//! Form definitions as the portal needs them, with file-, line- and column-precise load errors.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::i18n::{Lang, TextLists, Texts};
+use crate::ids::FormId;
+
+/// The portal's topics, in the order the start page shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Topic {
+    Barnehage,
+    SkoleOgSfo,
+    HelseOgOmsorg,
+    ByggOgEiendom,
+    VeiOgTrafikk,
+    VannOgAvfall,
+    KulturOgFritid,
+    NaeringOgBevilling,
+    PolitikkOgInnsyn,
+    Kontakt,
+}
+
+impl Topic {
+    pub const ORDER: [Topic; 10] = [
+        Topic::Barnehage,
+        Topic::SkoleOgSfo,
+        Topic::HelseOgOmsorg,
+        Topic::ByggOgEiendom,
+        Topic::VeiOgTrafikk,
+        Topic::VannOgAvfall,
+        Topic::KulturOgFritid,
+        Topic::NaeringOgBevilling,
+        Topic::PolitikkOgInnsyn,
+        Topic::Kontakt,
+    ];
+
+    /// The id used in files and in HTML anchors.
+    pub fn id(self) -> &'static str {
+        match self {
+            Topic::Barnehage => "barnehage",
+            Topic::SkoleOgSfo => "skole-og-sfo",
+            Topic::HelseOgOmsorg => "helse-og-omsorg",
+            Topic::ByggOgEiendom => "bygg-og-eiendom",
+            Topic::VeiOgTrafikk => "vei-og-trafikk",
+            Topic::VannOgAvfall => "vann-og-avfall",
+            Topic::KulturOgFritid => "kultur-og-fritid",
+            Topic::NaeringOgBevilling => "naering-og-bevilling",
+            Topic::PolitikkOgInnsyn => "politikk-og-innsyn",
+            Topic::Kontakt => "kontakt",
+        }
+    }
+
+    /// The catalogue key of the topic's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Topic::Barnehage => "topic-barnehage",
+            Topic::SkoleOgSfo => "topic-skole-og-sfo",
+            Topic::HelseOgOmsorg => "topic-helse-og-omsorg",
+            Topic::ByggOgEiendom => "topic-bygg-og-eiendom",
+            Topic::VeiOgTrafikk => "topic-vei-og-trafikk",
+            Topic::VannOgAvfall => "topic-vann-og-avfall",
+            Topic::KulturOgFritid => "topic-kultur-og-fritid",
+            Topic::NaeringOgBevilling => "topic-naering-og-bevilling",
+            Topic::PolitikkOgInnsyn => "topic-politikk-og-innsyn",
+            Topic::Kontakt => "topic-kontakt",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LoginRequirement {
+    None,
+    Optional,
+    Required,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LoginLevel {
+    Low,
+    Substantial,
+    High,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub url: String,
+    pub title: Texts,
+}
+
+/// The file as written. Steps, delivery and decisions belong to the form engine; they are kept raw here.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawForm {
+    id: String,
+    version: u32,
+    topic: Topic,
+    login: LoginRequirement,
+    login_level: Option<LoginLevel>,
+    handling_time_days: Option<u32>,
+    title: Texts,
+    intro: Texts,
+    who_can_apply: Option<Texts>,
+    what_you_need: Option<TextLists>,
+    #[serde(default)]
+    keywords: TextLists,
+    #[serde(default)]
+    synonyms: TextLists,
+    receipt: Option<Texts>,
+    #[serde(default, rename = "link")]
+    links: Vec<Link>,
+    #[serde(default, rename = "step")]
+    steps: Vec<toml::Value>,
+    // Read by the form engine and the delivery workers; accepted here so the file format is one.
+    #[serde(default)]
+    #[allow(dead_code)]
+    delivery: Vec<toml::Value>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    decision: Vec<toml::Value>,
+}
+
+/// A loaded form definition.
+#[derive(Debug)]
+pub struct FormDef {
+    pub id: FormId,
+    pub version: u32,
+    pub topic: Topic,
+    pub login: LoginRequirement,
+    pub login_level: Option<LoginLevel>,
+    pub handling_time_days: Option<u32>,
+    pub title: Texts,
+    pub intro: Texts,
+    pub who_can_apply: Option<Texts>,
+    pub what_you_need: Option<TextLists>,
+    pub keywords: TextLists,
+    pub synonyms: TextLists,
+    pub receipt: Option<Texts>,
+    pub links: Vec<Link>,
+    /// Number of steps (the engine reads the steps themselves).
+    pub step_count: usize,
+    /// The file the form came from, for messages.
+    pub file: String,
+}
+
+/// A problem in a form file: `file:line:col: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.col, self.message
+        )
+    }
+}
+
+fn position_of(text: &str, needle: &str) -> (usize, usize) {
+    text.find(needle)
+        .map_or((1, 1), |off| crate::config::line_col(text, off))
+}
+
+/// Parses one form file. `file` names it in messages; `expected_id` (from the file name) must match `id`.
+pub fn parse_form(file: &str, text: &str, expected_id: Option<&str>) -> Result<FormDef, LoadError> {
+    let err = |(line, col): (usize, usize), message: String| LoadError {
+        file: file.to_owned(),
+        line,
+        col,
+        message,
+    };
+    let raw: RawForm = toml::from_str(text).map_err(|e| {
+        let pos = e
+            .span()
+            .map_or((1, 1), |s| crate::config::line_col(text, s.start));
+        err(pos, e.message().trim_end().to_owned())
+    })?;
+    let id = FormId::parse(&raw.id)
+        .map_err(|e| err(position_of(text, "id"), format!("id \"{}\" {e}", raw.id)))?;
+    if let Some(expected) = expected_id
+        && expected != raw.id
+    {
+        return Err(err(
+            position_of(text, "id"),
+            format!(
+                "id \"{}\" does not match the file name (expected \"{expected}\")",
+                raw.id
+            ),
+        ));
+    }
+    match (raw.login, raw.login_level) {
+        (LoginRequirement::Required, None) => {
+            return Err(err(
+                position_of(text, "login"),
+                "login = \"required\" needs login_level = \"low\", \"substantial\" or \"high\""
+                    .into(),
+            ));
+        }
+        (LoginRequirement::None | LoginRequirement::Optional, Some(_)) => {
+            return Err(err(
+                position_of(text, "login_level"),
+                "login_level is only used with login = \"required\"".into(),
+            ));
+        }
+        _ => {}
+    }
+    for lang in Lang::ALL {
+        for (key, t) in [("title", &raw.title), ("intro", &raw.intro)] {
+            if t.get(lang).trim().is_empty() {
+                return Err(err(
+                    position_of(text, &format!("[{key}]")),
+                    format!("{key}.{} must not be empty", lang.code()),
+                ));
+            }
+        }
+    }
+    Ok(FormDef {
+        id,
+        version: raw.version,
+        topic: raw.topic,
+        login: raw.login,
+        login_level: raw.login_level,
+        handling_time_days: raw.handling_time_days,
+        title: raw.title,
+        intro: raw.intro,
+        who_can_apply: raw.who_can_apply,
+        what_you_need: raw.what_you_need,
+        keywords: raw.keywords,
+        synonyms: raw.synonyms,
+        receipt: raw.receipt,
+        links: raw.links,
+        step_count: raw.steps.len(),
+        file: file.to_owned(),
+    })
+}
+
+/// All known forms.
+#[derive(Debug, Default)]
+pub struct Registry {
+    forms: Vec<Arc<FormDef>>,
+    by_id: HashMap<FormId, usize>,
+}
+
+impl Registry {
+    /// Loads the forms compiled into the binary. Every error is returned, not just the first.
+    pub fn load_embedded() -> Result<Registry, Vec<LoadError>> {
+        Self::from_files(
+            super::embedded::FORMS
+                .iter()
+                .map(|(n, t)| (format!("forms/{n}"), *t)),
+        )
+    }
+
+    /// Loads forms from `(file name, text)` pairs.
+    pub fn from_files<'a>(
+        files: impl Iterator<Item = (String, &'a str)>,
+    ) -> Result<Registry, Vec<LoadError>> {
+        let mut reg = Registry::default();
+        let mut errors = vec![];
+        for (name, text) in files {
+            let stem = name
+                .rsplit('/')
+                .next()
+                .and_then(|n| n.strip_suffix(".toml"));
+            match parse_form(&name, text, stem) {
+                Ok(def) => {
+                    if reg.by_id.contains_key(&def.id) {
+                        errors.push(LoadError {
+                            file: name,
+                            line: 1,
+                            col: 1,
+                            message: format!("a form with id \"{}\" is already loaded", def.id),
+                        });
+                        continue;
+                    }
+                    reg.by_id.insert(def.id.clone(), reg.forms.len());
+                    reg.forms.push(Arc::new(def));
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(reg)
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn get(&self, id: &FormId) -> Option<&Arc<FormDef>> {
+        self.by_id.get(id).and_then(|i| self.forms.get(*i))
+    }
+
+    pub fn contains(&self, id: &FormId) -> bool {
+        self.by_id.contains_key(id)
+    }
+
+    pub fn all(&self) -> &[Arc<FormDef>] {
+        &self.forms
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_form_loads() {
+        let reg = Registry::load_embedded().unwrap_or_else(|errs| {
+            panic!(
+                "{}",
+                errs.iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        });
+        assert!(reg.all().len() >= 5, "{}", reg.all().len());
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let text = "id = \"x\"\nversion = 1\ntopic = \"nowhere\"\n";
+        let e = parse_form("forms/x.toml", text, Some("x")).unwrap_err();
+        assert_eq!(e.file, "forms/x.toml");
+        assert_eq!((e.line, e.col), (3, 9));
+        assert!(
+            e.message.contains("unknown variant `nowhere`"),
+            "{}",
+            e.message
+        );
+    }
+}

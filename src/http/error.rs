@@ -1,0 +1,71 @@
+//! Errors a handler or the request pipeline can end in. Each knows its status and the catalogue keys of
+//! the page the user sees; internal details go to the log with the request id, never to the page.
+
+use hyper::StatusCode;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed (allowed: {0})")]
+    MethodNotAllowed(String),
+    #[error("request body not received in time")]
+    Timeout,
+    #[error("request body larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("unsupported content type")]
+    UnsupportedMediaType,
+    #[error("request headers too large")]
+    HeadersTooLarge,
+    /// A missing or wrong CSRF token. Keeps what the user sent so the page can offer to send it again.
+    #[error("CSRF token missing or wrong")]
+    Csrf {
+        action: String,
+        fields: Vec<(String, String)>,
+    },
+    #[error("shutting down")]
+    Unavailable,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            WebError::Timeout => StatusCode::REQUEST_TIMEOUT,
+            WebError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            WebError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            WebError::Csrf { .. } => StatusCode::FORBIDDEN,
+            WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Catalogue keys of the page's heading and text.
+    pub fn keys(&self) -> (&'static str, &'static str) {
+        match self {
+            WebError::BadRequest(_) => ("error-400-title", "error-400-body"),
+            WebError::NotFound => ("error-404-title", "error-404-body"),
+            WebError::MethodNotAllowed(_) => ("error-405-title", "error-405-body"),
+            WebError::Timeout => ("error-408-title", "error-408-body"),
+            WebError::TooLarge { .. } => ("error-413-title", "error-413-body"),
+            WebError::UnsupportedMediaType => ("error-415-title", "error-415-body"),
+            WebError::HeadersTooLarge => ("error-431-title", "error-431-body"),
+            WebError::Csrf { .. } => ("error-403-title", "error-403-body"),
+            WebError::Unavailable => ("error-503-title", "error-503-body"),
+            WebError::Internal(_) => ("error-500-title", "error-500-body"),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for WebError {
+    fn from(e: crate::store::StoreError) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}

@@ -1,0 +1,242 @@
+//! HTTP: one pipeline for every request —
+//! limits → route → tenant (by host) → language → session → CSRF (POST) → handler → headers.
+//!
+//! Every response, whatever produced it, leaves through [`finish`], which adds the security headers and the
+//! request id, sets the session cookie when one was made, compresses, and records metrics.
+
+pub mod assets;
+pub mod csrf;
+pub mod error;
+pub mod metrics;
+pub mod request;
+pub mod response;
+pub mod router;
+pub mod server;
+pub mod tls;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, StatusCode};
+
+use crate::app::State;
+use crate::ids::SessionId;
+use error::WebError;
+use request::{Ctx, RequestId};
+pub use response::Resp;
+use router::{BodyLimit, Handler, Match, RouteClass};
+
+/// Serves one request. Never panics on input; every failure becomes a page.
+pub async fn handle(state: Arc<State>, req: Request<Incoming>, peer: SocketAddr) -> Resp {
+    let started = Instant::now();
+    let rid = RequestId::next();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let mut class = "none";
+    let mut resp = dispatch(&state, req, peer, &rid, &mut class).await;
+    let h = resp.headers_mut();
+    response::security_headers(h);
+    if let Ok(v) = HeaderValue::from_str(&rid.0) {
+        h.insert("x-request-id", v);
+    }
+    let status = resp.status();
+    let elapsed = started.elapsed();
+    state.metrics.record(class, status.as_u16(), elapsed);
+    if status.is_server_error() {
+        tracing::error!(request_id = %rid, %method, %path, status = status.as_u16(), "request failed");
+    } else if status.is_client_error() {
+        tracing::info!(request_id = %rid, %method, %path, status = status.as_u16(), "request refused");
+    } else {
+        tracing::debug!(request_id = %rid, %method, %path, status = status.as_u16(), us = elapsed.as_micros() as u64, "request");
+    }
+    resp
+}
+
+/// A page for a host that belongs to no tenant: says nothing about which tenants exist.
+fn unknown_host() -> Resp {
+    response::text(
+        StatusCode::NOT_FOUND,
+        "text/plain; charset=utf-8",
+        "Not found\n",
+    )
+}
+
+async fn dispatch(
+    state: &State,
+    req: Request<Incoming>,
+    peer: SocketAddr,
+    rid: &RequestId,
+    class: &mut &'static str,
+) -> Resp {
+    let too_big_headers = request::header_bytes(&req) > state.config.limits.max_header_bytes;
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let found = router::find(&method, &path);
+
+    // System routes answer on any host name (health checks come by IP).
+    if let Match::Found { route, .. } = &found
+        && route.class == RouteClass::System
+        && !too_big_headers
+    {
+        *class = route.class.label();
+        return crate::web::system::handle(state, route.handler, peer).await;
+    }
+
+    let Some(tenant) = request::host(&req).and_then(|h| state.tenant_for(&h)) else {
+        return unknown_host();
+    };
+    let (lang, lang_chosen) = request::negotiate(req.headers(), tenant.config.default_lang);
+    let existing =
+        request::cookie(req.headers(), request::SESSION_COOKIE).and_then(SessionId::parse);
+    let (session, new_session) = match existing {
+        Some(s) => (s, false),
+        None => match SessionId::generate() {
+            Ok(s) => (s, true),
+            Err(e) => {
+                let ctx_err = WebError::Internal(format!("no session id: {e}"));
+                tracing::error!(request_id = %rid, "{ctx_err}");
+                return response::text(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "text/plain; charset=utf-8",
+                    "Internal error\n",
+                );
+            }
+        },
+    };
+    let accepts_gzip = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
+    let ctx = Ctx {
+        state,
+        tenant,
+        lang,
+        lang_chosen,
+        session,
+        new_session,
+        request_id: rid.clone(),
+        path: path.clone(),
+        query: req.uri().query().map(str::to_owned),
+        accepts_gzip,
+    };
+
+    let result = if too_big_headers {
+        Err(WebError::HeadersTooLarge)
+    } else if state.shutting_down.load(Ordering::Relaxed) && method == Method::POST {
+        // In-flight requests finish; new writes are refused cleanly rather than cut off.
+        Err(WebError::Unavailable)
+    } else {
+        match found {
+            Match::NotFound => Err(WebError::NotFound),
+            Match::WrongMethod(allow) => Err(WebError::MethodNotAllowed(allow)),
+            Match::Found { route, param } => {
+                *class = route.class.label();
+                run(&ctx, route.handler, route.body, param, req).await
+            }
+        }
+    };
+    let mut resp = match result {
+        Ok(r) => r,
+        Err(e) => {
+            if let WebError::Internal(detail) = &e {
+                tracing::error!(request_id = %rid, error = %detail, "internal error");
+            }
+            crate::web::errors::page(&ctx, &e)
+        }
+    };
+    finish(&ctx, &mut resp);
+    resp
+}
+
+async fn run(
+    ctx: &Ctx<'_>,
+    handler: Handler,
+    body: BodyLimit,
+    param: Option<&str>,
+    req: Request<Incoming>,
+) -> Result<Resp, WebError> {
+    let form = match body {
+        BodyLimit::None => None,
+        BodyLimit::Form => {
+            let (parts, body) = req.into_parts();
+            let ctype = parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let limits = &ctx.state.config.limits;
+            let bytes = request::read_body(
+                &parts.headers,
+                body,
+                limits.max_form_bytes,
+                limits.body_timeout,
+            )
+            .await?;
+            if !ctype.starts_with("application/x-www-form-urlencoded") {
+                return Err(WebError::UnsupportedMediaType);
+            }
+            let fields = request::parse_form(&bytes)?;
+            let token = fields
+                .iter()
+                .find(|(k, _)| k == csrf::FIELD)
+                .map(|(_, v)| v.as_str());
+            let valid = !ctx.new_session
+                && token.is_some_and(|t| csrf::verify(&ctx.state.csrf_key, &ctx.session, t));
+            if !valid {
+                let kept = fields
+                    .into_iter()
+                    .filter(|(k, _)| k != csrf::FIELD)
+                    .collect();
+                return Err(WebError::Csrf {
+                    action: ctx.path.clone(),
+                    fields: kept,
+                });
+            }
+            Some(fields)
+        }
+    };
+    let form = form.unwrap_or_default();
+    let web = crate::web::Request {
+        ctx,
+        param,
+        form: &form,
+    };
+    match handler {
+        Handler::Portal => crate::web::portal::start(&web),
+        Handler::Search => crate::web::portal::search(&web),
+        Handler::FormLanding => crate::web::portal::landing(&web),
+        Handler::FormStart => crate::web::portal::start_form(&web),
+        Handler::Language => crate::web::language::switch(&web).await,
+        Handler::Static => crate::web::assets::serve(&web),
+        Handler::Robots => Ok(response::text(
+            StatusCode::OK,
+            "text/plain; charset=utf-8",
+            "User-agent: *\nAllow: /\nDisallow: /sprak\n",
+        )),
+        Handler::Healthz | Handler::Metrics => Err(WebError::NotFound),
+    }
+}
+
+/// Headers that depend on the request context: the session cookie and compression.
+fn finish(ctx: &Ctx<'_>, resp: &mut Resp) {
+    let is_html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if ctx.new_session && is_html {
+        let c = format!(
+            "{}={}; Path=/; Secure; HttpOnly; SameSite=Lax",
+            request::SESSION_COOKIE,
+            ctx.session.as_str()
+        );
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response::maybe_gzip(resp, ctx.accepts_gzip);
+}

@@ -1,0 +1,90 @@
+# English. Every id here must exist in nb.ftl and nn.ftl too (a test checks it).
+
+## Page frame
+skip-link = Skip to main content
+lang-switch-label = Choose language
+footer-contact = Contact the municipality
+footer-email = Email
+footer-phone = Phone
+footer-about = Digital services provided with Rådhus
+breadcrumb-label = You are here
+breadcrumb-home = Home
+broadcast-label = Important message
+
+## Portal
+portal-heading = Forms and applications
+portal-intro = Here you find the municipality's online forms. Search for a form or browse the topics below.
+portal-topics = Forms by topic
+portal-no-forms = The municipality has no online forms yet.
+search-label = Search for a form
+search-hint = For example "kindergarten", "parking" or "access to documents"
+search-button = Search
+search-heading = Search forms
+search-count = { $count ->
+    [one] One form matches "{ $query }".
+   *[other] { $count } forms match "{ $query }".
+}
+search-none = No forms match "{ $query }". Check the spelling, try another word, or see all forms on the home page.
+search-empty = Enter one or more words to search.
+search-all-forms = See all forms
+
+## Topics
+topic-barnehage = Kindergarten
+topic-skole-og-sfo = School and after-school care
+topic-helse-og-omsorg = Health and care
+topic-bygg-og-eiendom = Building and property
+topic-vei-og-trafikk = Roads and traffic
+topic-vann-og-avfall = Water and waste
+topic-kultur-og-fritid = Culture and leisure
+topic-naering-og-bevilling = Business and licences
+topic-politikk-og-innsyn = Politics and access to information
+topic-kontakt = Contact the municipality
+
+## Form landing page
+form-about = About the service
+form-who = Who can use this form
+form-need = What you need
+form-handling-time = Processing time
+form-handling-days = { $days ->
+    [one] Usually within one day
+   *[other] Usually within { $days } days
+}
+form-login = Signing in
+form-login-none = You do not need to sign in.
+form-login-optional = You can sign in to have answers filled in and save as you go, but you can also send the form without signing in.
+form-login-required-low = You need to sign in.
+form-login-required-substantial = You need to sign in with MinID, BankID or similar.
+form-login-required-high = You need to sign in with BankID, Buypass or Commfides.
+form-read-more = Read more
+form-start = Start now
+form-start-soon-title = Online filling-in is coming soon
+form-start-soon-body = This form cannot be filled in online yet. Contact the municipality if you need to apply now.
+
+## Errors
+error-code = Error code: { $id }
+error-code-help = Give this code if you contact the municipality about the problem.
+error-home = Go to the home page
+error-back = Go back and try again
+error-400-title = We could not understand the request
+error-400-body = The address or the content that was sent is not valid. Check that the address is spelled correctly.
+error-403-title = The form was not sent
+error-403-body = We could not confirm that what was sent came from this website. This usually happens when the page was open for a long time, or when the browser blocks cookies.
+error-403-resend-body = What you filled in has been kept. Press the button to send it again.
+error-403-warning = If you did not just fill in a form on this website, do not press the button.
+error-403-resend = Send again
+error-404-title = Page not found
+error-404-body = The address may be spelled wrong, or the page may have been moved or removed.
+error-405-title = The page does not support this action
+error-405-body = Go to the page the usual way and try again.
+error-408-title = It took too long
+error-408-body = The browser took too long to send the content. Check your connection and try again.
+error-413-title = The content is too large
+error-413-body = What you sent is larger than { $limit }. Make it smaller and try again.
+error-415-title = Unknown content type
+error-415-body = This page only accepts form data sent from the browser.
+error-431-title = The request carries too much extra information
+error-431-body = The browser sent too much extra information, often too many cookies. Delete the cookies for this website and try again.
+error-500-title = Something went wrong on our side
+error-500-body = It is not your fault. Please try again in a moment. Nothing you have sent in before has been lost.
+error-503-title = The service is temporarily unavailable
+error-503-body = The service is restarting or under maintenance. Try again in a moment.

@@ -1,0 +1,90 @@
+# Bokmål. Every id here must exist in nn.ftl and en.ftl too (a test checks it).
+
+## Page frame
+skip-link = Hopp til hovedinnholdet
+lang-switch-label = Velg språk
+footer-contact = Kontakt kommunen
+footer-email = E-post
+footer-phone = Telefon
+footer-about = Digitale tjenester levert med Rådhus
+breadcrumb-label = Du er her
+breadcrumb-home = Forside
+broadcast-label = Viktig melding
+
+## Portal
+portal-heading = Skjema og søknader
+portal-intro = Her finner du kommunens digitale skjema. Du kan søke etter et skjema eller bla i temaene nedenfor.
+portal-topics = Skjema etter tema
+portal-no-forms = Kommunen har ingen skjema på nett ennå.
+search-label = Søk etter skjema
+search-hint = For eksempel «barnehage», «parkering» eller «innsyn»
+search-button = Søk
+search-heading = Søk i skjema
+search-count = { $count ->
+    [one] Ett skjema passer søket «{ $query }».
+   *[other] { $count } skjema passer søket «{ $query }».
+}
+search-none = Ingen skjema passer søket «{ $query }». Sjekk stavemåten, prøv et annet ord, eller se alle skjema på forsiden.
+search-empty = Skriv inn ett eller flere ord for å søke.
+search-all-forms = Se alle skjema
+
+## Topics
+topic-barnehage = Barnehage
+topic-skole-og-sfo = Skole og SFO
+topic-helse-og-omsorg = Helse og omsorg
+topic-bygg-og-eiendom = Bygg og eiendom
+topic-vei-og-trafikk = Vei og trafikk
+topic-vann-og-avfall = Vann og avfall
+topic-kultur-og-fritid = Kultur og fritid
+topic-naering-og-bevilling = Næring og bevilling
+topic-politikk-og-innsyn = Politikk og innsyn
+topic-kontakt = Kontakt kommunen
+
+## Form landing page
+form-about = Om tjenesten
+form-who = Hvem kan bruke skjemaet
+form-need = Dette trenger du
+form-handling-time = Saksbehandlingstid
+form-handling-days = { $days ->
+    [one] Vanligvis innen én dag
+   *[other] Vanligvis innen { $days } dager
+}
+form-login = Innlogging
+form-login-none = Du trenger ikke å logge inn.
+form-login-optional = Du kan logge inn for å få svar fylt ut og lagre underveis, men du kan også sende uten å logge inn.
+form-login-required-low = Du må logge inn.
+form-login-required-substantial = Du må logge inn med MinID, BankID eller tilsvarende.
+form-login-required-high = Du må logge inn med BankID, Buypass eller Commfides.
+form-read-more = Les mer
+form-start = Start utfyllingen
+form-start-soon-title = Utfylling på nett kommer snart
+form-start-soon-body = Dette skjemaet kan ikke fylles ut på nett ennå. Kontakt kommunen hvis du trenger å søke nå.
+
+## Errors
+error-code = Feilkode: { $id }
+error-code-help = Oppgi feilkoden hvis du kontakter kommunen om feilen.
+error-home = Gå til forsiden
+error-back = Gå tilbake og prøv igjen
+error-400-title = Vi forstod ikke forespørselen
+error-400-body = Adressen eller innholdet som ble sendt, er ugyldig. Sjekk at adressen er skrevet riktig.
+error-403-title = Skjemaet ble ikke sendt
+error-403-body = Vi kunne ikke bekrefte at innsendingen kom fra denne nettsiden. Det skjer oftest hvis siden var åpen lenge, eller hvis nettleseren blokkerer informasjonskapsler.
+error-403-resend-body = Det du fylte ut, er tatt vare på. Trykk på knappen for å sende det på nytt.
+error-403-warning = Hvis du ikke nettopp fylte ut et skjema på denne nettsiden, skal du ikke trykke på knappen.
+error-403-resend = Send på nytt
+error-404-title = Vi fant ikke siden
+error-404-body = Adressen kan være skrevet feil, eller siden kan være flyttet eller fjernet.
+error-405-title = Siden støtter ikke denne handlingen
+error-405-body = Gå til siden på vanlig måte og prøv igjen.
+error-408-title = Det tok for lang tid
+error-408-body = Nettleseren brukte for lang tid på å sende innholdet. Sjekk nettforbindelsen og prøv igjen.
+error-413-title = Innholdet er for stort
+error-413-body = Det du sendte, er større enn { $limit }. Gjør innholdet mindre og prøv igjen.
+error-415-title = Ukjent innholdstype
+error-415-body = Siden tar bare imot skjemadata sendt fra nettleseren.
+error-431-title = Forespørselen har for mye tilleggsinformasjon
+error-431-body = Nettleseren sendte for mye tilleggsinformasjon, ofte for mange informasjonskapsler. Slett informasjonskapslene for denne nettsiden og prøv igjen.
+error-500-title = Noe gikk galt hos oss
+error-500-body = Det er ikke din feil. Prøv igjen om litt. Ingenting av det du har sendt inn tidligere, er tapt.
+error-503-title = Tjenesten er midlertidig utilgjengelig
+error-503-body = Tjenesten starter på nytt eller er under vedlikehold. Prøv igjen om et øyeblikk.

@@ -1,0 +1,90 @@
+# Nynorsk. Every id here must exist in nb.ftl and en.ftl too (a test checks it).
+
+## Page frame
+skip-link = Hopp til hovudinnhaldet
+lang-switch-label = Vel språk
+footer-contact = Kontakt kommunen
+footer-email = E-post
+footer-phone = Telefon
+footer-about = Digitale tenester levert med Rådhus
+breadcrumb-label = Du er her
+breadcrumb-home = Framside
+broadcast-label = Viktig melding
+
+## Portal
+portal-heading = Skjema og søknader
+portal-intro = Her finn du dei digitale skjemaa til kommunen. Du kan søkje etter eit skjema eller bla i tema nedanfor.
+portal-topics = Skjema etter tema
+portal-no-forms = Kommunen har ingen skjema på nett enno.
+search-label = Søk etter skjema
+search-hint = Til dømes «barnehage», «parkering» eller «innsyn»
+search-button = Søk
+search-heading = Søk i skjema
+search-count = { $count ->
+    [one] Eitt skjema passar søket «{ $query }».
+   *[other] { $count } skjema passar søket «{ $query }».
+}
+search-none = Ingen skjema passar søket «{ $query }». Sjekk skrivemåten, prøv eit anna ord, eller sjå alle skjemaa på framsida.
+search-empty = Skriv inn eitt eller fleire ord for å søkje.
+search-all-forms = Sjå alle skjema
+
+## Topics
+topic-barnehage = Barnehage
+topic-skole-og-sfo = Skule og SFO
+topic-helse-og-omsorg = Helse og omsorg
+topic-bygg-og-eiendom = Bygg og eigedom
+topic-vei-og-trafikk = Veg og trafikk
+topic-vann-og-avfall = Vatn og avfall
+topic-kultur-og-fritid = Kultur og fritid
+topic-naering-og-bevilling = Næring og løyve
+topic-politikk-og-innsyn = Politikk og innsyn
+topic-kontakt = Kontakt kommunen
+
+## Form landing page
+form-about = Om tenesta
+form-who = Kven kan bruke skjemaet
+form-need = Dette treng du
+form-handling-time = Sakshandsamingstid
+form-handling-days = { $days ->
+    [one] Vanlegvis innan éin dag
+   *[other] Vanlegvis innan { $days } dagar
+}
+form-login = Innlogging
+form-login-none = Du treng ikkje å logge inn.
+form-login-optional = Du kan logge inn for å få svar fylte ut og lagre undervegs, men du kan òg sende utan å logge inn.
+form-login-required-low = Du må logge inn.
+form-login-required-substantial = Du må logge inn med MinID, BankID eller tilsvarande.
+form-login-required-high = Du må logge inn med BankID, Buypass eller Commfides.
+form-read-more = Les meir
+form-start = Start utfyllinga
+form-start-soon-title = Utfylling på nett kjem snart
+form-start-soon-body = Dette skjemaet kan ikkje fyllast ut på nett enno. Kontakt kommunen om du treng å søkje no.
+
+## Errors
+error-code = Feilkode: { $id }
+error-code-help = Oppgi feilkoden om du kontaktar kommunen om feilen.
+error-home = Gå til framsida
+error-back = Gå tilbake og prøv igjen
+error-400-title = Vi forstod ikkje førespurnaden
+error-400-body = Adressa eller innhaldet som vart sendt, er ugyldig. Sjekk at adressa er skriven rett.
+error-403-title = Skjemaet vart ikkje sendt
+error-403-body = Vi kunne ikkje stadfeste at innsendinga kom frå denne nettsida. Det skjer oftast om sida var open lenge, eller om nettlesaren blokkerer informasjonskapslar.
+error-403-resend-body = Det du fylte ut, er teke vare på. Trykk på knappen for å sende det på nytt.
+error-403-warning = Om du ikkje nettopp fylte ut eit skjema på denne nettsida, skal du ikkje trykkje på knappen.
+error-403-resend = Send på nytt
+error-404-title = Vi fann ikkje sida
+error-404-body = Adressa kan vere skriven feil, eller sida kan vere flytta eller fjerna.
+error-405-title = Sida støttar ikkje denne handlinga
+error-405-body = Gå til sida på vanleg måte og prøv igjen.
+error-408-title = Det tok for lang tid
+error-408-body = Nettlesaren brukte for lang tid på å sende innhaldet. Sjekk nettsambandet og prøv igjen.
+error-413-title = Innhaldet er for stort
+error-413-body = Det du sende, er større enn { $limit }. Gjer innhaldet mindre og prøv igjen.
+error-415-title = Ukjend innhaldstype
+error-415-body = Sida tek berre imot skjemadata sende frå nettlesaren.
+error-431-title = Førespurnaden har for mykje tilleggsinformasjon
+error-431-body = Nettlesaren sende for mykje tilleggsinformasjon, ofte for mange informasjonskapslar. Slett informasjonskapslane for denne nettsida og prøv igjen.
+error-500-title = Noko gjekk gale hos oss
+error-500-body = Det er ikkje din feil. Prøv igjen om litt. Ingenting av det du har sendt inn tidlegare, er tapt.
+error-503-title = Tenesta er mellombels utilgjengeleg
+error-503-body = Tenesta startar på nytt eller er under vedlikehald. Prøv igjen om eit augneblink.

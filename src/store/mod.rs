@@ -1,0 +1,174 @@
+//! The store: the only code that touches redb. One file (`radhus.redb`) in the data folder.
+//!
+//! Opening runs migrations ([`migrate`]), refuses a store written by a newer version, and refuses a data
+//! folder that another process holds open (redb locks the file) with a message that says so.
+
+pub mod key_value;
+pub mod migrate;
+pub mod records;
+pub mod sessions;
+
+use std::path::{Path, PathBuf};
+
+use redb::{Database, ReadableDatabase};
+
+/// Store failures. Messages are for operators and logs, never shown to citizens.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "the data folder {} is in use by another radhus process (the store file {} is locked); stop the other process or use another --data folder",
+        .dir.display(), .file.display()
+    )]
+    Locked { dir: PathBuf, file: PathBuf },
+    #[error(
+        "the store {} was written by a newer version of Rådhus (schema version {found}; this version supports up to {supported}); upgrade Rådhus or restore a backup made by this version",
+        .path.display()
+    )]
+    TooNew {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("cannot create the data folder {}: {source}", .dir.display())]
+    DataDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the store {}: {detail}", .path.display())]
+    Open { path: PathBuf, detail: String },
+    #[error("damaged {what} record: {detail}")]
+    Corrupt { what: &'static str, detail: String },
+    #[error("no random numbers from the operating system: {0}")]
+    Random(String),
+    #[error("store: {0}")]
+    Db(#[from] redb::Error),
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::Db(e.into())
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError,
+    redb::DatabaseError
+);
+
+/// An open store.
+pub struct Store {
+    db: Database,
+    path: PathBuf,
+    secret_key: [u8; 32],
+}
+
+pub const FILE_NAME: &str = "radhus.redb";
+
+impl Store {
+    /// Opens (or creates) the store in `data_dir` and migrates it to the current schema.
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            dir: data_dir.to_path_buf(),
+            source,
+        })?;
+        let path = data_dir.join(FILE_NAME);
+        let db = match Database::create(&path) {
+            Ok(db) => db,
+            Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
+                return Err(StoreError::Locked {
+                    dir: data_dir.to_path_buf(),
+                    file: path,
+                });
+            }
+            Err(e) => {
+                return Err(StoreError::Open {
+                    path,
+                    detail: e.to_string(),
+                });
+            }
+        };
+        migrate::run(&db, &path)?;
+        let secret_key = read_secret(&db)?;
+        Ok(Store {
+            db,
+            path,
+            secret_key,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The store's own random key (CSRF tokens), created by the first migration.
+    pub fn secret_key(&self) -> &[u8; 32] {
+        &self.secret_key
+    }
+
+    /// A cheap read that proves the store answers (for `/healthz`).
+    pub fn ping(&self) -> Result<u32, StoreError> {
+        migrate::schema_version(&self.db)
+    }
+
+    /// Test support: see [`migrate::force_schema_version`].
+    pub fn force_schema_version(&self, v: u32) -> Result<(), StoreError> {
+        migrate::force_schema_version(&self.db, v)
+    }
+}
+
+fn read_secret(db: &Database) -> Result<[u8; 32], StoreError> {
+    let tx = db.begin_read()?;
+    let table = tx.open_table(key_value::META)?;
+    let v = table.get("secret_key")?.ok_or(StoreError::Corrupt {
+        what: "meta.secret_key",
+        detail: "missing".into(),
+    })?;
+    v.value().try_into().map_err(|_| StoreError::Corrupt {
+        what: "meta.secret_key",
+        detail: "not 32 bytes".into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::SessionId;
+
+    #[test]
+    fn open_migrate_reopen_and_refusals() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.ping().unwrap(), migrate::CURRENT);
+        let key = *store.secret_key();
+        let id = SessionId::generate().unwrap();
+        let s = sessions::Session {
+            created: 1,
+            updated: 2,
+            lang: Some(crate::i18n::Lang::Nn),
+        };
+        store.put_session(&id, &s).unwrap();
+
+        // A second open of the same folder while the first is open is refused clearly.
+        let err = Store::open(dir.path()).err().unwrap();
+        assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+        assert!(err.to_string().contains("in use by another radhus process"));
+
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.secret_key(), &key, "the key survives a restart");
+        assert_eq!(store.session(&id).unwrap(), Some(s));
+        assert_eq!(store.expire_sessions(3).unwrap(), 1);
+        assert_eq!(store.session(&id).unwrap(), None);
+
+        store.force_schema_version(migrate::CURRENT + 1).unwrap();
+        drop(store);
+        let err = Store::open(dir.path()).err().unwrap();
+        assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
+    }
+}

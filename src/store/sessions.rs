@@ -1,0 +1,56 @@
+//! Server-side sessions. A session is written only when it carries state (a language choice now; drafts
+//! and logins later); a plain page view never writes.
+
+use redb::ReadableDatabase;
+use serde::{Deserialize, Serialize};
+
+use super::{Store, StoreError, key_value, records};
+use crate::i18n::Lang;
+use crate::ids::SessionId;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Session {
+    /// Unix seconds.
+    pub created: i64,
+    pub updated: i64,
+    pub lang: Option<Lang>,
+}
+
+impl records::Record for Session {
+    const KIND: &'static str = "session";
+    const VERSION: u8 = 1;
+}
+
+impl Store {
+    pub fn session(&self, id: &SessionId) -> Result<Option<Session>, StoreError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(key_value::SESSIONID_SESSION)?;
+        match table.get(id.as_str())? {
+            Some(v) => Ok(Some(records::decode(v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    pub fn put_session(&self, id: &SessionId, s: &Session) -> Result<(), StoreError> {
+        let bytes = records::encode(s)?;
+        let tx = self.db.begin_write()?;
+        tx.open_table(key_value::SESSIONID_SESSION)?
+            .insert(id.as_str(), bytes.as_slice())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Removes sessions not updated since `before` (unix seconds); returns how many.
+    pub fn expire_sessions(&self, before: i64) -> Result<usize, StoreError> {
+        let tx = self.db.begin_write()?;
+        let mut n = 0;
+        tx.open_table(key_value::SESSIONID_SESSION)?
+            .retain(|_, v| {
+                let keep = records::decode::<Session>(v).is_ok_and(|s| s.updated >= before);
+                n += usize::from(!keep);
+                keep
+            })?;
+        tx.commit()?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,7 @@
+//! Views: pure maud functions of a view model. No IO, no store, no request — only what the handler passes.
+
+pub mod errors;
+pub mod layout;
+pub mod portal;
+
+pub use layout::Frame;

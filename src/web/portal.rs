@@ -1,0 +1,72 @@
+//! The portal: start page, search, form landing pages.
+
+use hyper::StatusCode;
+
+use super::{Request, frame};
+use crate::http::Resp;
+use crate::http::error::WebError;
+use crate::http::response::html;
+use crate::views;
+
+pub fn start(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+    let ctx = r.ctx;
+    let (csrf, here) = (ctx.csrf_token(), ctx.here());
+    let mut f = frame(ctx, &csrf, &here);
+    let loc = ctx.loc();
+    let intro = match &ctx.tenant.config.intro {
+        Some(t) => t.get(ctx.lang),
+        None => loc.t("portal-intro"),
+    };
+    f.description = Some(intro);
+    let body = views::portal::start(&f, intro, &ctx.tenant.forms);
+    Ok(html(StatusCode::OK, body.into_string()))
+}
+
+pub fn search(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+    let ctx = r.ctx;
+    let query: String = ctx
+        .query_param("q")
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect();
+    let hits = ctx.tenant.search(ctx.lang, &query);
+    let (csrf, here) = (ctx.csrf_token(), ctx.here());
+    let f = frame(ctx, &csrf, &here);
+    Ok(html(
+        StatusCode::OK,
+        views::portal::search(&f, &query, &hits).into_string(),
+    ))
+}
+
+fn form_of<'t>(r: &Request<'_, 't>) -> Result<&'t std::sync::Arc<crate::forms::FormDef>, WebError> {
+    r.param
+        .and_then(|id| r.ctx.tenant.form(id))
+        .ok_or(WebError::NotFound)
+}
+
+pub fn landing(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+    let ctx = r.ctx;
+    let form = form_of(r)?;
+    let (csrf, here) = (ctx.csrf_token(), ctx.here());
+    let mut f = frame(ctx, &csrf, &here);
+    f.description = Some(form.intro.get(ctx.lang));
+    let kw = form.keywords.get(ctx.lang);
+    f.keywords = (!kw.is_empty()).then(|| kw.join(", "));
+    Ok(html(
+        StatusCode::OK,
+        views::portal::landing(&f, form).into_string(),
+    ))
+}
+
+/// The start button. The form engine replaces this with the creation of a draft.
+pub fn start_form(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+    let ctx = r.ctx;
+    let form = form_of(r)?;
+    let (csrf, here) = (ctx.csrf_token(), ctx.here());
+    let f = frame(ctx, &csrf, &here);
+    Ok(html(
+        StatusCode::OK,
+        views::portal::start_soon(&f, form).into_string(),
+    ))
+}
