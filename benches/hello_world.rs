@@ -3,6 +3,8 @@
 //!
 //! Usage: hello-world ADDR CERT.pem KEY.pem
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::convert::Infallible;
 use std::sync::Arc;
 

@@ -139,7 +139,11 @@ fn check_config(path: &Path) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    println!("{file}: ok ({} tenants)", cfg.tenants.len());
+    let n = cfg.tenants.len();
+    println!(
+        "{file}: ok ({n} {})",
+        if n == 1 { "tenant" } else { "tenants" }
+    );
     ExitCode::SUCCESS
 }
 
@@ -170,6 +174,14 @@ fn runtime_then(f: impl AsyncFnOnce() -> ExitCode) -> ExitCode {
 }
 
 async fn serve(cfg: Config, demo_dir: Option<&Path>) -> ExitCode {
+    // Handlers first: a signal that arrives while starting must not kill the process uncleanly.
+    let signals = match Signals::install() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("cannot install signal handlers: {e}");
+            return ExitCode::from(1);
+        }
+    };
     let running = match App::start(cfg).await {
         Ok(r) => r,
         Err(e) => {
@@ -180,7 +192,7 @@ async fn serve(cfg: Config, demo_dir: Option<&Path>) -> ExitCode {
     if let Some(dir) = demo_dir {
         print_demo_banner(&running, dir);
     }
-    wait_for_signals(running).await
+    wait_for_signals(running, signals).await
 }
 
 fn start_code(e: &StartError) -> u8 {
@@ -189,42 +201,48 @@ fn start_code(e: &StartError) -> u8 {
 
 fn print_demo_banner(running: &Running, dir: &Path) {
     let port = running.addr.port();
-    println!("Rådhus {} demo is running.\n", crate::VERSION);
-    println!("  Eksempel kommune   https://eksempel.localhost:{port}/");
-    println!("  Prøvestad kommune  https://provestad.localhost:{port}/");
-    println!("  Health             https://localhost:{port}/healthz\n");
-    println!(
-        "The certificate is self-signed for this demo ({}/tls/cert.pem);",
-        dir.display()
+    let dir = dir.display();
+    let text = format!(
+        "Rådhus {} demo is running.\n\n\
+         \x20 Eksempel kommune   https://eksempel.localhost:{port}/\n\
+         \x20 Prøvestad kommune  https://provestad.localhost:{port}/\n\
+         \x20 Health             https://localhost:{port}/healthz\n\n\
+         The certificate is self-signed for this demo ({dir}/tls/cert.pem);\n\
+         your browser will ask you to accept it once.\n\
+         Logins: none yet — citizen and staff accounts arrive with the accounts release.\n\
+         Data folder: {dir} (archive deliveries land in archive/<municipality>/)\n\
+         Stop with Ctrl+C.\n",
+        crate::VERSION
     );
-    println!("your browser will ask you to accept it once.");
-    println!("Logins: none yet — citizen and staff accounts arrive with the accounts release.");
-    println!(
-        "Data folder: {} (archive deliveries land in archive/<municipality>/)",
-        dir.display()
-    );
-    println!("Stop with Ctrl+C.");
+    // A closed stdout (a pipe whose reader left) must not take the server down, so no println!.
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
-async fn wait_for_signals(running: Running) -> ExitCode {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (mut term, mut int, mut hup) = match (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::hangup()),
-    ) {
-        (Ok(t), Ok(i), Ok(h)) => (t, i, h),
-        _ => {
-            eprintln!("cannot install signal handlers");
-            running.shutdown().await;
-            return ExitCode::from(1);
-        }
-    };
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+            hup: signal(SignalKind::hangup())?,
+        })
+    }
+}
+
+async fn wait_for_signals(running: Running, mut s: Signals) -> ExitCode {
     loop {
         tokio::select! {
-            _ = term.recv() => break,
-            _ = int.recv() => break,
-            _ = hup.recv() => match running.reload_tls() {
+            _ = s.term.recv() => break,
+            _ = s.int.recv() => break,
+            _ = s.hup.recv() => match running.reload_tls() {
                 Ok(()) => tracing::info!("TLS certificate reloaded"),
                 Err(e) => tracing::error!(error = %e, "TLS reload failed; keeping the old certificate"),
             },

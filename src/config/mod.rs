@@ -170,7 +170,7 @@ pub fn parse(
             file: file.clone(),
             position,
             key: String::new(),
-            message: e.message().trim_end().to_owned(),
+            message: friendly(e.message().trim_end()),
         }])
     })?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -178,6 +178,13 @@ pub fn parse(
         c.source = Some(path.to_path_buf());
         c
     })
+}
+
+/// Rust type names mean nothing to an operator.
+fn friendly(msg: &str) -> String {
+    msg.replace("expected usize", "expected a whole number")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected u32", "expected a whole number")
 }
 
 /// 1-based line and column of a byte offset.
@@ -205,10 +212,14 @@ impl Errors<'_> {
 }
 
 fn resolve(base: &Path, p: &Path) -> PathBuf {
-    if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        base.join(p)
+    let rel: PathBuf = p
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    match (p.is_absolute(), rel.as_os_str().is_empty()) {
+        (true, _) => rel,
+        (false, true) => base.to_path_buf(),
+        (false, false) => base.join(rel),
     }
 }
 
@@ -483,6 +494,20 @@ mod tests {
         assert_eq!(line_col("a\nbc\nd", 0), (1, 1));
         assert_eq!(line_col("a\nbc\nd", 3), (2, 2));
         assert_eq!(line_col("a\nbc\nd", 5), (3, 1));
+    }
+
+    #[test]
+    fn relative_paths_anchor_at_the_config_folder() {
+        let base = Path::new("/etc/radhus");
+        assert_eq!(resolve(base, Path::new(".")), PathBuf::from("/etc/radhus"));
+        assert_eq!(
+            resolve(base, Path::new("./tls/a.pem")),
+            PathBuf::from("/etc/radhus/tls/a.pem")
+        );
+        assert_eq!(
+            resolve(base, Path::new("/var/lib/radhus")),
+            PathBuf::from("/var/lib/radhus")
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Portal search over titles, keywords and synonyms. Forgives case and Norwegian letters (`soknad` finds
-//! `søknad`, `aa` matches `å`), matches word prefixes, and ranks title hits above keyword hits above
-//! description hits. The index is derived data: built in memory at start, never stored.
+//! `søknad`, `aa` matches `å`), matches whole words, prefixes and parts of compound words, and ranks title
+//! hits above keyword hits above description hits. The index is derived data: built in memory at start, never stored.
 
 use std::sync::Arc;
 
@@ -92,11 +92,22 @@ impl SearchIndex {
             .filter_map(|e| {
                 let mut score = 0;
                 for t in &terms {
+                    // Whole word, then prefix, then (for 4+ letters) inside a compound word:
+                    // "plass" finds "barnehageplass", "soknad" finds "barnehagesøknad".
                     let best = e
                         .words
                         .iter()
-                        .filter(|(w, _)| w.starts_with(t))
-                        .map(|(w, weight)| if w == t { weight * 2 } else { *weight })
+                        .filter_map(|(w, weight)| {
+                            if w == t {
+                                Some(weight * 4)
+                            } else if w.starts_with(t) {
+                                Some(weight * 2)
+                            } else if t.len() >= 4 && w.contains(t) {
+                                Some(*weight)
+                            } else {
+                                None
+                            }
+                        })
                         .max()?;
                     score += best;
                 }

@@ -48,14 +48,6 @@ impl Lang {
             _ => None,
         }
     }
-
-    fn index(self) -> usize {
-        match self {
-            Lang::Nb => 0,
-            Lang::Nn => 1,
-            Lang::En => 2,
-        }
-    }
 }
 
 /// Picks the language from an `Accept-Language` header: the supported language with the highest q-value.
@@ -133,13 +125,20 @@ impl I18n {
     }
 
     fn cat(&self, lang: Lang) -> &Catalogue {
-        // index() is always 0..3 and the array has exactly three entries.
-        &self.cats[lang.index()]
+        let [nb, nn, en] = &*self.cats;
+        match lang {
+            Lang::Nb => nb,
+            Lang::Nn => nn,
+            Lang::En => en,
+        }
     }
 
     /// The message ids of one catalogue (for the completeness test).
     pub fn ids(&self, lang: Lang) -> Vec<String> {
-        let src = SOURCES[lang.index()].1;
+        let src = SOURCES
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map_or("", |(_, s)| s);
         message_ids(src)
     }
 
@@ -292,7 +291,8 @@ mod tests {
                     stack.push(path);
                     continue;
                 }
-                if path.extension().is_none_or(|e| e != "rs") {
+                // This file documents the call forms in its own comments.
+                if path.extension().is_none_or(|e| e != "rs") || path.ends_with("i18n/mod.rs") {
                     continue;
                 }
                 let src = std::fs::read_to_string(&path).unwrap();

@@ -1,7 +1,7 @@
 //! Server-side sessions. A session is written only when it carries state (a language choice now; drafts
 //! and logins later); a plain page view never writes.
 
-use redb::ReadableDatabase;
+use redb::{ReadableDatabase, ReadableTable};
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, key_value, records};
@@ -38,6 +38,18 @@ impl Store {
             .insert(id.as_str(), bytes.as_slice())?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Every stored session (operator tools and tests).
+    pub fn sessions(&self) -> Result<Vec<Session>, StoreError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(key_value::SESSIONID_SESSION)?;
+        let mut out = vec![];
+        for row in table.iter()? {
+            let (_, v) = row?;
+            out.push(records::decode(v.value())?);
+        }
+        Ok(out)
     }
 
     /// Removes sessions not updated since `before` (unix seconds); returns how many.

@@ -1,0 +1,16 @@
+//! The one integration-test binary: real servers on 127.0.0.1:0, real TLS, real files.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod cli;
+mod config_fixtures;
+mod http_limits;
+mod portal;
+mod security;
+mod server_lifecycle;
+mod support;

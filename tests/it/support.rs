@@ -1,0 +1,223 @@
+//! Test rig: a real server on 127.0.0.1:0 with a temporary data folder, an HTTPS client that trusts the
+//! demo certificate and sends the right Host/SNI, a raw TLS client for slow or broken requests, and HTML
+//! assertions through CSS selectors.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use radhus::config::Config;
+use radhus::{App, Running};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+pub struct TestServer {
+    pub running: Option<Running>,
+    pub addr: SocketAddr,
+    pub dir: tempfile::TempDir,
+    pub cert_pem: Vec<u8>,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts the demo configuration on a free port, after `tweak` has adjusted it.
+    pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = radhus::demo::prepare(dir.path(), "127.0.0.1:0".parse().unwrap()).unwrap();
+        tweak(&mut config);
+        let running = App::start(config).await.unwrap();
+        let cert_pem = std::fs::read(dir.path().join("tls/cert.pem")).unwrap();
+        TestServer {
+            addr: running.addr,
+            running: Some(running),
+            dir,
+            cert_pem,
+        }
+    }
+
+    pub fn running(&self) -> &Running {
+        self.running.as_ref().unwrap()
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.shutdown().await;
+        }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// https://HOST:PORT + path
+    pub fn url(&self, host: &str, path: &str) -> String {
+        format!("https://{host}:{}{path}", self.addr.port())
+    }
+
+    /// A client with a cookie jar, no redirects, trusting the demo certificate.
+    pub fn client(&self) -> reqwest::Client {
+        client_for(self.addr, &self.cert_pem)
+    }
+
+    pub fn raw(&self, host: &str) -> RawTls {
+        RawTls {
+            addr: self.addr,
+            host: host.to_owned(),
+            cert_pem: self.cert_pem.clone(),
+        }
+    }
+}
+
+pub fn client_for(addr: SocketAddr, cert_pem: &[u8]) -> reqwest::Client {
+    let cert = reqwest::Certificate::from_pem(cert_pem).unwrap();
+    let mut b = reqwest::Client::builder()
+        .use_rustls_tls()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(cert)
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true);
+    for host in radhus::demo::HOSTS {
+        b = b.resolve(host, addr);
+    }
+    b.build().unwrap()
+}
+
+/// A raw TLS connection for requests no well-behaved client sends.
+pub struct RawTls {
+    pub addr: SocketAddr,
+    pub host: String,
+    pub cert_pem: Vec<u8>,
+}
+
+pub type TlsStream = tokio_rustls::client::TlsStream<tokio::net::TcpStream>;
+
+impl RawTls {
+    pub fn client_config(&self, alpn: &[&[u8]]) -> Arc<rustls::ClientConfig> {
+        use rustls_pki_types::CertificateDer;
+        use rustls_pki_types::pem::PemObject;
+        let mut roots = rustls::RootCertStore::empty();
+        for c in CertificateDer::pem_slice_iter(&self.cert_pem) {
+            roots.add(c.unwrap()).unwrap();
+        }
+        let mut cfg = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        cfg.alpn_protocols = alpn.iter().map(|a| a.to_vec()).collect();
+        Arc::new(cfg)
+    }
+
+    pub async fn connect(&self) -> TlsStream {
+        self.connect_with(self.client_config(&[b"http/1.1"])).await
+    }
+
+    pub async fn connect_with(&self, cfg: Arc<rustls::ClientConfig>) -> TlsStream {
+        let tcp = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+        let name = rustls_pki_types::ServerName::try_from(self.host.clone()).unwrap();
+        tokio_rustls::TlsConnector::from(cfg)
+            .connect(name, tcp)
+            .await
+            .unwrap()
+    }
+
+    /// Sends raw bytes and reads the whole response (until the server closes or 10 s pass).
+    pub async fn exchange(&self, request: &[u8]) -> String {
+        let mut s = self.connect().await;
+        s.write_all(request).await.unwrap();
+        read_response(&mut s).await
+    }
+}
+
+/// Reads until the server closes the connection or a complete response with Content-Length has arrived.
+pub async fn read_response(s: &mut TlsStream) -> String {
+    let mut buf = Vec::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut chunk = [0u8; 16384];
+    loop {
+        let n = match tokio::time::timeout_at(deadline, s.read(&mut chunk)).await {
+            Ok(Ok(n)) => n,
+            _ => break,
+        };
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&buf);
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let len = head.lines().find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("content-length:")
+                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+            });
+            if len.is_some_and(|len| body.len() >= len) {
+                break;
+            }
+        }
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// Parsed HTML with CSS-selector helpers.
+pub struct Html(pub scraper::Html);
+
+impl Html {
+    pub fn parse(s: &str) -> Html {
+        Html(scraper::Html::parse_document(s))
+    }
+
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let sel = scraper::Selector::parse(selector).unwrap();
+        self.0
+            .select(&sel)
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    pub fn text(&self, selector: &str) -> String {
+        self.texts(selector)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no element matches {selector}"))
+    }
+
+    pub fn attr(&self, selector: &str, attr: &str) -> Option<String> {
+        let sel = scraper::Selector::parse(selector).unwrap();
+        self.0
+            .select(&sel)
+            .next()
+            .and_then(|e| e.value().attr(attr))
+            .map(str::to_owned)
+    }
+
+    pub fn count(&self, selector: &str) -> usize {
+        let sel = scraper::Selector::parse(selector).unwrap();
+        self.0.select(&sel).count()
+    }
+}
+
+pub async fn get_html(client: &reqwest::Client, url: &str) -> (reqwest::StatusCode, Html) {
+    let r = client.get(url).send().await.unwrap();
+    let status = r.status();
+    (status, Html::parse(&r.text().await.unwrap()))
+}
+
+/// The CSRF token of the first form on a page.
+pub fn csrf_of(html: &Html) -> String {
+    html.attr("input[name=csrf]", "value")
+        .expect("page has a CSRF token")
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_radhus"))
+}
