@@ -56,9 +56,32 @@ pub struct Tenant {
     search: Vec<SearchIndex>,
     pub assets: AssetSet,
     pub urls: AssetUrls,
+    /// The tenant's lists of values as stored (read at start; the list admin will refresh them).
+    pub value_lists: std::collections::BTreeMap<String, crate::store::forms::ValueList>,
 }
 
 impl Tenant {
+    /// The list items valid on `today`, per list.
+    pub fn lists(&self, today: time::Date) -> crate::forms::engine::Lists {
+        let day = crate::forms::engine::format_iso(today);
+        self.value_lists
+            .iter()
+            .map(|(id, l)| {
+                let items = l
+                    .items
+                    .iter()
+                    .filter(|i| i.valid_from.as_deref().is_none_or(|f| f <= day.as_str()))
+                    .filter(|i| i.valid_to.as_deref().is_none_or(|t| t >= day.as_str()))
+                    .map(|i| crate::forms::engine::ListItem {
+                        id: i.id.clone(),
+                        label: i.label.clone(),
+                    })
+                    .collect();
+                (id.clone(), items)
+            })
+            .collect()
+    }
+
     pub fn search(&self, lang: Lang, q: &str) -> Vec<&Arc<FormDef>> {
         let idx = Lang::ALL
             .iter()
@@ -130,6 +153,7 @@ fn build_tenant(cfg: &TenantConfig, registry: &Registry) -> Result<Tenant, Start
         search,
         assets,
         urls,
+        value_lists: Default::default(),
     })
 }
 
@@ -157,6 +181,11 @@ impl App {
         let store = tokio::task::spawn_blocking(move || Store::open(&data_dir))
             .await
             .map_err(|e| StartError::Bind(std::io::Error::other(e.to_string())))??;
+        let seed = crate::forms::embedded_lists().map_err(StartError::Forms)?;
+        for t in &mut tenants {
+            store.seed_value_lists(&t.config.id, seed.clone()).await?;
+            t.value_lists = store.value_lists(&t.config.id)?;
+        }
         let csrf_key = config
             .server
             .secret_key

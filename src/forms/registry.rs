@@ -117,14 +117,19 @@ struct RawForm {
     #[serde(default, rename = "link")]
     links: Vec<Link>,
     #[serde(default, rename = "step")]
-    steps: Vec<toml::Value>,
+    steps: Vec<super::definition::RawStep>,
     // Read by the form engine and the delivery workers; accepted here so the file format is one.
     #[serde(default)]
-    #[allow(dead_code)]
-    delivery: Vec<toml::Value>,
+    delivery: Vec<RawDelivery>,
     #[serde(default)]
     #[allow(dead_code)]
     decision: Vec<toml::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDelivery {
+    target: String,
 }
 
 /// A loaded form definition.
@@ -144,10 +149,41 @@ pub struct FormDef {
     pub synonyms: TextLists,
     pub receipt: Option<Texts>,
     pub links: Vec<Link>,
-    /// Number of steps (the engine reads the steps themselves).
-    pub step_count: usize,
+    pub steps: Vec<super::definition::Step>,
+    /// Where submissions go (`archive`, …): one outbox row each.
+    pub delivery_targets: Vec<String>,
+    /// SHA-256 of the file, recorded with every submission so it can be shown as it was filled in.
+    pub content_hash: String,
     /// The file the form came from, for messages.
     pub file: String,
+    /// Top-level field id → (step, position).
+    index: HashMap<String, (usize, usize)>,
+}
+
+impl FormDef {
+    /// A top-level field by id.
+    pub fn field(&self, id: &str) -> Option<&super::definition::Field> {
+        let (s, f) = self.index.get(id)?;
+        self.steps.get(*s)?.fields.get(*f)
+    }
+
+    /// The step a top-level field is on.
+    pub fn step_of(&self, id: &str) -> Option<usize> {
+        self.index.get(id).map(|(s, _)| *s)
+    }
+
+    /// Finds the field behind an answer name (`navn`, `adresse.gate`, `g[0].navn`) and its step.
+    pub fn field_for_name(&self, name: &str) -> Option<(usize, &super::definition::Field)> {
+        let top = name.split(['[', '.']).next().unwrap_or(name);
+        let step = self.step_of(top)?;
+        let f = self.field(top)?;
+        if let (super::definition::Kind::Group { fields, .. }, Some((_, rest))) =
+            (&f.kind, name.split_once("]."))
+        {
+            return fields.iter().find(|s| s.id == rest).map(|s| (step, s));
+        }
+        Some((step, f))
+    }
 }
 
 /// A problem in a form file: `file:line:col: message`.
@@ -175,25 +211,32 @@ fn position_of(text: &str, needle: &str) -> (usize, usize) {
 }
 
 /// Parses one form file. `file` names it in messages; `expected_id` (from the file name) must match `id`.
-pub fn parse_form(file: &str, text: &str, expected_id: Option<&str>) -> Result<FormDef, LoadError> {
-    let err = |(line, col): (usize, usize), message: String| LoadError {
-        file: file.to_owned(),
-        line,
-        col,
-        message,
+/// Every problem found is returned, each as `file:line:col: message`.
+pub fn parse_form(
+    file: &str,
+    text: &str,
+    expected_id: Option<&str>,
+) -> Result<FormDef, Vec<LoadError>> {
+    let one = |(line, col): (usize, usize), message: String| {
+        vec![LoadError {
+            file: file.to_owned(),
+            line,
+            col,
+            message,
+        }]
     };
     let raw: RawForm = toml::from_str(text).map_err(|e| {
         let pos = e
             .span()
             .map_or((1, 1), |s| crate::config::line_col(text, s.start));
-        err(pos, e.message().trim_end().to_owned())
+        one(pos, e.message().trim_end().to_owned())
     })?;
     let id = FormId::parse(&raw.id)
-        .map_err(|e| err(position_of(text, "id"), format!("id \"{}\" {e}", raw.id)))?;
+        .map_err(|e| one(position_of(text, "id"), format!("id \"{}\" {e}", raw.id)))?;
     if let Some(expected) = expected_id
         && expected != raw.id
     {
-        return Err(err(
+        return Err(one(
             position_of(text, "id"),
             format!(
                 "id \"{}\" does not match the file name (expected \"{expected}\")",
@@ -203,14 +246,14 @@ pub fn parse_form(file: &str, text: &str, expected_id: Option<&str>) -> Result<F
     }
     match (raw.login, raw.login_level) {
         (LoginRequirement::Required, None) => {
-            return Err(err(
+            return Err(one(
                 position_of(text, "login"),
                 "login = \"required\" needs login_level = \"low\", \"substantial\" or \"high\""
                     .into(),
             ));
         }
         (LoginRequirement::None | LoginRequirement::Optional, Some(_)) => {
-            return Err(err(
+            return Err(one(
                 position_of(text, "login_level"),
                 "login_level is only used with login = \"required\"".into(),
             ));
@@ -220,14 +263,39 @@ pub fn parse_form(file: &str, text: &str, expected_id: Option<&str>) -> Result<F
     for lang in Lang::ALL {
         for (key, t) in [("title", &raw.title), ("intro", &raw.intro)] {
             if t.get(lang).trim().is_empty() {
-                return Err(err(
+                return Err(one(
                     position_of(text, &format!("[{key}]")),
                     format!("{key}.{} must not be empty", lang.code()),
                 ));
             }
         }
     }
+    let mut loc = super::definition::Locator {
+        file,
+        text,
+        errors: vec![],
+    };
+    let steps = super::definition::build_steps(raw.steps, &mut loc);
+    if !loc.errors.is_empty() {
+        return Err(loc.errors);
+    }
+    let mut index = HashMap::new();
+    for (si, st) in steps.iter().enumerate() {
+        for (fi, f) in st.fields.iter().enumerate() {
+            index.insert(f.id.clone(), (si, fi));
+        }
+    }
+    use sha2::Digest;
+    let content_hash = sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut delivery_targets: Vec<String> = raw.delivery.into_iter().map(|d| d.target).collect();
+    if delivery_targets.is_empty() {
+        delivery_targets.push("archive".into());
+    }
     Ok(FormDef {
+        delivery_targets,
         id,
         version: raw.version,
         topic: raw.topic,
@@ -242,8 +310,10 @@ pub fn parse_form(file: &str, text: &str, expected_id: Option<&str>) -> Result<F
         synonyms: raw.synonyms,
         receipt: raw.receipt,
         links: raw.links,
-        step_count: raw.steps.len(),
+        steps,
+        content_hash,
         file: file.to_owned(),
+        index,
     })
 }
 
@@ -289,7 +359,7 @@ impl Registry {
                     reg.by_id.insert(def.id.clone(), reg.forms.len());
                     reg.forms.push(Arc::new(def));
                 }
-                Err(e) => errors.push(e),
+                Err(e) => errors.extend(e),
             }
         }
         if errors.is_empty() {
@@ -333,7 +403,9 @@ mod tests {
     #[test]
     fn errors_name_file_line_and_column() {
         let text = "id = \"x\"\nversion = 1\ntopic = \"nowhere\"\n";
-        let e = parse_form("forms/x.toml", text, Some("x")).unwrap_err();
+        let e = parse_form("forms/x.toml", text, Some("x"))
+            .unwrap_err()
+            .remove(0);
         assert_eq!(e.file, "forms/x.toml");
         assert_eq!((e.line, e.col), (3, 9));
         assert!(

@@ -134,9 +134,9 @@ async fn dispatch(
         match found {
             Match::NotFound => Err(WebError::NotFound),
             Match::WrongMethod(allow) => Err(WebError::MethodNotAllowed(allow)),
-            Match::Found { route, param } => {
+            Match::Found { route, params } => {
                 *class = route.class.label();
-                run(&ctx, route.handler, route.body, param, req).await
+                run(&ctx, route.handler, route.body, &params, req).await
             }
         }
     };
@@ -157,7 +157,7 @@ async fn run(
     ctx: &Ctx<'_>,
     handler: Handler,
     body: BodyLimit,
-    param: Option<&str>,
+    params: &[&str],
     req: Request<Incoming>,
 ) -> Result<Resp, WebError> {
     let form = match body {
@@ -203,14 +203,20 @@ async fn run(
     let form = form.unwrap_or_default();
     let web = crate::web::Request {
         ctx,
-        param,
+        params,
         form: &form,
     };
     match handler {
         Handler::Portal => crate::web::portal::start(&web),
         Handler::Search => crate::web::portal::search(&web),
         Handler::FormLanding => crate::web::portal::landing(&web),
-        Handler::FormStart => crate::web::portal::start_form(&web),
+        Handler::FormStart => crate::web::form_run::start(&web).await,
+        Handler::StepGet => crate::web::form_run::step_get(&web),
+        Handler::StepPost => crate::web::form_run::step_post(&web).await,
+        Handler::Control => crate::web::form_run::control(&web),
+        Handler::CheckAnswers => crate::web::form_run::check_answers(&web),
+        Handler::Submit => crate::web::form_run::submit(&web).await,
+        Handler::Receipt => crate::web::form_run::receipt(&web),
         Handler::Language => crate::web::language::switch(&web).await,
         Handler::Static => crate::web::assets::serve(&web),
         Handler::Robots => Ok(response::text(

@@ -31,6 +31,12 @@ pub enum Handler {
     Search,
     FormLanding,
     FormStart,
+    StepGet,
+    StepPost,
+    Control,
+    CheckAnswers,
+    Submit,
+    Receipt,
     Language,
     Static,
     Healthz,
@@ -80,6 +86,28 @@ pub static ROUTES: &[Route] = &[
     get("/sok", RouteClass::Public, Handler::Search),
     get("/skjema/{form}", RouteClass::Public, Handler::FormLanding),
     post("/skjema/{form}/start", Handler::FormStart),
+    get(
+        "/skjema/{form}/steg/{n}",
+        RouteClass::Public,
+        Handler::StepGet,
+    ),
+    post("/skjema/{form}/steg/{n}", Handler::StepPost),
+    get(
+        "/skjema/{form}/kontroll",
+        RouteClass::Public,
+        Handler::Control,
+    ),
+    get(
+        "/skjema/{form}/oppsummering",
+        RouteClass::Public,
+        Handler::CheckAnswers,
+    ),
+    post("/skjema/{form}/send", Handler::Submit),
+    get(
+        "/skjema/{form}/kvittering/{reference}",
+        RouteClass::Public,
+        Handler::Receipt,
+    ),
     post("/sprak", Handler::Language),
     get("/static/{file}", RouteClass::Static, Handler::Static),
     get("/robots.txt", RouteClass::Static, Handler::Robots),
@@ -92,15 +120,15 @@ pub static ROUTES: &[Route] = &[
 pub enum Match<'r, 'p> {
     Found {
         route: &'r Route,
-        param: Option<&'p str>,
+        params: Vec<&'p str>,
     },
     /// The path exists but not for this method; the value lists the allowed methods.
     WrongMethod(String),
     NotFound,
 }
 
-fn match_pattern<'p>(pattern: &str, path: &'p str) -> Option<Option<&'p str>> {
-    let mut param = None;
+fn match_pattern<'p>(pattern: &str, path: &'p str) -> Option<Vec<&'p str>> {
+    let mut param = vec![];
     let mut pat = pattern.split('/');
     let mut segs = path.split('/');
     loop {
@@ -110,7 +138,7 @@ fn match_pattern<'p>(pattern: &str, path: &'p str) -> Option<Option<&'p str>> {
                 if s.is_empty() {
                     return None;
                 }
-                param = Some(s);
+                param.push(s);
             }
             (Some(p), Some(s)) if p == s => {}
             _ => return None,
@@ -121,9 +149,9 @@ fn match_pattern<'p>(pattern: &str, path: &'p str) -> Option<Option<&'p str>> {
 pub fn find<'p>(method: &Method, path: &'p str) -> Match<'static, 'p> {
     let mut allowed: Vec<&str> = vec![];
     for route in ROUTES {
-        if let Some(param) = match_pattern(route.pattern, path) {
+        if let Some(params) = match_pattern(route.pattern, path) {
             if route.method == method || (method == Method::HEAD && route.method == Method::GET) {
-                return Match::Found { route, param };
+                return Match::Found { route, params };
             }
             allowed.push(route.method.as_str());
         }
@@ -145,13 +173,9 @@ mod tests {
     #[test]
     fn matches() {
         let m = find(&Method::GET, "/skjema/kontaktskjema");
-        assert!(matches!(
-            m,
-            Match::Found {
-                param: Some("kontaktskjema"),
-                ..
-            }
-        ));
+        assert!(matches!(m, Match::Found { params, .. } if params == vec!["kontaktskjema"]));
+        let m = find(&Method::GET, "/skjema/kontaktskjema/steg/2");
+        assert!(matches!(m, Match::Found { params, .. } if params == vec!["kontaktskjema", "2"]));
         assert!(matches!(find(&Method::GET, "/skjema/"), Match::NotFound));
         assert!(matches!(find(&Method::GET, "/skjema/a/b"), Match::NotFound));
         assert!(matches!(find(&Method::DELETE, "/"), Match::WrongMethod(a) if a == "GET, HEAD"));

@@ -98,10 +98,32 @@ pub struct I18n {
     cats: Arc<[Catalogue; 3]>,
 }
 
+/// Per language: the UI catalogue, then the validation messages (kept apart because they are many).
 const SOURCES: [(Lang, &str); 3] = [
-    (Lang::Nb, include_str!("nb.ftl")),
-    (Lang::Nn, include_str!("nn.ftl")),
-    (Lang::En, include_str!("en.ftl")),
+    (
+        Lang::Nb,
+        concat!(
+            include_str!("nb.ftl"),
+            "\n",
+            include_str!("validation.nb.ftl")
+        ),
+    ),
+    (
+        Lang::Nn,
+        concat!(
+            include_str!("nn.ftl"),
+            "\n",
+            include_str!("validation.nn.ftl")
+        ),
+    ),
+    (
+        Lang::En,
+        concat!(
+            include_str!("en.ftl"),
+            "\n",
+            include_str!("validation.en.ftl")
+        ),
+    ),
 ];
 
 impl I18n {

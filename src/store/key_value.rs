@@ -1,6 +1,8 @@
 //! Every redb table, declared in one place and named `key_value` after what maps to what.
 //!
-//! Values are records encoded by [`super::records`] (a format byte, a record version, then JSON).
+//! Values are records encoded by [`super::records`] (a format byte, a record version, then JSON), except
+//! where the value type says otherwise. Composite keys join their parts with `/` (tenant ids, form ids and
+//! references never contain it).
 
 use redb::TableDefinition;
 
@@ -11,5 +13,32 @@ pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 pub const SESSIONID_SESSION: TableDefinition<&str, &[u8]> =
     TableDefinition::new("sessionid_session");
 
-/// Every table, for migrations that create them and for `radhus` tools that list them.
-pub const ALL: [TableDefinition<&str, &[u8]>; 2] = [META, SESSIONID_SESSION];
+/// Drafts (answers in progress), by random draft id.
+pub const DRAFTID_DRAFT: TableDefinition<&str, &[u8]> = TableDefinition::new("draftid_draft");
+
+/// Submissions, by `tenant/reference`.
+pub const TENANTREFERENCE_SUBMISSION: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("tenantreference_submission");
+
+/// The last reference number given per tenant (u64). Bumped in the submission's own transaction, so a
+/// number is used exactly when its submission is committed: gap-free, never reused.
+pub const TENANT_REFERENCECOUNTER: TableDefinition<&str, u64> =
+    TableDefinition::new("tenant_referencecounter");
+
+/// Delivery outbox: one row per (submission, target), by `tenant/reference/target`.
+pub const TENANTREFERENCETARGET_OUTBOXROW: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("tenantreferencetarget_outboxrow");
+
+/// A tenant's lists of values (barnehager, skoler …), by `tenant/list`.
+pub const TENANTLIST_VALUELIST: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("tenantlist_valuelist");
+
+/// Every table with record values, for the migration that creates them.
+pub const ALL: [TableDefinition<&str, &[u8]>; 6] = [
+    META,
+    SESSIONID_SESSION,
+    DRAFTID_DRAFT,
+    TENANTREFERENCE_SUBMISSION,
+    TENANTREFERENCETARGET_OUTBOXROW,
+    TENANTLIST_VALUELIST,
+];

@@ -25,6 +25,7 @@ fn v1_create(tx: &WriteTransaction) -> Result<(), StoreError> {
     for def in key_value::ALL {
         tx.open_table(def)?;
     }
+    tx.open_table(key_value::TENANT_REFERENCECOUNTER)?;
     let mut key = [0u8; 32];
     getrandom::fill(&mut key).map_err(|e| StoreError::Random(e.to_string()))?;
     tx.open_table(key_value::META)?

@@ -3,10 +3,12 @@
 //! Opening runs migrations ([`migrate`]), refuses a store written by a newer version, and refuses a data
 //! folder that another process holds open (redb locks the file) with a message that says so.
 
+pub mod forms;
 pub mod key_value;
 pub mod migrate;
 pub mod records;
 pub mod sessions;
+pub mod writer;
 
 use std::path::{Path, PathBuf};
 
@@ -42,6 +44,10 @@ pub enum StoreError {
     Random(String),
     #[error("store: {0}")]
     Db(#[from] redb::Error),
+    #[error("store write failed: {0}")]
+    Write(String),
+    #[error("the store is closed")]
+    Closed,
 }
 
 macro_rules! from_redb {
@@ -61,11 +67,23 @@ from_redb!(
     redb::DatabaseError
 );
 
-/// An open store.
+/// An open store. Reads run on the caller's thread; writes go through the writer thread ([`writer`]).
 pub struct Store {
-    db: Database,
+    db: std::sync::Arc<Database>,
     path: PathBuf,
     secret_key: [u8; 32],
+    writer: Option<std::sync::mpsc::Sender<writer::Request>>,
+    writer_thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Store {
+    /// Stops the writer after it has flushed, so the file is closed (and its lock released) on return.
+    fn drop(&mut self) {
+        self.writer.take();
+        if let Some(t) = self.writer_thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 pub const FILE_NAME: &str = "radhus.redb";
@@ -95,11 +113,44 @@ impl Store {
         };
         migrate::run(&db, &path)?;
         let secret_key = read_secret(&db)?;
+        let db = std::sync::Arc::new(db);
+        let (tx, thread) = writer::spawn(db.clone()).map_err(|e| StoreError::Open {
+            path: path.clone(),
+            detail: format!("cannot start the writer thread: {e}"),
+        })?;
         Ok(Store {
             db,
             path,
             secret_key,
+            writer: Some(tx),
+            writer_thread: Some(thread),
         })
+    }
+
+    /// Runs `f` inside the writer's next transaction. `durable` writes are acknowledged only after an
+    /// fsync-backed commit (shared with whatever else is waiting: group commit); others may commit without
+    /// fsync and become durable within [`writer::FLUSH_AFTER`].
+    pub async fn write<R: Send + 'static>(
+        &self,
+        durable: bool,
+        f: impl FnOnce(&redb::WriteTransaction) -> Result<R, StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        let (tx, rx) = tokio::sync::oneshot::channel::<Result<R, String>>();
+        let job: writer::Job = Box::new(move |wtx| {
+            let r = f(wtx)?;
+            Ok(Box::new(move |commit: Result<(), String>| {
+                let _ = tx.send(commit.map(|()| r));
+            }))
+        });
+        let sender = self.writer.as_ref().ok_or(StoreError::Closed)?;
+        sender
+            .send(writer::Request { durable, job })
+            .map_err(|_| StoreError::Closed)?;
+        match rx.await {
+            Ok(Ok(r)) => Ok(r),
+            Ok(Err(e)) => Err(StoreError::Write(e)),
+            Err(_) => Err(StoreError::Write("the transaction was abandoned".into())),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -147,12 +198,15 @@ mod tests {
         assert_eq!(store.ping().unwrap(), migrate::CURRENT);
         let key = *store.secret_key();
         let id = SessionId::generate().unwrap();
-        let s = sessions::Session {
-            created: 1,
-            updated: 2,
-            lang: Some(crate::i18n::Lang::Nn),
-        };
-        store.put_session(&id, &s).unwrap();
+        let mut s = sessions::Session::new(1);
+        s.updated = 2;
+        s.lang = Some(crate::i18n::Lang::Nn);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(store.save_session(&id, s.clone(), true))
+            .unwrap();
 
         // A second open of the same folder while the first is open is refused clearly.
         let err = Store::open(dir.path()).err().unwrap();

@@ -14,6 +14,24 @@ pub struct Session {
     pub created: i64,
     pub updated: i64,
     pub lang: Option<Lang>,
+    /// `tenant/form` → draft id: the drafts this session is filling in.
+    #[serde(default)]
+    pub drafts: std::collections::BTreeMap<String, String>,
+    /// `tenant/reference` of submissions made in this session (whose receipts it may see).
+    #[serde(default)]
+    pub receipts: Vec<String>,
+}
+
+impl Session {
+    pub fn new(now: i64) -> Session {
+        Session {
+            created: now,
+            updated: now,
+            lang: None,
+            drafts: Default::default(),
+            receipts: vec![],
+        }
+    }
 }
 
 impl records::Record for Session {
@@ -31,13 +49,21 @@ impl Store {
         }
     }
 
-    pub fn put_session(&self, id: &SessionId, s: &Session) -> Result<(), StoreError> {
-        let bytes = records::encode(s)?;
-        let tx = self.db.begin_write()?;
-        tx.open_table(key_value::SESSIONID_SESSION)?
-            .insert(id.as_str(), bytes.as_slice())?;
-        tx.commit()?;
-        Ok(())
+    /// Saves a session through the writer (`durable` when the change must survive a crash at once).
+    pub async fn save_session(
+        &self,
+        id: &SessionId,
+        s: Session,
+        durable: bool,
+    ) -> Result<(), StoreError> {
+        let id = id.as_str().to_owned();
+        self.write(durable, move |tx| {
+            let bytes = records::encode(&s)?;
+            tx.open_table(key_value::SESSIONID_SESSION)?
+                .insert(id.as_str(), bytes.as_slice())?;
+            Ok(())
+        })
+        .await
     }
 
     /// Every stored session (operator tools and tests).

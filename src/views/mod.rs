@@ -1,6 +1,8 @@
 //! Views: pure maud functions of a view model. No IO, no store, no request — only what the handler passes.
 
 pub mod errors;
+pub mod fields;
+pub mod form_run;
 pub mod layout;
 pub mod portal;
 

@@ -157,29 +157,3 @@ pub fn landing(frame: &Frame<'_>, f: &FormDef) -> Markup {
         main,
     )
 }
-
-pub fn start_soon(frame: &Frame<'_>, f: &FormDef) -> Markup {
-    let loc = frame.loc;
-    let title = loc.t("form-start-soon-title");
-    let main = html! {
-        h1 { (title) }
-        div.notice { p { (loc.t("form-start-soon-body")) } }
-        p { a href={ "/skjema/" (f.id) } { (f.title.get(loc.lang)) } }
-    };
-    let home = loc.t("breadcrumb-home");
-    page(
-        frame,
-        title,
-        &[
-            Crumb {
-                label: home,
-                href: Some("/"),
-            },
-            Crumb {
-                label: title,
-                href: None,
-            },
-        ],
-        main,
-    )
-}

@@ -6,7 +6,7 @@ use crate::http::error::WebError;
 use crate::http::response::asset;
 
 pub fn serve(r: &Request<'_, '_>) -> Result<Resp, WebError> {
-    let name = r.param.ok_or(WebError::NotFound)?;
+    let name = r.param(0).ok_or(WebError::NotFound)?;
     let a = r.ctx.tenant.assets.get(name).ok_or(WebError::NotFound)?;
     Ok(asset(a, r.ctx.accepts_gzip))
 }

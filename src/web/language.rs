@@ -19,21 +19,14 @@ pub async fn switch(r: &Request<'_, '_>) -> Result<Resp, WebError> {
         .ok_or_else(|| WebError::BadRequest("unknown language".into()))?;
     let back = r.field("tilbake").and_then(safe_return_path).unwrap_or("/");
 
-    let store = ctx.state.store.clone();
-    let sid = ctx.session.clone();
-    tokio::task::spawn_blocking(move || {
-        let now = unix_now();
-        let mut s = store.session(&sid)?.unwrap_or(Session {
-            created: now,
-            updated: now,
-            lang: None,
-        });
-        s.lang = Some(lang);
-        s.updated = now;
-        store.put_session(&sid, &s)
-    })
-    .await
-    .map_err(|e| WebError::Internal(e.to_string()))??;
+    let store = &ctx.state.store;
+    let now = unix_now();
+    let mut s = store
+        .session(&ctx.session)?
+        .unwrap_or_else(|| Session::new(now));
+    s.lang = Some(lang);
+    s.updated = now;
+    store.save_session(&ctx.session, s, false).await?;
 
     let mut resp = see_other(back);
     let cookie = format!(

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod errors;
+pub mod form_run;
 pub mod language;
 pub mod portal;
 pub mod system;
@@ -13,11 +14,16 @@ use crate::views::Frame;
 /// What the pipeline hands a handler: the context, the path parameter, and the verified form fields.
 pub struct Request<'a, 'c> {
     pub ctx: &'a Ctx<'c>,
-    pub param: Option<&'a str>,
+    pub params: &'a [&'a str],
     pub form: &'a [(String, String)],
 }
 
 impl Request<'_, '_> {
+    /// The n-th path parameter.
+    pub fn param(&self, n: usize) -> Option<&str> {
+        self.params.get(n).copied()
+    }
+
     pub fn field(&self, name: &str) -> Option<&str> {
         self.form
             .iter()

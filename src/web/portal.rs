@@ -39,8 +39,10 @@ pub fn search(r: &Request<'_, '_>) -> Result<Resp, WebError> {
     ))
 }
 
-fn form_of<'t>(r: &Request<'_, 't>) -> Result<&'t std::sync::Arc<crate::forms::FormDef>, WebError> {
-    r.param
+pub fn form_of<'t>(
+    r: &Request<'_, 't>,
+) -> Result<&'t std::sync::Arc<crate::forms::FormDef>, WebError> {
+    r.param(0)
         .and_then(|id| r.ctx.tenant.form(id))
         .ok_or(WebError::NotFound)
 }
@@ -56,17 +58,5 @@ pub fn landing(r: &Request<'_, '_>) -> Result<Resp, WebError> {
     Ok(html(
         StatusCode::OK,
         views::portal::landing(&f, form).into_string(),
-    ))
-}
-
-/// The start button. The form engine replaces this with the creation of a draft.
-pub fn start_form(r: &Request<'_, '_>) -> Result<Resp, WebError> {
-    let ctx = r.ctx;
-    let form = form_of(r)?;
-    let (csrf, here) = (ctx.csrf_token(), ctx.here());
-    let f = frame(ctx, &csrf, &here);
-    Ok(html(
-        StatusCode::OK,
-        views::portal::start_soon(&f, form).into_string(),
     ))
 }

@@ -1,0 +1,368 @@
+//! One field of any kind, following the GOV.UK/designsystemet patterns: label, hint, error message beside
+//! the input (`aria-describedby`, `aria-invalid`), fieldsets with legends for groups of inputs.
+
+use maud::{Markup, html};
+
+use crate::forms::answers::{Answers, anchor, row_name};
+use crate::forms::definition::{ChoiceDisplay, Field, Kind};
+use crate::forms::engine::{Engine, FieldError, Message};
+use crate::i18n::{Loc, Texts};
+
+/// Everything a field needs to render itself.
+pub struct FieldCtx<'a> {
+    pub loc: Loc<'a>,
+    pub engine: &'a Engine<'a>,
+    pub answers: &'a Answers,
+    pub errors: &'a [FieldError],
+}
+
+/// A message in the page's language; catalogue messages get the field's label as `label`.
+pub fn message_text(loc: Loc<'_>, m: &Message, label: &str) -> String {
+    match m {
+        Message::Text(t) => t.get(loc.lang).to_owned(),
+        Message::Key(key, args) => {
+            let mut fargs: Vec<(&'static str, fluent_bundle::FluentValue<'_>)> =
+                args.iter().map(|(k, v)| (*k, v.clone().into())).collect();
+            fargs.push(("label", lower_first(label).into()));
+            loc.tf(key, &fargs)
+        }
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) if !s.chars().nth(1).is_some_and(char::is_uppercase) => {
+            f.to_lowercase().chain(c).collect()
+        }
+        _ => s.to_owned(),
+    }
+}
+
+fn text<'t>(loc: Loc<'_>, t: &'t Option<Texts>) -> Option<&'t str> {
+    t.as_ref().map(|t| t.get(loc.lang))
+}
+
+pub fn label_of(loc: Loc<'_>, f: &Field) -> String {
+    text(loc, &f.label).unwrap_or(&f.id).to_owned()
+}
+
+struct Parts {
+    id: String,
+    hint_id: Option<String>,
+    error_id: Option<String>,
+    error: Option<String>,
+}
+
+impl Parts {
+    fn describedby(&self) -> Option<String> {
+        let v: Vec<&str> = [self.hint_id.as_deref(), self.error_id.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        (!v.is_empty()).then(|| v.join(" "))
+    }
+}
+
+fn parts(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Parts {
+    let id = anchor(name);
+    let err = cx
+        .errors
+        .iter()
+        .find(|e| e.name == name)
+        .map(|e| message_text(cx.loc, &e.message, &label_of(cx.loc, f)));
+    Parts {
+        hint_id: f.hint.as_ref().map(|_| format!("{id}-hint")),
+        error_id: err.as_ref().map(|_| format!("{id}-error")),
+        error: err,
+        id,
+    }
+}
+
+fn hint_and_error(cx: &FieldCtx<'_>, f: &Field, p: &Parts) -> Markup {
+    html! {
+        @if let (Some(h), Some(hid)) = (text(cx.loc, &f.hint), &p.hint_id) { p.field__hint id=(hid) { (h) } }
+        @if let (Some(e), Some(eid)) = (&p.error, &p.error_id) {
+            p.field__error id=(eid) { span.visually-hidden { (cx.loc.t("error-prefix")) " " } (e) }
+        }
+    }
+}
+
+fn label_text(cx: &FieldCtx<'_>, f: &Field) -> Markup {
+    let optional = !f.required && f.required_if.is_none() && !matches!(f.kind, Kind::Consent);
+    let label = label_of(cx.loc, f);
+    // Forms often write "(valgfritt)" in the label themselves; don't say it twice.
+    let says_optional = label.contains('(');
+    html! { (label) @if optional && !says_optional { " " span.field__optional { (cx.loc.t("optional")) } } }
+}
+
+fn input_attrs(
+    kind: &Kind,
+) -> (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+) {
+    // (type, inputmode, width class, default autocomplete)
+    match kind {
+        Kind::Email => ("email", None, Some("input--width-20"), Some("email")),
+        Kind::Phone => ("tel", None, Some("input--width-11"), Some("tel")),
+        Kind::Fodselsnummer => (
+            "text",
+            Some("numeric"),
+            Some("input--width-11"),
+            Some("off"),
+        ),
+        Kind::Orgnr => ("text", Some("numeric"), Some("input--width-11"), None),
+        Kind::Kontonummer => ("text", Some("numeric"), Some("input--width-11"), None),
+        Kind::Postnummer { .. } => (
+            "text",
+            Some("numeric"),
+            Some("input--width-4"),
+            Some("postal-code"),
+        ),
+        Kind::Number { integer: true, .. } => {
+            ("text", Some("numeric"), Some("input--width-8"), None)
+        }
+        Kind::Number { .. } => ("text", Some("decimal"), Some("input--width-8"), None),
+        Kind::Date { .. } => ("text", None, Some("input--width-11"), None),
+        _ => ("text", None, None, None),
+    }
+}
+
+/// Renders a field (top level: `row` is None) with its current answer and error.
+pub fn field(cx: &FieldCtx<'_>, f: &Field, row: Option<(&Field, usize)>) -> Markup {
+    let name = match row {
+        Some((g, i)) => row_name(&g.id, i, &f.id),
+        None => f.id.clone(),
+    };
+    if !cx.engine.field_visible(f, cx.answers, row) {
+        return html! {};
+    }
+    let p = parts(cx, f, &name);
+    let value = cx.answers.text(&name).to_owned();
+    let cls = if p.error.is_some() {
+        "field field--error"
+    } else {
+        "field"
+    };
+    let invalid = p.error.as_ref().map(|_| "true");
+    match &f.kind {
+        Kind::Info { text } => html! { div.notice { p { (text.get(cx.loc.lang)) } } },
+        Kind::Heading { text } => html! { h2 { (text.get(cx.loc.lang)) } },
+        Kind::Group { .. } => group(cx, f),
+        Kind::Textarea { rows, .. } => html! {
+            div class=(cls) {
+                label.field__label for=(p.id) { (label_text(cx, f)) }
+                (hint_and_error(cx, f, &p))
+                textarea.textarea.input--error[p.error.is_some()] id=(p.id) name=(name) rows=(rows) aria-describedby=[p.describedby()] aria-invalid=[invalid] { (value) }
+            }
+        },
+        Kind::Choice {
+            display, options, ..
+        } => {
+            let items: Vec<(String, String)> = options
+                .iter()
+                .map(|o| {
+                    (
+                        o.value.clone(),
+                        o.label
+                            .as_ref()
+                            .map_or_else(|| o.value.clone(), |l| l.get(cx.loc.lang).to_owned()),
+                    )
+                })
+                .collect();
+            choice(cx, f, &name, &p, *display, &items)
+        }
+        Kind::List { list, display } => {
+            let items: Vec<(String, String)> = cx
+                .engine
+                .list_items(list)
+                .iter()
+                .map(|i| (i.id.clone(), i.label.get(cx.loc.lang).to_owned()))
+                .collect();
+            choice(cx, f, &name, &p, *display, &items)
+        }
+        Kind::YesNo => {
+            let items = vec![
+                ("ja".to_owned(), cx.loc.t("answer-yes").to_owned()),
+                ("nei".to_owned(), cx.loc.t("answer-no").to_owned()),
+            ];
+            choice(cx, f, &name, &p, ChoiceDisplay::Radio, &items)
+        }
+        Kind::Consent => html! {
+            div class=(cls) {
+                (hint_and_error(cx, f, &p))
+                div.checkboxes {
+                    div.checkboxes__item {
+                        input id=(p.id) type="checkbox" name=(name) value="ja" checked[value == "ja"] aria-describedby=[p.describedby()] aria-invalid=[invalid];
+                        label for=(p.id) { (label_of(cx.loc, f)) }
+                    }
+                }
+            }
+        },
+        Kind::Address => address(cx, f, &name),
+        Kind::Attachment { .. } => html! {
+            div.field {
+                p.field__label { (label_text(cx, f)) }
+                div.notice { p { (cx.loc.t("attachment-later")) } }
+            }
+        },
+        kind => {
+            let (ty, mode, width, auto) = input_attrs(kind);
+            let autocomplete = f.autocomplete.as_deref().or(auto);
+            let unit = match kind {
+                Kind::Number { unit: Some(u), .. } => Some(u.get(cx.loc.lang)),
+                _ => None,
+            };
+            let class = format!(
+                "input{}{}",
+                width.map(|w| format!(" {w}")).unwrap_or_default(),
+                if p.error.is_some() {
+                    " input--error"
+                } else {
+                    ""
+                }
+            );
+            let spell = matches!(
+                kind,
+                Kind::Email | Kind::Fodselsnummer | Kind::Orgnr | Kind::Kontonummer
+            )
+            .then_some("false");
+            html! {
+                div class=(cls) {
+                    label.field__label for=(p.id) { (label_text(cx, f)) }
+                    (hint_and_error(cx, f, &p))
+                    input class=(class) id=(p.id) name=(name) type=(ty) value=(value) inputmode=[mode] autocomplete=[autocomplete] spellcheck=[spell] aria-describedby=[p.describedby()] aria-invalid=[invalid];
+                    @if let Some(u) = unit { " " span.input__unit { (u) } }
+                }
+            }
+        }
+    }
+}
+
+fn choice(
+    cx: &FieldCtx<'_>,
+    f: &Field,
+    name: &str,
+    p: &Parts,
+    display: ChoiceDisplay,
+    items: &[(String, String)],
+) -> Markup {
+    let selected: Vec<String> = cx
+        .answers
+        .get(name)
+        .map(|a| a.values().into_iter().map(str::to_owned).collect())
+        .unwrap_or_default();
+    let cls = if p.error.is_some() {
+        "field field--error"
+    } else {
+        "field"
+    };
+    let invalid = p.error.as_ref().map(|_| "true");
+    match display {
+        ChoiceDisplay::Select => html! {
+            div class=(cls) {
+                label.field__label for=(p.id) { (label_text(cx, f)) }
+                (hint_and_error(cx, f, p))
+                select.select.input--error[p.error.is_some()] id=(p.id) name=(name) aria-describedby=[p.describedby()] aria-invalid=[invalid] {
+                    option value="" { (cx.loc.t("select-placeholder")) }
+                    @for (v, l) in items { option value=(v) selected[selected.contains(v)] { (l) } }
+                }
+            }
+        },
+        ChoiceDisplay::Radio | ChoiceDisplay::Checkboxes => {
+            let (ty, wrap, item) = if display == ChoiceDisplay::Radio {
+                ("radio", "radios", "radios__item")
+            } else {
+                ("checkbox", "checkboxes", "checkboxes__item")
+            };
+            html! {
+                div class=(cls) {
+                    fieldset.fieldset aria-describedby=[p.describedby()] {
+                        legend.fieldset__legend.field__label { (label_text(cx, f)) }
+                        (hint_and_error(cx, f, p))
+                        div class=(wrap) {
+                            @for (i, (v, l)) in items.iter().enumerate() {
+                                @let id = if i == 0 { p.id.clone() } else { format!("{}-{}", p.id, i + 1) };
+                                div class=(item) {
+                                    input id=(id) type=(ty) name=(name) value=(v) checked[selected.contains(v)] aria-invalid=[invalid];
+                                    label for=(id) { (l) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn address(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Markup {
+    let part = |p: &str,
+                label_key: &'static str,
+                auto: &'static str,
+                width: &'static str,
+                mode: Option<&'static str>| {
+        let pname = format!("{name}.{p}");
+        let id = anchor(&pname);
+        let err = cx
+            .errors
+            .iter()
+            .find(|e| e.name == pname)
+            .map(|e| message_text(cx.loc, &e.message, cx.loc.t(label_key)));
+        let eid = format!("{id}-error");
+        let value = cx.answers.text(&pname).to_owned();
+        html! {
+            div.field.field--error[err.is_some()] {
+                label.field__label for=(id) { (cx.loc.t(label_key)) }
+                @if let Some(e) = &err { p.field__error id=(eid) { span.visually-hidden { (cx.loc.t("error-prefix")) " " } (e) } }
+                input class={ "input " (width) @if err.is_some() { " input--error" } } id=(id) name=(pname) type="text" value=(value) autocomplete=(auto) inputmode=[mode] aria-describedby=[err.as_ref().map(|_| eid.clone())] aria-invalid=[err.as_ref().map(|_| "true")];
+            }
+        }
+    };
+    html! {
+        fieldset.fieldset {
+            legend.fieldset__legend.field__label { (label_text(cx, f)) }
+            @if let Some(h) = text(cx.loc, &f.hint) { p.field__hint { (h) } }
+            (part("gate", "address-street", "street-address", "input--width-20", None))
+            (part("postnummer", "address-postnummer", "postal-code", "input--width-4", Some("numeric")))
+            (part("poststed", "address-poststed", "address-level2", "input--width-20", None))
+        }
+    }
+}
+
+fn group(cx: &FieldCtx<'_>, g: &Field) -> Markup {
+    let Kind::Group { max, fields, .. } = &g.kind else {
+        return html! {};
+    };
+    let n = cx.answers.row_count(&g.id);
+    let gid = anchor(&g.id);
+    let err = cx
+        .errors
+        .iter()
+        .find(|e| e.name == g.id)
+        .map(|e| message_text(cx.loc, &e.message, &label_of(cx.loc, g)));
+    html! {
+        fieldset.fieldset.repeat-group.field--error[err.is_some()] id=(gid) {
+            legend.fieldset__legend.field__label { (label_text(cx, g)) }
+            @if let Some(h) = text(cx.loc, &g.hint) { p.field__hint { (h) } }
+            @if let Some(e) = &err { p.field__error { span.visually-hidden { (cx.loc.t("error-prefix")) " " } (e) } }
+            @for i in 0..n {
+                div.repeat-row id={ (gid) "-row-" (i) } {
+                    h3 { (cx.loc.tf("row-label", &[("n", (i + 1).into())])) }
+                    @for sub in fields { (field(cx, sub, Some((g, i)))) }
+                    button.button.button--secondary type="submit" name="handling" value={ "fjern:" (g.id) ":" (i) } {
+                        (cx.loc.t("button-remove-row")) span.visually-hidden { " " (label_of(cx.loc, g)) " " (i + 1) }
+                    }
+                }
+            }
+            @if n < *max {
+                button.button.button--secondary type="submit" name="handling" value={ "legg-til:" (g.id) } {
+                    (cx.loc.t("button-add-row")) span.visually-hidden { ": " (label_of(cx.loc, g)) }
+                }
+            }
+        }
+    }
+}

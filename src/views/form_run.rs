@@ -1,0 +1,240 @@
+//! Pages of the way through a form: a step, the control page, check-answers, the receipt.
+
+use maud::{Markup, html};
+
+use super::fields::{FieldCtx, field, label_of, message_text};
+use super::layout::{Crumb, Frame, page};
+use crate::forms::FormDef;
+use crate::forms::answers::{Answers, anchor, row_name};
+use crate::forms::definition::Kind;
+use crate::forms::engine::{Engine, FieldError};
+use crate::i18n::Loc;
+
+fn crumbs<'a>(loc: Loc<'a>, f: &'a FormDef, href: &'a str) -> Vec<Crumb<'a>> {
+    vec![
+        Crumb {
+            label: loc.t("breadcrumb-home"),
+            href: Some("/"),
+        },
+        Crumb {
+            label: f.title.get(loc.lang),
+            href: Some(href),
+        },
+    ]
+}
+
+fn error_summary(
+    loc: Loc<'_>,
+    def: &FormDef,
+    errors: &[FieldError],
+    link: &dyn Fn(&FieldError) -> String,
+) -> Markup {
+    html! {
+        div.error-summary role="alert" tabindex="-1" autofocus aria-labelledby="error-summary-title" {
+            h2.error-summary__title #error-summary-title { (loc.t("error-summary-title")) }
+            ul.error-summary__list {
+                @for e in errors {
+                    @let label = def.field_for_name(&e.name).map(|(_, f)| label_of(loc, f)).unwrap_or_default();
+                    li { a href=(link(e)) { (message_text(loc, &e.message, &label)) } }
+                }
+            }
+        }
+    }
+}
+
+pub struct StepView<'a> {
+    pub engine: &'a Engine<'a>,
+    pub answers: &'a Answers,
+    pub errors: &'a [FieldError],
+    /// Position among the visible steps (0-based) and the step's index in the definition.
+    pub position: usize,
+    pub step: usize,
+    pub visible: &'a [usize],
+    /// Where "Next" returns to (`?fra=oppsummering` after a change link).
+    pub action: String,
+}
+
+pub fn step(frame: &Frame<'_>, v: &StepView<'_>) -> Markup {
+    let loc = frame.loc;
+    let def = v.engine.def;
+    let Some(step) = def.steps.get(v.step) else {
+        return html! {};
+    };
+    let landing = format!("/skjema/{}", def.id);
+    let cx = FieldCtx {
+        loc,
+        engine: v.engine,
+        answers: v.answers,
+        errors: v.errors,
+    };
+    let total = v.visible.len();
+    let main = html! {
+        @if !v.errors.is_empty() {
+            (error_summary(loc, def, v.errors, &|e| format!("#{}", anchor(&e.name))))
+        }
+        span.caption { (def.title.get(loc.lang)) }
+        h1 { (step.title.get(loc.lang)) }
+        nav aria-label=(loc.t("progress-label")) {
+            p.progress__text { (loc.tf("progress-text", &[("current", (v.position + 1).into()), ("total", total.into())])) }
+            ol.progress {
+                @for (i, si) in v.visible.iter().enumerate() {
+                    @let title = def.steps.get(*si).map_or("", |s| s.title.get(loc.lang));
+                    @if i == v.position {
+                        li.progress__step.progress__step--current aria-current="step" { (title) }
+                    } @else if i < v.position {
+                        li.progress__step.progress__step--done { (title) span.visually-hidden { " (" (loc.t("progress-done")) ")" } }
+                    } @else {
+                        li.progress__step { (title) }
+                    }
+                }
+            }
+        }
+        form method="post" action=(v.action) novalidate {
+            input type="hidden" name="csrf" value=(frame.csrf);
+            // Enter in a text field submits the first button in the form: make that "Next", not "Add".
+            button.visually-hidden type="submit" name="handling" value="neste" tabindex="-1" aria-hidden="true" { (loc.t("button-next")) }
+            @for f in &step.fields { (field(&cx, f, None)) }
+            div.button-group {
+                button.button type="submit" name="handling" value="neste" { (loc.t("button-next")) }
+                button.button.button--secondary type="submit" name="handling" value="tilbake" { (loc.t("button-back")) }
+            }
+        }
+    };
+    page(
+        frame,
+        step.title.get(loc.lang),
+        &crumbs(loc, def, &landing),
+        main,
+    )
+}
+
+/// The control page: every missing or invalid answer across all steps, each linking to its field.
+pub fn control(
+    frame: &Frame<'_>,
+    engine: &Engine<'_>,
+    answers: &Answers,
+    errors: &[FieldError],
+) -> Markup {
+    let loc = frame.loc;
+    let def = engine.def;
+    let visible = engine.visible_steps(answers);
+    let landing = format!("/skjema/{}", def.id);
+    let link = |e: &FieldError| {
+        let pos = visible
+            .iter()
+            .position(|s| *s == e.step)
+            .map_or(1, |p| p + 1);
+        format!(
+            "/skjema/{}/steg/{pos}?fra=oppsummering#{}",
+            def.id,
+            anchor(&e.name)
+        )
+    };
+    let title = loc.t("control-title");
+    let main = html! {
+        h1 { (title) }
+        p.lead { (loc.t("control-intro")) }
+        (error_summary(loc, def, errors, &link))
+    };
+    page(frame, title, &crumbs(loc, def, &landing), main)
+}
+
+/// Check-answers: every visible answer with a change link, then the send button.
+pub fn check_answers(frame: &Frame<'_>, engine: &Engine<'_>, answers: &Answers) -> Markup {
+    let loc = frame.loc;
+    let def = engine.def;
+    let yes_no = (loc.t("answer-yes"), loc.t("answer-no"));
+    let landing = format!("/skjema/{}", def.id);
+    let visible = engine.visible_steps(answers);
+    let title = loc.t("check-title");
+    let main = html! {
+        span.caption { (def.title.get(loc.lang)) }
+        h1 { (title) }
+        p.lead { (loc.t("check-intro")) }
+        @for (pos, si) in visible.iter().enumerate() {
+            @if let Some(step) = def.steps.get(*si) {
+                h2 { (step.title.get(loc.lang)) }
+                dl.summary-list {
+                    @for f in step.fields.iter().filter(|f| f.kind.is_input() && engine.field_visible(f, answers, None)) {
+                        @let href = format!("/skjema/{}/steg/{}?fra=oppsummering#{}", def.id, pos + 1, anchor(&f.id));
+                        div.summary-list__row {
+                            dt.summary-list__key { (label_of(loc, f)) }
+                            dd.summary-list__value {
+                                @match &f.kind {
+                                    Kind::Group { fields, .. } => {
+                                        @let n = answers.row_count(&f.id);
+                                        @if n == 0 { (loc.t("check-not-answered")) }
+                                        @for i in 0..n {
+                                            p {
+                                                @for (j, sub) in fields.iter().filter(|s| s.kind.is_input() && engine.field_visible(s, answers, Some((f, i)))).enumerate() {
+                                                    @if j > 0 { br; }
+                                                    (label_of(loc, sub)) ": " (engine.display(sub, &row_name(&f.id, i, &sub.id), answers, loc.lang, yes_no))
+                                                }
+                                            }
+                                        }
+                                    }
+                                    Kind::Attachment { .. } => { (loc.t("check-not-answered")) }
+                                    _ => {
+                                        @let shown = engine.display(f, &f.id, answers, loc.lang, yes_no);
+                                        @if shown.is_empty() { (loc.t("check-not-answered")) } @else { (shown) }
+                                    }
+                                }
+                            }
+                            dd.summary-list__actions {
+                                a href=(href) { (loc.t("check-change")) span.visually-hidden { " " (label_of(loc, f)) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (loc.t("check-send-heading")) }
+        p { (loc.t("check-declaration")) }
+        form method="post" action={ "/skjema/" (def.id) "/send" } {
+            input type="hidden" name="csrf" value=(frame.csrf);
+            button.button type="submit" { (loc.t("check-send")) }
+        }
+    };
+    page(frame, title, &crumbs(loc, def, &landing), main)
+}
+
+pub struct ReceiptView<'a> {
+    pub reference: &'a str,
+    pub date: String,
+    pub time: String,
+}
+
+pub fn receipt(frame: &Frame<'_>, def: &FormDef, v: &ReceiptView<'_>) -> Markup {
+    let loc = frame.loc;
+    let title = loc.t("receipt-title");
+    let main = html! {
+        div.panel--confirmation {
+            h1 { (title) }
+            p { (loc.t("receipt-reference")) br; strong #reference-id { (v.reference) } }
+        }
+        p { (def.title.get(loc.lang)) }
+        p { (loc.tf("receipt-when", &[("date", v.date.clone().into()), ("time", v.time.clone().into())])) }
+        h2 { (loc.t("receipt-next")) }
+        @if let Some(r) = &def.receipt { p { (r.get(loc.lang)) } }
+        @if let Some(days) = def.handling_time_days {
+            p { (loc.t("form-handling-time")) ": " (loc.tf("form-handling-days", &[("days", days.into())])) }
+        }
+        p { (loc.t("receipt-keep")) }
+        p { a href="/" { (loc.t("receipt-new")) } }
+    };
+    page(
+        frame,
+        title,
+        &[
+            Crumb {
+                label: loc.t("breadcrumb-home"),
+                href: Some("/"),
+            },
+            Crumb {
+                label: title,
+                href: None,
+            },
+        ],
+        main,
+    )
+}

@@ -1,0 +1,441 @@
+//! The way through a form, POST/redirect/GET throughout:
+//! start → steps (Back/Next, add/remove rows) → control page → check-answers → send → receipt.
+//!
+//! The draft lives in the store, bound to the session; the receipt is shown only after the transaction
+//! holding the submission and its outbox rows has committed durably.
+
+use std::sync::Arc;
+
+use hyper::StatusCode;
+
+use super::{Request, frame};
+use crate::forms::FormDef;
+use crate::forms::engine::{Engine, Lists, today_in_norway};
+use crate::http::Resp;
+use crate::http::error::WebError;
+use crate::http::response::{html, see_other};
+use crate::store::forms::{Draft, SubmitRefused};
+use crate::store::sessions::Session;
+use crate::views;
+use crate::web::language::unix_now;
+
+/// How long an anonymous draft lives.
+pub const DRAFT_LIFETIME_SECS: i64 = 7 * 24 * 3600;
+
+fn today() -> time::Date {
+    today_in_norway(time::OffsetDateTime::now_utc())
+}
+
+fn form<'t>(r: &Request<'_, 't>) -> Result<&'t Arc<FormDef>, WebError> {
+    super::portal::form_of(r)
+}
+
+fn session_key(r: &Request<'_, '_>, def: &FormDef) -> String {
+    format!("{}/{}", r.ctx.tenant.config.id, def.id)
+}
+
+fn new_id() -> Result<String, WebError> {
+    crate::ids::SessionId::generate()
+        .map(|s| s.as_str().to_owned())
+        .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+/// The session's draft for this form, if it still exists and belongs to this tenant and form.
+fn load_draft(r: &Request<'_, '_>, def: &FormDef) -> Result<Option<(String, Draft)>, WebError> {
+    let store = &r.ctx.state.store;
+    let Some(session) = store.session(&r.ctx.session)? else {
+        return Ok(None);
+    };
+    let Some(id) = session.drafts.get(&session_key(r, def)) else {
+        return Ok(None);
+    };
+    let Some(d) = store.draft(id)? else {
+        return Ok(None);
+    };
+    let ours = d.tenant == r.ctx.tenant.config.id.as_str() && d.form == def.id.as_str();
+    Ok((ours && d.expires > unix_now()).then(|| (id.clone(), d)))
+}
+
+fn landing(def: &FormDef) -> Resp {
+    see_other(&format!("/skjema/{}", def.id))
+}
+
+fn step_url(def: &FormDef, position: usize) -> String {
+    format!("/skjema/{}/steg/{}", def.id, position + 1)
+}
+
+/// POST /skjema/{form}/start: resume this session's draft or make a new one.
+pub async fn start(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+    let def = form(r)?;
+    if let Some((_, d)) = load_draft(r, def)?
+        && d.submitted.is_none()
+        && d.form_version == def.version
+    {
+        return Ok(see_other(&step_url(def, 0)));
+    }
+    let now = unix_now();
+    let id = new_id()?;
+    let draft = Draft {
+        tenant: r.ctx.tenant.config.id.to_string(),
+        form: def.id.to_string(),
+        form_version: def.version,
+        form_hash: def.content_hash.clone(),
+        lang: r.ctx.lang,
+        answers: Default::default(),
+        created: now,
+        updated: now,
+        expires: now + DRAFT_LIFETIME_SECS,
+        submitted: None,
+    };
+    let store = &r.ctx.state.store;
+    let mut session = store
+        .session(&r.ctx.session)?
+        .unwrap_or_else(|| Session::new(now));
+    session.drafts.insert(session_key(r, def), id.clone());
+    session.updated = now;
+    store.save_draft(id, draft).await?;
+    store.save_session(&r.ctx.session, session, false).await?;
+    Ok(see_other(&step_url(def, 0)))
+}
+
+struct Loaded<'t> {
+    def: &'t Arc<FormDef>,
+    id: String,
+    draft: Draft,
+    lists: Lists,
+}
+
+enum Flow<'t> {
+    Ready(Loaded<'t>),
+    Redirect(Resp),
+}
+
+fn load<'t>(r: &Request<'_, 't>) -> Result<Flow<'t>, WebError> {
+    let def = form(r)?;
+    let Some((id, draft)) = load_draft(r, def)? else {
+        return Ok(Flow::Redirect(landing(def)));
+    };
+    if let Some(reference) = &draft.submitted {
+        return Ok(Flow::Redirect(see_other(&format!(
+            "/skjema/{}/kvittering/{reference}",
+            def.id
+        ))));
+    }
+    let lists = r.ctx.tenant.lists(today());
+    Ok(Flow::Ready(Loaded {
+        def,
+        id,
+        draft,
+        lists,
+    }))
+}
+
+/// The first visible step with a problem, or None when everything is answered.
+fn first_incomplete(engine: &Engine<'_>, draft: &Draft) -> Option<usize> {
+    let visible = engine.visible_steps(&draft.answers);
+    visible
+        .iter()
+        .position(|si| !engine.validate_step(*si, &draft.answers).is_empty())
+}
+
+fn returns_to_summary(r: &Request<'_, '_>) -> bool {
+    r.ctx.query_param("fra").as_deref() == Some("oppsummering")
+}
+
+fn render_step(
+    r: &Request<'_, '_>,
+    l: &Loaded<'_>,
+    position: usize,
+    errors: &[crate::forms::engine::FieldError],
+) -> Result<Resp, WebError> {
+    let engine = Engine::new(l.def, &l.lists, today());
+    let visible = engine.visible_steps(&l.draft.answers);
+    let Some(step) = visible.get(position).copied() else {
+        return Err(WebError::NotFound);
+    };
+    let mut action = step_url(l.def, position);
+    if returns_to_summary(r) {
+        action.push_str("?fra=oppsummering");
+    }
+    let ctx = r.ctx;
+    let (csrf, here) = (ctx.csrf_token(), ctx.here());
+    let f = frame(ctx, &csrf, &here);
+    let view = views::form_run::StepView {
+        engine: &engine,
+        answers: &l.draft.answers,
+        errors,
+        position,
+        step,
+        visible: &visible,
+        action,
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(html(status, views::form_run::step(&f, &view).into_string()))
+}
+
+/// Parses `{n}` (1-based) and checks it against the visible steps and how far the citizen has come.
+fn position_of(r: &Request<'_, '_>, l: &Loaded<'_>) -> Result<usize, Resp> {
+    let engine = Engine::new(l.def, &l.lists, today());
+    let visible = engine.visible_steps(&l.draft.answers);
+    let limit = first_incomplete(&engine, &l.draft).unwrap_or(visible.len().saturating_sub(1));
+    let asked = r
+        .param(1)
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|n| *n >= 1)
+        .map(|n| n - 1);
+    match asked {
+        Some(p) if p < visible.len() && p <= limit => Ok(p),
+        // A tampered or skipped-ahead step number: go to the first step that still needs answers.
+        _ => Err(see_other(&step_url(l.def, limit))),
+    }
+}
+
+pub fn step_get(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+    let l = match load(r)? {
+        Flow::Ready(l) => l,
+        Flow::Redirect(resp) => return Ok(resp),
+    };
+    let position = match position_of(r, &l) {
+        Ok(p) => p,
+        Err(resp) => return Ok(resp),
+    };
+    render_step(r, &l, position, &[])
+}
+
+enum Action {
+    Next,
+    Back,
+    Add(String),
+    Remove(String, usize),
+}
+
+fn action(r: &Request<'_, '_>) -> Action {
+    match r.field("handling").unwrap_or("neste") {
+        "tilbake" => Action::Back,
+        a if a.starts_with("legg-til:") => {
+            Action::Add(a.trim_start_matches("legg-til:").to_owned())
+        }
+        a if a.starts_with("fjern:") => {
+            let rest = a.trim_start_matches("fjern:");
+            match rest
+                .rsplit_once(':')
+                .and_then(|(g, i)| Some((g.to_owned(), i.parse().ok()?)))
+            {
+                Some((g, i)) => Action::Remove(g, i),
+                None => Action::Next,
+            }
+        }
+        _ => Action::Next,
+    }
+}
+
+pub async fn step_post(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+    let mut l = match load(r)? {
+        Flow::Ready(l) => l,
+        Flow::Redirect(resp) => return Ok(resp),
+    };
+    let position = match position_of(r, &l) {
+        Ok(p) => p,
+        Err(resp) => return Ok(resp),
+    };
+    let today = today();
+    let (step, next) = {
+        let engine = Engine::new(l.def, &l.lists, today);
+        let visible = engine.visible_steps(&l.draft.answers);
+        let Some(step) = visible.get(position).copied() else {
+            return Err(WebError::NotFound);
+        };
+        engine.apply(step, &mut l.draft.answers, r.form);
+        (step, ())
+    };
+    let _ = next;
+    let def = l.def;
+    let act = action(r);
+    // Row actions only for groups on this step.
+    let group_here = |g: &str| {
+        def.steps
+            .get(step)
+            .is_some_and(|s| s.fields.iter().any(|f| f.id == g))
+    };
+    let mut redirect = None;
+    match &act {
+        Action::Add(g) if group_here(g) => {
+            if let Some(crate::forms::definition::Kind::Group { max, .. }) =
+                def.field(g).map(|f| &f.kind)
+            {
+                let n = l.draft.answers.row_count(g);
+                if n < *max {
+                    l.draft.answers.rows.insert(g.clone(), n + 1);
+                }
+                let anchor = crate::forms::answers::anchor(g);
+                redirect = Some(format!("{}#{anchor}-row-{n}", r.ctx.here()));
+            }
+        }
+        Action::Remove(g, i) if group_here(g) => {
+            l.draft.answers.remove_row(g, *i);
+            redirect = Some(format!(
+                "{}#{}",
+                r.ctx.here(),
+                crate::forms::answers::anchor(g)
+            ));
+        }
+        _ => {}
+    }
+    let engine = Engine::new(def, &l.lists, today);
+    let mut errors = vec![];
+    if redirect.is_none() {
+        match act {
+            Action::Back => {
+                redirect = Some(if position == 0 {
+                    format!("/skjema/{}", def.id)
+                } else {
+                    step_url(def, position - 1)
+                });
+            }
+            _ => {
+                errors = engine.validate_step(step, &l.draft.answers);
+                if errors.is_empty() {
+                    let visible = engine.visible_steps(&l.draft.answers);
+                    let here = visible.iter().position(|s| *s == step).unwrap_or(position);
+                    redirect = Some(if returns_to_summary(r) || here + 1 >= visible.len() {
+                        format!("/skjema/{}/oppsummering", def.id)
+                    } else {
+                        step_url(def, here + 1)
+                    });
+                }
+            }
+        }
+    }
+    l.draft.updated = unix_now();
+    l.draft.lang = r.ctx.lang;
+    r.ctx
+        .state
+        .store
+        .save_draft(l.id.clone(), l.draft.clone())
+        .await?;
+    match redirect {
+        Some(to) => Ok(see_other(&to)),
+        None => render_step(r, &l, position, &errors),
+    }
+}
+
+pub fn control(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+    let l = match load(r)? {
+        Flow::Ready(l) => l,
+        Flow::Redirect(resp) => return Ok(resp),
+    };
+    let engine = Engine::new(l.def, &l.lists, today());
+    let errors = engine.validate_all(&l.draft.answers);
+    if errors.is_empty() {
+        return Ok(see_other(&format!("/skjema/{}/oppsummering", l.def.id)));
+    }
+    let ctx = r.ctx;
+    let (csrf, here) = (ctx.csrf_token(), ctx.here());
+    let f = frame(ctx, &csrf, &here);
+    Ok(html(
+        StatusCode::OK,
+        views::form_run::control(&f, &engine, &l.draft.answers, &errors).into_string(),
+    ))
+}
+
+pub fn check_answers(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+    let l = match load(r)? {
+        Flow::Ready(l) => l,
+        Flow::Redirect(resp) => return Ok(resp),
+    };
+    let engine = Engine::new(l.def, &l.lists, today());
+    if !engine.validate_all(&l.draft.answers).is_empty() {
+        return Ok(see_other(&format!("/skjema/{}/kontroll", l.def.id)));
+    }
+    let ctx = r.ctx;
+    let (csrf, here) = (ctx.csrf_token(), ctx.here());
+    let f = frame(ctx, &csrf, &here);
+    Ok(html(
+        StatusCode::OK,
+        views::form_run::check_answers(&f, &engine, &l.draft.answers).into_string(),
+    ))
+}
+
+/// POST /skjema/{form}/send: validate everything, then one durable transaction; only then the receipt.
+pub async fn submit(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+    let def = form(r)?;
+    let store = &r.ctx.state.store;
+    let Some((id, draft)) = load_draft(r, def)? else {
+        return Ok(landing(def));
+    };
+    let answers = if draft.submitted.is_some() {
+        // Already sent (double click, back-and-resubmit): the store returns the same reference.
+        draft.answers.clone()
+    } else {
+        let lists = r.ctx.tenant.lists(today());
+        let engine = Engine::new(def, &lists, today());
+        if !engine.validate_all(&draft.answers).is_empty() {
+            return Ok(see_other(&format!("/skjema/{}/kontroll", def.id)));
+        }
+        engine.prune(&draft.answers)
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let targets = def.delivery_targets.clone();
+    let submitted = store
+        .submit(
+            id,
+            answers,
+            targets,
+            now.unix_timestamp(),
+            today_in_norway(now).year(),
+        )
+        .await?
+        .map_err(|e| match e {
+            SubmitRefused::NoDraft | SubmitRefused::WrongForm => WebError::NotFound,
+        })?;
+    let key = format!("{}/{}", r.ctx.tenant.config.id, submitted.reference);
+    let mut session = store
+        .session(&r.ctx.session)?
+        .unwrap_or_else(|| Session::new(now.unix_timestamp()));
+    if !session.receipts.contains(&key) {
+        session.receipts.push(key);
+        store.save_session(&r.ctx.session, session, true).await?;
+    }
+    Ok(see_other(&format!(
+        "/skjema/{}/kvittering/{}",
+        def.id, submitted.reference
+    )))
+}
+
+pub fn receipt(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+    let def = form(r)?;
+    let reference = r.param(1).ok_or(WebError::NotFound)?;
+    let store = &r.ctx.state.store;
+    let key = format!("{}/{reference}", r.ctx.tenant.config.id);
+    let allowed = store
+        .session(&r.ctx.session)?
+        .is_some_and(|s| s.receipts.contains(&key));
+    if !allowed {
+        return Err(WebError::NotFound);
+    }
+    let sub = store
+        .submission(&r.ctx.tenant.config.id, reference)?
+        .ok_or(WebError::NotFound)?;
+    if sub.form != def.id.as_str() {
+        return Err(WebError::NotFound);
+    }
+    let at = time::OffsetDateTime::from_unix_timestamp(sub.submitted)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let local = crate::forms::engine::norway_time(at);
+    let ctx = r.ctx;
+    let (csrf, here) = (ctx.csrf_token(), ctx.here());
+    let f = frame(ctx, &csrf, &here);
+    let v = views::form_run::ReceiptView {
+        reference: &sub.reference,
+        date: crate::forms::engine::format_date(local.date()),
+        time: format!("{:02}:{:02}", local.hour(), local.minute()),
+    };
+    Ok(html(
+        StatusCode::OK,
+        views::form_run::receipt(&f, def, &v).into_string(),
+    ))
+}
