@@ -138,6 +138,9 @@ pub struct Field {
     pub required: bool,
     pub required_if: Option<Expr>,
     pub show_if: Option<Expr>,
+    /// `show_if` depends on an answer given on the same page: the page always renders the field (a script
+    /// may hide it) and the server decides from the posted answers whether it counts.
+    pub reveal_on_page: bool,
     pub autocomplete: Option<String>,
 }
 
@@ -444,7 +447,7 @@ fn condition(
                 if let Some((_, asked_on)) = cat.types.get(&f)
                     && *asked_on > step
                 {
-                    let at = src.get_ref().find(f.as_str()).unwrap_or(0);
+                    let at = expr.field_offset(&f).unwrap_or(0);
                     loc.at(base + at, format!("{key} refers to \"{f}\", which is asked on a later step; a condition may only use answers given on this or an earlier step"));
                     return None;
                 }
@@ -696,6 +699,10 @@ fn build_field(
                 hint: f.hint,
                 required: f.required.unwrap_or(false),
                 required_if: None,
+                reveal_on_page: f
+                    .show_if
+                    .as_ref()
+                    .is_some_and(|c| same_page(c.get_ref(), step, cat, row)),
                 show_if: f
                     .show_if
                     .as_ref()
@@ -726,10 +733,29 @@ fn build_field(
             .required_if
             .as_ref()
             .and_then(|c| condition(c, "required_if", step, cat, row, loc)),
+        reveal_on_page: f
+            .show_if
+            .as_ref()
+            .is_some_and(|c| same_page(c.get_ref(), step, cat, row)),
         show_if: f
             .show_if
             .as_ref()
             .and_then(|c| condition(c, "show_if", step, cat, row, loc)),
         autocomplete: f.autocomplete,
+    })
+}
+
+/// Whether a condition mentions a field asked on the same step (or in the same group row).
+fn same_page(src: &str, step: usize, cat: &Catalogue, row: &[(String, FieldType)]) -> bool {
+    let lookup = |id: &str| -> Option<FieldType> {
+        row.iter()
+            .find(|(r, _)| r == id)
+            .map(|(_, t)| *t)
+            .or_else(|| cat.types.get(id).map(|(t, _)| *t))
+    };
+    conditions::parse(src, &lookup).is_ok_and(|e| {
+        e.fields().iter().any(|f| {
+            row.iter().any(|(r, _)| r == f) || cat.types.get(f).is_some_and(|(_, s)| *s == step)
+        })
     })
 }

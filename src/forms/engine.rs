@@ -464,7 +464,7 @@ impl<'a> Engine<'a> {
                     Some(DateBound::Today) if d < self.today => return Err(key("v-date-past")),
                     Some(DateBound::Day(b)) if d < *b => {
                         return Err(Message::Key(
-                            "v-date-before",
+                            "v-date-after",
                             vec![("date", format_date(*b))],
                         ));
                     }
@@ -474,7 +474,7 @@ impl<'a> Engine<'a> {
                     Some(DateBound::Today) if d > self.today => return Err(key("v-date-future")),
                     Some(DateBound::Day(b)) if d > *b => {
                         return Err(Message::Key(
-                            "v-date-after",
+                            "v-date-before",
                             vec![("date", format_date(*b))],
                         ));
                     }
@@ -532,10 +532,8 @@ impl<'a> Engine<'a> {
                     return Err(key("v-choice-unknown"));
                 }
             }
-            Kind::List { list, .. } => {
-                if !self.list_items(list).iter().any(|i| i.id == s) {
-                    return Err(key("v-choice-unknown"));
-                }
+            Kind::List { list, .. } if !self.list_items(list).iter().any(|i| i.id == s) => {
+                return Err(key("v-choice-unknown"));
             }
             Kind::YesNo if s != YES && s != NO => return Err(key("v-choice-unknown")),
             Kind::Consent if s != YES => return Err(key("v-required-consent")),
@@ -598,15 +596,12 @@ impl<'a> Engine<'a> {
             let g = a.text(&format!("{name}.gate"));
             let p = a.text(&format!("{name}.postnummer"));
             let s = a.text(&format!("{name}.poststed"));
-            return [
-                g.trim(),
-                &format!("{} {}", p.trim(), s.trim()).trim().to_owned(),
-            ]
-            .iter()
-            .filter(|x| !x.is_empty())
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(", ");
+            let place = format!("{} {}", p.trim(), s.trim());
+            return [g.trim(), place.trim()]
+                .into_iter()
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ");
         }
         let Some(ans) = a.get(name) else {
             return String::new();
@@ -754,7 +749,7 @@ pub fn norway_time(now: time::OffsetDateTime) -> time::PrimitiveDateTime {
         let last = Date::from_calendar_date(year, month, 31).ok()?;
         let back = last.weekday().number_days_from_sunday();
         let day = last.checked_sub(time::Duration::days(i64::from(back)))?;
-        Some(day.with_hms(1, 0, 0).ok()?)
+        day.with_hms(1, 0, 0).ok()
     };
     let summer = match (
         last_sunday(time::Month::March),

@@ -52,26 +52,20 @@ v-email-domain-characters = The part of the email address after the @ can only c
 ## Generic field messages (the form engine)
 # v-required: an empty text field. v-required-choice: no radio button chosen. v-required-consent: a
 # checkbox that must be ticked.
-v-required = Enter { $label }.
+v-required = Fill in “{ $label }”.
 v-required-choice = Select an answer.
 v-required-consent = You must tick the box to continue.
-v-too-long = Shorten { $label } to { $max ->
-        [one] 1 character
-       *[other] { $max } characters
-    } or fewer.
-v-too-short = Enter at least { $min ->
-        [one] 1 character
-       *[other] { $min } characters
-    } in { $label }.
-v-pattern = Check that you have entered { $label } correctly.
-v-number-format = Enter { $label } as a number, for example 12 or 12.5.
+v-too-long = “{ $label }” must be { $max } characters or fewer. Shorten the text.
+v-too-short = “{ $label }” must be at least { $min } characters.
+v-pattern = Check that “{ $label }” is written correctly.
+v-number-format = Enter “{ $label }” as a number, for example 12 or 12.5.
 v-number-integer = Enter a whole number, without decimals.
 v-number-min = Enter a number that is { $min } or more.
 v-number-max = Enter a number that is { $max } or less.
 v-date-format = Enter the date as day, month and year, for example 17.05.2026.
 v-date-not-real = This date does not exist. Check the day and month.
-v-date-before = The date must be before { $date }.
-v-date-after = The date must be after { $date }.
+v-date-before = The date must be { $date } or earlier.
+v-date-after = The date must be { $date } or later.
 # v-date-future: the date is in the future, and must not be. v-date-past: the date is in the past, and
 # must not be. Both allow today.
 v-date-future = The date cannot be in the future. Enter today's date or an earlier date.

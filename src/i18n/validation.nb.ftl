@@ -52,20 +52,20 @@ v-email-domain-characters = Det som står etter @ i e-postadressen, kan bare inn
 ## Generic field messages (the form engine)
 # v-required: an empty text field. v-required-choice: no radio button chosen. v-required-consent: a
 # checkbox that must be ticked.
-v-required = Skriv inn { $label }.
+v-required = Fyll ut «{ $label }».
 v-required-choice = Velg et svar.
 v-required-consent = Du må krysse av her for å gå videre.
-v-too-long = Kort ned { $label } til høyst { $max } tegn.
-v-too-short = Skriv minst { $min } tegn i { $label }.
-v-pattern = Sjekk at du har skrevet { $label } riktig.
-v-number-format = Skriv { $label } som et tall, for eksempel 12 eller 12,5.
+v-too-long = «{ $label }» kan ha høyst { $max } tegn. Kort ned teksten.
+v-too-short = «{ $label }» må ha minst { $min } tegn.
+v-pattern = Sjekk at «{ $label }» er skrevet riktig.
+v-number-format = Skriv «{ $label }» som et tall, for eksempel 12 eller 12,5.
 v-number-integer = Skriv et helt tall, uten komma.
 v-number-min = Skriv et tall som er { $min } eller høyere.
 v-number-max = Skriv et tall som er { $max } eller lavere.
 v-date-format = Skriv datoen med dag, måned og år, for eksempel 17.05.2026.
 v-date-not-real = Datoen finnes ikke. Sjekk dag og måned.
-v-date-before = Datoen må være før { $date }.
-v-date-after = Datoen må være etter { $date }.
+v-date-before = Datoen må være { $date } eller tidligere.
+v-date-after = Datoen må være { $date } eller senere.
 # v-date-future: the date is in the future, and must not be. v-date-past: the date is in the past, and
 # must not be. Both allow today.
 v-date-future = Datoen kan ikke være fram i tid. Skriv dagens dato eller en tidligere dato.

@@ -52,20 +52,20 @@ v-email-domain-characters = Det som står etter @ i e-postadressa, kan berre inn
 ## Generic field messages (the form engine)
 # v-required: an empty text field. v-required-choice: no radio button chosen. v-required-consent: a
 # checkbox that must be ticked.
-v-required = Skriv inn { $label }.
+v-required = Fyll ut «{ $label }».
 v-required-choice = Vel eit svar.
 v-required-consent = Du må krysse av her for å gå vidare.
-v-too-long = Kort ned { $label } til høgst { $max } teikn.
-v-too-short = Skriv minst { $min } teikn i { $label }.
-v-pattern = Sjekk at du har skrive { $label } rett.
-v-number-format = Skriv { $label } som eit tal, til dømes 12 eller 12,5.
+v-too-long = «{ $label }» kan ha høgst { $max } teikn. Kort ned teksten.
+v-too-short = «{ $label }» må ha minst { $min } teikn.
+v-pattern = Sjekk at «{ $label }» er skrive rett.
+v-number-format = Skriv «{ $label }» som eit tal, til dømes 12 eller 12,5.
 v-number-integer = Skriv eit heilt tal, utan komma.
 v-number-min = Skriv eit tal som er { $min } eller høgare.
 v-number-max = Skriv eit tal som er { $max } eller lågare.
 v-date-format = Skriv datoen med dag, månad og år, til dømes 17.05.2026.
 v-date-not-real = Datoen finst ikkje. Sjekk dag og månad.
-v-date-before = Datoen må vere før { $date }.
-v-date-after = Datoen må vere etter { $date }.
+v-date-before = Datoen må vere { $date } eller tidlegare.
+v-date-after = Datoen må vere { $date } eller seinare.
 # v-date-future: the date is in the future, and must not be. v-date-past: the date is in the past, and
 # must not be. Both allow today.
 v-date-future = Datoen kan ikkje vere fram i tid. Skriv dagens dato eller ein tidlegare dato.

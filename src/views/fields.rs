@@ -21,21 +21,20 @@ pub fn message_text(loc: Loc<'_>, m: &Message, label: &str) -> String {
     match m {
         Message::Text(t) => t.get(loc.lang).to_owned(),
         Message::Key(key, args) => {
-            let mut fargs: Vec<(&'static str, fluent_bundle::FluentValue<'_>)> =
-                args.iter().map(|(k, v)| (*k, v.clone().into())).collect();
-            fargs.push(("label", lower_first(label).into()));
+            // Numbers go in as numbers, so plural variants ([one] / *[other]) are chosen right.
+            let mut fargs: Vec<(&'static str, fluent_bundle::FluentValue<'_>)> = args
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        *k,
+                        v.parse::<f64>()
+                            .map_or_else(|_| v.clone().into(), fluent_bundle::FluentValue::from),
+                    )
+                })
+                .collect();
+            fargs.push(("label", label.to_owned().into()));
             loc.tf(key, &fargs)
         }
-    }
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) if !s.chars().nth(1).is_some_and(char::is_uppercase) => {
-            f.to_lowercase().chain(c).collect()
-        }
-        _ => s.to_owned(),
     }
 }
 
@@ -137,7 +136,10 @@ pub fn field(cx: &FieldCtx<'_>, f: &Field, row: Option<(&Field, usize)>) -> Mark
         Some((g, i)) => row_name(&g.id, i, &f.id),
         None => f.id.clone(),
     };
-    if !cx.engine.field_visible(f, cx.answers, row) {
+    // Questions revealed by an answer on this same page are always rendered (JavaScript may hide them);
+    // without JavaScript the citizen sees them all, and the server decides from the posted answers.
+    let visible = cx.engine.field_visible(f, cx.answers, row);
+    if !visible && !f.reveal_on_page {
         return html! {};
     }
     let p = parts(cx, f, &name);

@@ -178,7 +178,8 @@ fn render_step(
 }
 
 /// Parses `{n}` (1-based) and checks it against the visible steps and how far the citizen has come.
-fn position_of(r: &Request<'_, '_>, l: &Loaded<'_>) -> Result<usize, Resp> {
+/// On a bad number, the URL of the step to go to instead.
+fn position_of(r: &Request<'_, '_>, l: &Loaded<'_>) -> Result<usize, String> {
     let engine = Engine::new(l.def, &l.lists, today());
     let visible = engine.visible_steps(&l.draft.answers);
     let limit = first_incomplete(&engine, &l.draft).unwrap_or(visible.len().saturating_sub(1));
@@ -190,7 +191,7 @@ fn position_of(r: &Request<'_, '_>, l: &Loaded<'_>) -> Result<usize, Resp> {
     match asked {
         Some(p) if p < visible.len() && p <= limit => Ok(p),
         // A tampered or skipped-ahead step number: go to the first step that still needs answers.
-        _ => Err(see_other(&step_url(l.def, limit))),
+        _ => Err(step_url(l.def, limit)),
     }
 }
 
@@ -201,7 +202,7 @@ pub fn step_get(r: &Request<'_, '_>) -> Result<Resp, WebError> {
     };
     let position = match position_of(r, &l) {
         Ok(p) => p,
-        Err(resp) => return Ok(resp),
+        Err(to) => return Ok(see_other(&to)),
     };
     render_step(r, &l, position, &[])
 }
@@ -240,19 +241,18 @@ pub async fn step_post(r: &Request<'_, '_>) -> Result<Resp, WebError> {
     };
     let position = match position_of(r, &l) {
         Ok(p) => p,
-        Err(resp) => return Ok(resp),
+        Err(to) => return Ok(see_other(&to)),
     };
     let today = today();
-    let (step, next) = {
+    let step = {
         let engine = Engine::new(l.def, &l.lists, today);
         let visible = engine.visible_steps(&l.draft.answers);
         let Some(step) = visible.get(position).copied() else {
             return Err(WebError::NotFound);
         };
         engine.apply(step, &mut l.draft.answers, r.form);
-        (step, ())
+        step
     };
-    let _ = next;
     let def = l.def;
     let act = action(r);
     // Row actions only for groups on this step.

@@ -9,6 +9,7 @@
 
 mod cli;
 mod config_fixtures;
+mod form_run;
 mod http_limits;
 mod portal;
 mod security;

@@ -71,13 +71,22 @@ impl TestServer {
 }
 
 pub fn client_for(addr: SocketAddr, cert_pem: &[u8]) -> reqwest::Client {
+    client_with_jar(addr, cert_pem, Arc::new(reqwest::cookie::Jar::default()))
+}
+
+/// A client with a given cookie jar: the same "browser" across a server restart.
+pub fn client_with_jar(
+    addr: SocketAddr,
+    cert_pem: &[u8],
+    jar: Arc<reqwest::cookie::Jar>,
+) -> reqwest::Client {
     let cert = reqwest::Certificate::from_pem(cert_pem).unwrap();
     let mut b = reqwest::Client::builder()
         .use_rustls_tls()
         .tls_built_in_root_certs(false)
         .add_root_certificate(cert)
         .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true);
+        .cookie_provider(jar);
     for host in radhus::demo::HOSTS {
         b = b.resolve(host, addr);
     }

@@ -1,0 +1,866 @@
+//! The citizen's way through a form, over HTTPS against the real server: every form in the library walked
+//! with its example answers in three languages, errors, conditions, rows, control page, change links,
+//! restart, double submit, and concurrent submissions.
+
+use std::collections::BTreeMap;
+
+use radhus::forms::answers::Answer;
+use radhus::forms::engine::answers_from_example;
+
+use crate::support::{Html, TestServer, csrf_of};
+
+const HOST: &str = "eksempel.localhost";
+
+/// Example answers by HTML name, from `forms/<id>.example.toml`.
+pub fn example(form: &str) -> BTreeMap<String, Answer> {
+    let reg = radhus::forms::Registry::load_embedded().unwrap();
+    let def = reg.get(&radhus::ids::FormId::parse(form).unwrap()).unwrap();
+    let path = format!("{}/forms/{form}.example.toml", env!("CARGO_MANIFEST_DIR"));
+    let table: toml::Table = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut a = answers_from_example(def, &table);
+    // Group rows are filled as rows appear.
+    for (g, n) in std::mem::take(&mut a.rows) {
+        a.values
+            .insert(format!("__rows:{g}"), Answer::One(n.to_string()));
+    }
+    a.values
+}
+
+pub struct Walk<'a> {
+    pub srv: &'a TestServer,
+    pub client: reqwest::Client,
+    pub lang: &'static str,
+    pub host: &'static str,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub url: String,
+    pub html: Html,
+}
+
+impl Walk<'_> {
+    pub async fn get(&self, path: &str) -> Page {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            self.srv.url(self.host, path)
+        };
+        let r = self
+            .client
+            .get(&url)
+            .header("accept-language", self.lang)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        if status == 303 {
+            let loc = r.headers()["location"].to_str().unwrap().to_owned();
+            return Box::pin(self.get(&loc)).await;
+        }
+        Page {
+            status,
+            url,
+            html: Html::parse(&r.text().await.unwrap()),
+        }
+    }
+
+    /// POSTs a form body and follows the redirect; returns the final page.
+    pub async fn post(&self, path: &str, fields: &[(String, String)]) -> Page {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            self.srv.url(self.host, path)
+        };
+        let r = self
+            .client
+            .post(&url)
+            .header("accept-language", self.lang)
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        if status == 303 {
+            let loc = r.headers()["location"].to_str().unwrap().to_owned();
+            return self.get(&loc).await;
+        }
+        Page {
+            status,
+            url,
+            html: Html::parse(&r.text().await.unwrap()),
+        }
+    }
+
+    pub async fn start(&self, form: &str) -> Page {
+        let landing = self.get(&format!("/skjema/{form}")).await;
+        let token = csrf_of(&landing.html);
+        self.post(&format!("/skjema/{form}/start"), &[("csrf".into(), token)])
+            .await
+    }
+}
+
+/// The names of the inputs in the page's main form, with their types.
+fn inputs(h: &Html) -> Vec<(String, String)> {
+    let sel = scraper::Selector::parse(
+        "main form input[name], main form select[name], main form textarea[name]",
+    )
+    .unwrap();
+    let mut out: Vec<(String, String)> = vec![];
+    for e in h.0.select(&sel) {
+        let name = e.value().attr("name").unwrap().to_owned();
+        let ty = e
+            .value()
+            .attr("type")
+            .unwrap_or(e.value().name())
+            .to_owned();
+        if !out.iter().any(|(n, _)| *n == name) {
+            out.push((name, ty));
+        }
+    }
+    out
+}
+
+fn action_of(h: &Html) -> String {
+    h.attr("main form[method=post]", "action")
+        .expect("a step form")
+}
+
+/// Fills the current step from `answers` and presses Next (adding group rows first when needed).
+pub async fn fill_step(w: &Walk<'_>, page: Page, answers: &BTreeMap<String, Answer>) -> Page {
+    let mut page = page;
+    loop {
+        // Add rows until each group on the page has as many as the example.
+        let add = scraper::Selector::parse("button[name=handling][value^='legg-til:']").unwrap();
+        let mut wanted_add = None;
+        for b in page.html.0.select(&add) {
+            let g = b
+                .value()
+                .attr("value")
+                .unwrap()
+                .trim_start_matches("legg-til:")
+                .to_owned();
+            let want: usize = answers
+                .get(&format!("__rows:{g}"))
+                .map_or(0, |a| a.as_str().parse().unwrap());
+            let have = page.html.count(&format!("[id^='f-{g}-row-']"));
+            if have < want {
+                wanted_add = Some(g);
+                break;
+            }
+        }
+        let mut fields = vec![("csrf".to_owned(), csrf_of(&page.html))];
+        for (name, ty) in inputs(&page.html) {
+            if name == "csrf" || name == "handling" || name == "tilbake" {
+                continue;
+            }
+            match answers.get(&name) {
+                Some(Answer::Many(vs)) => {
+                    fields.extend(vs.iter().map(|v| (name.clone(), v.clone())))
+                }
+                Some(Answer::One(v)) if ty == "checkbox" && v != "ja" => {}
+                Some(Answer::One(v)) => fields.push((name.clone(), v.clone())),
+                None => {}
+            }
+        }
+        let action = action_of(&page.html);
+        match wanted_add {
+            Some(g) => {
+                fields.push(("handling".into(), format!("legg-til:{g}")));
+                page = w.post(&action, &fields).await;
+                assert_eq!(page.status, 200, "adding a row to {g}");
+            }
+            None => {
+                fields.push(("handling".into(), "neste".into()));
+                return w.post(&action, &fields).await;
+            }
+        }
+    }
+}
+
+/// Walks a form from start to receipt; returns the reference id.
+pub async fn walk(w: &Walk<'_>, form: &str, answers: &BTreeMap<String, Answer>) -> String {
+    let mut page = w.start(form).await;
+    for _ in 0..30 {
+        assert!(
+            page.status == 200,
+            "{form} {}: status {} at {}\n{:?}",
+            w.lang,
+            page.status,
+            page.url,
+            page.html.texts(".error-summary li")
+        );
+        if page.url.ends_with("/oppsummering") {
+            break;
+        }
+        assert!(
+            page.url.contains("/steg/"),
+            "{form}: unexpected page {}",
+            page.url
+        );
+        page = fill_step(w, page, answers).await;
+    }
+    assert!(
+        page.url.ends_with("/oppsummering"),
+        "{form}: did not reach check-answers, at {}",
+        page.url
+    );
+    let token = csrf_of(&page.html);
+    let receipt = w
+        .post(&format!("/skjema/{form}/send"), &[("csrf".into(), token)])
+        .await;
+    assert_eq!(receipt.status, 200, "{form}: receipt");
+    assert!(receipt.url.contains("/kvittering/"), "{}", receipt.url);
+    receipt.html.text("#reference-id")
+}
+
+#[tokio::test]
+async fn every_form_walks_through_with_its_example_answers_in_three_languages() {
+    let srv = TestServer::start().await;
+    let reg = radhus::forms::Registry::load_embedded().unwrap();
+    let mut refs = vec![];
+    for lang in ["nb", "nn", "en"] {
+        for def in reg.all() {
+            let w = Walk {
+                srv: &srv,
+                client: srv.client(),
+                lang,
+                host: HOST,
+            };
+            let answers = example(def.id.as_str());
+            let reference = walk(&w, def.id.as_str(), &answers).await;
+            refs.push(reference);
+        }
+    }
+    let n = refs.len();
+    refs.sort();
+    refs.dedup();
+    assert_eq!(refs.len(), n, "every reference is unique");
+    // Stored with the form's version and hash, and only visible answers.
+    let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
+    let subs = srv.running().state().store.submissions(&tenant).unwrap();
+    assert_eq!(subs.len(), n);
+    for s in &subs {
+        let def = reg
+            .get(&radhus::ids::FormId::parse(&s.form).unwrap())
+            .unwrap();
+        assert_eq!(s.form_hash, def.content_hash);
+        let rows = srv
+            .running()
+            .state()
+            .store
+            .outbox_rows(&tenant, &s.reference)
+            .unwrap();
+        assert_eq!(
+            rows.len(),
+            def.delivery_targets.len(),
+            "one outbox row per target"
+        );
+    }
+}
+
+fn body(page: &Page, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v = vec![("csrf".to_owned(), csrf_of(&page.html))];
+    v.extend(
+        extra
+            .iter()
+            .map(|(k, val)| ((*k).to_owned(), (*val).to_owned())),
+    );
+    v
+}
+
+#[tokio::test]
+async fn wrong_answers_get_messages_in_the_summary_and_beside_the_field() {
+    let srv = TestServer::start().await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let step1 = w.start("barnehage-soknad").await;
+    assert_eq!(step1.status, 200);
+    assert_eq!(step1.html.text("h1"), "Om barnet");
+    // Nothing filled in: every required field is named.
+    let p = w
+        .post(
+            &action_of(&step1.html),
+            &body(&step1, &[("handling", "neste")]),
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    let summary = p.html.texts(".error-summary li a");
+    assert_eq!(summary.len(), 3, "{summary:?}");
+    assert_eq!(summary[0], "Fyll ut «Barnets fulle navn».");
+    assert_eq!(
+        p.html.attr(".error-summary li a", "href").as_deref(),
+        Some("#f-barn_navn")
+    );
+    assert_eq!(
+        p.html.attr(".error-summary", "tabindex").as_deref(),
+        Some("-1")
+    );
+    assert!(p.html.attr(".error-summary", "autofocus").is_some());
+    // Beside the field, tied to the input.
+    assert_eq!(
+        p.html.attr("#f-barn_navn", "aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        p.html.attr("#f-barn_navn", "aria-describedby").as_deref(),
+        Some("f-barn_navn-error")
+    );
+    assert!(
+        p.html
+            .text("#f-barn_navn-error")
+            .ends_with("Fyll ut «Barnets fulle navn».")
+    );
+
+    // Each validator's message, with what was typed kept in the field.
+    for (fnr, date, expected_fnr) in [
+        ("1234", "16.08.2027", "11 siffer"),
+        ("14832452442", "16.08.2027", "skrivefeil"),
+        ("abcdefghijk", "16.08.2027", ""),
+    ] {
+        let p = w
+            .post(
+                &action_of(&step1.html),
+                &body(
+                    &step1,
+                    &[
+                        ("barn_navn", "Sofie"),
+                        ("barn_fnr", fnr),
+                        ("startdato", date),
+                        ("handling", "neste"),
+                    ],
+                ),
+            )
+            .await;
+        assert_eq!(p.status, 422, "{fnr}");
+        let msg = p.html.text("#f-barn_fnr-error");
+        assert!(msg.contains(expected_fnr), "{fnr}: {msg}");
+        assert_eq!(
+            p.html.attr("#f-barn_fnr", "value").as_deref(),
+            Some(fnr),
+            "input kept"
+        );
+        assert_eq!(
+            p.html.attr("#f-barn_navn", "value").as_deref(),
+            Some("Sofie")
+        );
+    }
+    // Dates: format, not real, in the past.
+    for (date, key_text) in [
+        ("16/8", "for eksempel"),
+        ("31.02.2027", "finnes ikke"),
+        ("01.01.2020", ""),
+    ] {
+        let p = w
+            .post(
+                &action_of(&step1.html),
+                &body(
+                    &step1,
+                    &[
+                        ("barn_navn", "Sofie"),
+                        ("barn_fnr", "14832452441"),
+                        ("startdato", date),
+                        ("handling", "neste"),
+                    ],
+                ),
+            )
+            .await;
+        assert_eq!(p.status, 422, "{date}");
+        assert!(
+            p.html.text("#f-startdato-error").contains(key_text),
+            "{date}"
+        );
+    }
+    // The age rule on the fødselsnummer (a cross-field rule written in the form).
+    let p = w
+        .post(
+            &action_of(&step1.html),
+            &body(
+                &step1,
+                &[
+                    ("barn_navn", "Ola"),
+                    ("barn_fnr", "10915596784"),
+                    ("startdato", "16.08.2027"),
+                    ("handling", "neste"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(
+        p.html
+            .text("#f-barn_fnr-error")
+            .contains("6 år eller eldre")
+    );
+    // Correct: on to step 2.
+    let p = w
+        .post(
+            &action_of(&step1.html),
+            &body(
+                &step1,
+                &[
+                    ("barn_navn", "Sofie"),
+                    ("barn_fnr", "148324 52441"),
+                    ("startdato", "16.08.2027"),
+                    ("handling", "neste"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(p.status, 200);
+    assert!(p.url.ends_with("/steg/2"), "{}", p.url);
+    // Values not among a choice's options, and unknown fields (ignored).
+    let p2 = w
+        .post(
+            &action_of(&p.html),
+            &body(
+                &p,
+                &[
+                    ("valg_1", "finnes-ikke"),
+                    ("plasstype", "999"),
+                    ("ukjent", "x"),
+                    ("handling", "neste"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(p2.status, 422);
+    assert_eq!(p2.html.texts(".error-summary li").len(), 2);
+    assert!(p2.html.text("#f-plasstype-error").contains("Velg"));
+}
+
+#[tokio::test]
+async fn contact_and_address_validators_give_their_messages() {
+    let srv = TestServer::start().await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "en",
+        host: HOST,
+    };
+    let mut answers = example("barnehage-soknad");
+    // Walk to the last step with valid answers.
+    let mut page = w.start("barnehage-soknad").await;
+    while !page.html.0.html().contains("soker_epost") {
+        page = fill_step(&w, page, &answers).await;
+    }
+    answers.insert("soker_epost".into(), Answer::One("kari@@example".into()));
+    answers.insert("soker_telefon".into(), Answer::One("1234".into()));
+    answers.insert(
+        "soker_adresse.postnummer".into(),
+        Answer::One("0000".into()),
+    );
+    let p = fill_step(&w, page, &answers).await;
+    assert_eq!(p.status, 422);
+    assert_eq!(p.html.attr("html", "lang").as_deref(), Some("en"));
+    for id in [
+        "f-soker_epost-error",
+        "f-soker_telefon-error",
+        "f-soker_adresse-postnummer-error",
+    ] {
+        assert!(!p.html.text(&format!("#{id}")).is_empty(), "{id}");
+    }
+    assert_eq!(p.html.texts(".error-summary li").len(), 3);
+    // A valid postnummer fills an empty poststed.
+    answers.insert("soker_epost".into(), Answer::One("kari@example.no".into()));
+    answers.insert("soker_telefon".into(), Answer::One("+47 412 34 567".into()));
+    answers.insert(
+        "soker_adresse.postnummer".into(),
+        Answer::One("0150".into()),
+    );
+    answers.insert("soker_adresse.poststed".into(), Answer::One(String::new()));
+    let p = fill_step(&w, p, &answers).await;
+    assert!(p.url.ends_with("/oppsummering"), "{}", p.url);
+    assert!(
+        p.html.0.html().contains("0150 Oslo"),
+        "poststed filled from the register"
+    );
+}
+
+#[tokio::test]
+async fn conditions_show_and_hide_fields_and_hidden_answers_are_dropped() {
+    let srv = TestServer::start().await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let mut answers = example("barnehage-soknad");
+    answers.insert("saerlige_behov".into(), Answer::One("nei".into()));
+    // The description is still typed in, but the condition hides it: not required, and dropped.
+    let reference = walk(&w, "barnehage-soknad", &answers).await;
+    let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
+    let sub = srv
+        .running()
+        .state()
+        .store
+        .submission(&tenant, &reference)
+        .unwrap()
+        .unwrap();
+    assert!(
+        sub.answers.get("behov_beskrivelse").is_none(),
+        "hidden answer dropped on submit"
+    );
+    assert_eq!(sub.answers.text("saerlige_behov"), "nei");
+    assert_eq!(sub.answers.text("soker_navn"), "Kari Nordli");
+
+    // With "ja" and no description: required now.
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let mut answers = example("barnehage-soknad");
+    answers.remove("behov_beskrivelse");
+    let mut page = w.start("barnehage-soknad").await;
+    while !page.html.0.html().contains("name=\"saerlige_behov\"") {
+        page = fill_step(&w, page, &answers).await;
+    }
+    let p = fill_step(&w, page, &answers).await;
+    assert_eq!(p.status, 422);
+    assert_eq!(
+        p.html.texts(".error-summary li a"),
+        vec!["Fyll ut «Beskriv hva barnet trenger»."]
+    );
+
+    // A condition on an earlier step's answer hides a field entirely (SFO: special needs only for years 5–7).
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let page = w.start("sfo-soknad").await;
+    assert!(
+        !page.html.0.html().contains("name=\"saerskilte_behov\"")
+            || page.html.0.html().contains("name=\"trinn\"")
+    );
+}
+
+#[tokio::test]
+async fn repeating_group_rows_are_added_and_removed_without_javascript() {
+    let srv = TestServer::start().await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let answers = example("barnehage-soknad");
+    let mut page = w.start("barnehage-soknad").await;
+    while !page.html.0.html().contains("legg-til:sosken_barnehage") {
+        page = fill_step(&w, page, &answers).await;
+    }
+    let action = action_of(&page.html);
+    assert_eq!(page.html.count("[id^='f-sosken_barnehage-row-']"), 0);
+    let mut p = page;
+    for n in 1..=3 {
+        p = w
+            .post(
+                &action,
+                &body(&p, &[("handling", "legg-til:sosken_barnehage")]),
+            )
+            .await;
+        assert_eq!(p.status, 200);
+        assert_eq!(p.html.count("[id^='f-sosken_barnehage-row-']"), n);
+    }
+    // Fill the rows, then remove the middle one: the last moves up.
+    let p = w
+        .post(
+            &action,
+            &body(
+                &p,
+                &[
+                    ("sosken_barnehage[0].sosken_navn", "A"),
+                    ("sosken_barnehage[0].sosken_bhg", "solsikken"),
+                    ("sosken_barnehage[1].sosken_navn", "B"),
+                    ("sosken_barnehage[1].sosken_bhg", "maurtua"),
+                    ("sosken_barnehage[2].sosken_navn", "C"),
+                    ("sosken_barnehage[2].sosken_bhg", "solsikken"),
+                    ("handling", "fjern:sosken_barnehage:1"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(p.html.count("[id^='f-sosken_barnehage-row-']"), 2);
+    assert_eq!(
+        p.html
+            .attr("[name='sosken_barnehage[0].sosken_navn']", "value")
+            .as_deref(),
+        Some("A")
+    );
+    assert_eq!(
+        p.html
+            .attr("[name='sosken_barnehage[1].sosken_navn']", "value")
+            .as_deref(),
+        Some("C")
+    );
+    // An empty row is validated.
+    let p = w
+        .post(
+            &action,
+            &body(&p, &[("handling", "legg-til:sosken_barnehage")]),
+        )
+        .await;
+    let p = w
+        .post(
+            &action,
+            &body(
+                &p,
+                &[
+                    ("sosken_barnehage[0].sosken_navn", "A"),
+                    ("sosken_barnehage[0].sosken_bhg", "solsikken"),
+                    ("sosken_barnehage[1].sosken_navn", "C"),
+                    ("sosken_barnehage[1].sosken_bhg", "solsikken"),
+                    ("handling", "neste"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert_eq!(
+        p.html.texts(".error-summary li").len(),
+        2,
+        "name and kindergarten of row 3"
+    );
+    // Back keeps the answers without validating.
+    // A browser posts every field with Back too.
+    let back = w
+        .post(
+            &action,
+            &body(
+                &p,
+                &[
+                    ("sosken_barnehage[0].sosken_navn", "A"),
+                    ("sosken_barnehage[0].sosken_bhg", "solsikken"),
+                    ("sosken_barnehage[1].sosken_navn", "C"),
+                    ("sosken_barnehage[1].sosken_bhg", "solsikken"),
+                    ("handling", "tilbake"),
+                ],
+            ),
+        )
+        .await;
+    assert!(back.url.ends_with("/steg/2"), "{}", back.url);
+    let again = w.get(&action).await;
+    assert_eq!(
+        again
+            .html
+            .attr("[name='sosken_barnehage[1].sosken_navn']", "value")
+            .as_deref(),
+        Some("C")
+    );
+}
+
+#[tokio::test]
+async fn control_page_lists_every_missing_answer_and_change_links_return_to_check_answers() {
+    let srv = TestServer::start().await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let answers = example("kontaktskjema");
+    let reference_walk = walk(&w, "kontaktskjema", &answers).await;
+    assert!(!reference_walk.is_empty());
+
+    // A new draft: tampered step numbers go to the first incomplete step.
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let first = w.start("kontaktskjema").await;
+    for bad in ["99", "0", "-1", "abc", "3"] {
+        let p = w.get(&format!("/skjema/kontaktskjema/steg/{bad}")).await;
+        assert_eq!(p.status, 200, "{bad}");
+        assert!(p.url.ends_with("/steg/1"), "{bad} → {}", p.url);
+    }
+    // Check-answers with nothing answered sends the citizen to the control page.
+    let p = w.get("/skjema/kontaktskjema/oppsummering").await;
+    assert!(p.url.ends_with("/kontroll"), "{}", p.url);
+    let links = p.html.texts(".error-summary li a");
+    assert!(links.len() >= 2, "{links:?}");
+    let href = p.html.attr(".error-summary li a", "href").unwrap();
+    assert!(
+        href.starts_with("/skjema/kontaktskjema/steg/1?fra=oppsummering#f-"),
+        "{href}"
+    );
+    let _ = first;
+
+    // Fill everything; then use a change link from check-answers and come back.
+    let mut page = w.get("/skjema/kontaktskjema/steg/1").await;
+    while !page.url.ends_with("/oppsummering") {
+        page = fill_step(&w, page, &answers).await;
+    }
+    let change = page.html.attr(".summary-list__actions a", "href").unwrap();
+    assert!(change.contains("?fra=oppsummering#"), "{change}");
+    assert!(
+        page.html
+            .text(".summary-list__actions a")
+            .starts_with("Endre")
+    );
+    let step = w.get(&change).await;
+    assert_eq!(step.status, 200);
+    assert!(action_of(&step.html).ends_with("?fra=oppsummering"));
+    let back = fill_step(&w, step, &answers).await;
+    assert!(
+        back.url.ends_with("/oppsummering"),
+        "Endre returns to check-answers: {}",
+        back.url
+    );
+}
+
+#[tokio::test]
+async fn draft_survives_a_restart_and_submission_is_idempotent() {
+    let mut srv = TestServer::start().await;
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let answers = example("kontaktskjema");
+    let first_step_done = {
+        let w = Walk {
+            srv: &srv,
+            client: crate::support::client_with_jar(srv.addr, &srv.cert_pem, jar.clone()),
+            lang: "nb",
+            host: HOST,
+        };
+        let p = w.start("kontaktskjema").await;
+        let p = fill_step(&w, p, &answers).await;
+        p.url.rsplit('/').next().unwrap().to_owned()
+    };
+    // Restart on the same data folder (a new port; the same browser and cookies).
+    srv.stop().await;
+    let config = radhus::demo::prepare(srv.data_dir(), "127.0.0.1:0".parse().unwrap()).unwrap();
+    srv.running = Some(radhus::App::start(config).await.unwrap());
+    srv.addr = srv.running().addr;
+    let w = Walk {
+        srv: &srv,
+        client: crate::support::client_with_jar(srv.addr, &srv.cert_pem, jar.clone()),
+        lang: "nb",
+        host: HOST,
+    };
+    let p = w.get("/skjema/kontaktskjema/steg/1").await;
+    assert_eq!(p.status, 200);
+    let typed = answers
+        .get("emne")
+        .or_else(|| answers.values().next())
+        .unwrap()
+        .as_str()
+        .to_owned();
+    assert!(
+        p.html.0.html().contains(&typed),
+        "the answers of step 1 are still there after the restart"
+    );
+    // Starting again resumes the same draft.
+    let again = w.start("kontaktskjema").await;
+    assert!(again.url.ends_with("/steg/1"));
+    let mut page = w
+        .get(&format!("/skjema/kontaktskjema/steg/{first_step_done}"))
+        .await;
+    while !page.url.ends_with("/oppsummering") {
+        page = fill_step(&w, page, &answers).await;
+    }
+    // Double click: two POSTs of the same draft, one submission, the same receipt.
+    let token = csrf_of(&page.html);
+    let send = || {
+        let c = w.client.clone();
+        let url = srv.url(HOST, "/skjema/kontaktskjema/send");
+        let token = token.clone();
+        async move { c.post(url).form(&[("csrf", token)]).send().await.unwrap() }
+    };
+    let (a, b) = tokio::join!(send(), send());
+    let (la, lb) = (
+        a.headers()["location"].to_str().unwrap().to_owned(),
+        b.headers()["location"].to_str().unwrap().to_owned(),
+    );
+    assert_eq!(la, lb);
+    let c = send().await;
+    assert_eq!(
+        c.headers()["location"].to_str().unwrap(),
+        la,
+        "back-and-resubmit"
+    );
+    let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
+    assert_eq!(
+        srv.running()
+            .state()
+            .store
+            .submissions(&tenant)
+            .unwrap()
+            .len(),
+        1
+    );
+    // The receipt can be reloaded; the steps now lead to it.
+    let r1 = w.get(&la).await;
+    let r2 = w.get(&la).await;
+    assert_eq!(r1.html.text("#reference-id"), r2.html.text("#reference-id"));
+    assert!(r1.html.text("main").contains("Sendt "));
+    let p = w.get("/skjema/kontaktskjema/steg/1").await;
+    assert!(p.url.contains("/kvittering/"), "{}", p.url);
+    // Another browser cannot see this receipt.
+    let other = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    assert_eq!(other.get(&la).await.status, 404);
+}
+
+#[tokio::test]
+async fn concurrent_submissions_get_distinct_gap_free_references_per_tenant() {
+    let srv = TestServer::start().await;
+    let answers = example("kontaktskjema");
+    // Prepare 100 citizens at check-answers, 50 per tenant … then send all at once.
+    let mut ready = vec![];
+    for i in 0..100 {
+        let host = if i % 2 == 0 {
+            "eksempel.localhost"
+        } else {
+            "provestad.localhost"
+        };
+        let w = Walk {
+            srv: &srv,
+            client: srv.client(),
+            lang: "nb",
+            host,
+        };
+        let mut page = w.start("kontaktskjema").await;
+        for _ in 0..10 {
+            if page.url.ends_with("/oppsummering") {
+                break;
+            }
+            page = fill_step(&w, page, &answers).await;
+        }
+        assert!(page.url.ends_with("/oppsummering"), "{}", page.url);
+        ready.push((w.client.clone(), host, csrf_of(&page.html)));
+    }
+    let mut sends = tokio::task::JoinSet::new();
+    for (c, host, token) in ready {
+        let url = srv.url(host, "/skjema/kontaktskjema/send");
+        sends.spawn(async move {
+            let r = c.post(url).form(&[("csrf", token)]).send().await.unwrap();
+            assert_eq!(r.status(), 303);
+            let location = r.headers()["location"].to_str().unwrap();
+            (host, location.rsplit('/').next().unwrap().to_owned())
+        });
+    }
+    let results = sends.join_all().await;
+    for tenant in ["eksempel", "provestad"] {
+        let mut refs: Vec<String> = results
+            .iter()
+            .filter(|(h, _)| h.starts_with(tenant))
+            .map(|(_, r)| r.clone())
+            .collect();
+        refs.sort();
+        let year = refs[0].split('-').next().unwrap().to_owned();
+        let expected: Vec<String> = (1..=50).map(|n| format!("{year}-{n:05}")).collect();
+        assert_eq!(refs, expected, "{tenant}: distinct and gap-free");
+    }
+}
