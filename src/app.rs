@@ -63,23 +63,7 @@ pub struct Tenant {
 impl Tenant {
     /// The list items valid on `today`, per list.
     pub fn lists(&self, today: time::Date) -> crate::forms::engine::Lists {
-        let day = crate::forms::engine::format_iso(today);
-        self.value_lists
-            .iter()
-            .map(|(id, l)| {
-                let items = l
-                    .items
-                    .iter()
-                    .filter(|i| i.valid_from.as_deref().is_none_or(|f| f <= day.as_str()))
-                    .filter(|i| i.valid_to.as_deref().is_none_or(|t| t >= day.as_str()))
-                    .map(|i| crate::forms::engine::ListItem {
-                        id: i.id.clone(),
-                        label: i.label.clone(),
-                    })
-                    .collect();
-                (id.clone(), items)
-            })
-            .collect()
+        crate::forms::engine::lists_valid_on(self.value_lists.values(), today)
     }
 
     pub fn search(&self, lang: Lang, q: &str) -> Vec<&Arc<FormDef>> {

@@ -42,6 +42,9 @@ enum Command {
     },
     /// Check a configuration file (and its certificates and themes) and exit.
     CheckConfig { path: PathBuf },
+    /// Check form definitions (default: the built-in library) and their example answers; errors are
+    /// printed as FILE:LINE:COL: message, exit 1 on any error.
+    CheckForms { paths: Vec<PathBuf> },
     /// Print the version.
     Version,
 }
@@ -60,6 +63,7 @@ pub fn run() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::CheckConfig { path } => check_config(&path),
+        Command::CheckForms { paths } => check_forms(&paths),
         Command::Serve { config } => {
             let registry = match Registry::load_embedded() {
                 Ok(r) => r,
@@ -144,6 +148,51 @@ fn check_config(path: &Path) -> ExitCode {
         "{file}: ok ({n} {})",
         if n == 1 { "tenant" } else { "tenants" }
     );
+    ExitCode::SUCCESS
+}
+
+fn check_forms(paths: &[PathBuf]) -> ExitCode {
+    let (registry, examples) = if paths.is_empty() {
+        let examples: Vec<(String, String)> = crate::forms::embedded::EXAMPLES
+            .iter()
+            .map(|(n, t)| (format!("forms/{n}"), (*t).to_owned()))
+            .collect();
+        (Registry::load_embedded(), examples)
+    } else {
+        let mut examples = vec![];
+        for p in paths {
+            let dir = if p.is_dir() { p.clone() } else { p.parent().map(Path::to_path_buf).unwrap_or_default() };
+            if let Ok(rd) = std::fs::read_dir(&dir) {
+                for e in rd.flatten() {
+                    let f = e.path();
+                    if f.to_string_lossy().ends_with(".example.toml")
+                        && let Ok(t) = std::fs::read_to_string(&f)
+                    {
+                        examples.push((f.display().to_string(), t));
+                    }
+                }
+            }
+        }
+        (Registry::from_paths(paths), examples)
+    };
+    let registry = match registry {
+        Ok(r) => r,
+        Err(errs) => {
+            for e in &errs {
+                eprintln!("{e}");
+            }
+            eprintln!("{} error{}", errs.len(), if errs.len() == 1 { "" } else { "s" });
+            return ExitCode::from(1);
+        }
+    };
+    let problems = crate::forms::check::examples(&registry, &examples);
+    for p in &problems {
+        eprintln!("{p}");
+    }
+    if !problems.is_empty() {
+        return ExitCode::from(1);
+    }
+    println!("{} forms ok", registry.all().len());
     ExitCode::SUCCESS
 }
 

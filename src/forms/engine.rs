@@ -23,6 +23,24 @@ pub struct ListItem {
 /// The lists a form may use, as valid today.
 pub type Lists = HashMap<String, Vec<ListItem>>;
 
+/// The items of each list that are valid on `day` (validity periods are inclusive `YYYY-MM-DD`).
+pub fn lists_valid_on<'l>(lists: impl IntoIterator<Item = &'l crate::store::forms::ValueList>, day: Date) -> Lists {
+    let day = format_iso(day);
+    lists
+        .into_iter()
+        .map(|l| {
+            let items = l
+                .items
+                .iter()
+                .filter(|i| i.valid_from.as_deref().is_none_or(|f| f <= day.as_str()))
+                .filter(|i| i.valid_to.as_deref().is_none_or(|t| t >= day.as_str()))
+                .map(|i| ListItem { id: i.id.clone(), label: i.label.clone() })
+                .collect();
+            (l.id.clone(), items)
+        })
+        .collect()
+}
+
 /// A message: a catalogue key with arguments, or a form-written text (rules).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {

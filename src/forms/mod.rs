@@ -4,6 +4,7 @@
 //! steps, fields and conditions (kept here as raw TOML until it lands), so there is one loader, not two.
 
 pub mod answers;
+pub mod check;
 pub mod conditions;
 pub mod definition;
 pub mod engine;

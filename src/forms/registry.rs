@@ -317,6 +317,16 @@ pub fn parse_form(
     })
 }
 
+fn is_form_file(p: &std::path::Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".toml") && !n.ends_with(".example.toml"))
+}
+
+fn io_error(p: &std::path::Path, e: &std::io::Error) -> LoadError {
+    LoadError { file: p.display().to_string(), line: 1, col: 1, message: format!("cannot read: {e}") }
+}
+
 /// All known forms.
 #[derive(Debug, Default)]
 pub struct Registry {
@@ -367,6 +377,53 @@ impl Registry {
         } else {
             Err(errors)
         }
+    }
+
+    /// Loads every form file (`*.toml`, not `*.example.toml`) in the given files and folders.
+    pub fn from_paths(paths: &[std::path::PathBuf]) -> Result<Registry, Vec<LoadError>> {
+        let mut files: Vec<std::path::PathBuf> = vec![];
+        let mut errors = vec![];
+        for p in paths {
+            if p.is_dir() {
+                match std::fs::read_dir(p) {
+                    Ok(rd) => {
+                        let mut found: Vec<_> = rd
+                            .filter_map(|e| e.ok().map(|e| e.path()))
+                            .filter(|f| is_form_file(f))
+                            .collect();
+                        found.sort();
+                        files.extend(found);
+                    }
+                    Err(e) => errors.push(io_error(p, &e)),
+                }
+            } else {
+                files.push(p.clone());
+            }
+        }
+        let mut texts = vec![];
+        for f in files {
+            match std::fs::read_to_string(&f) {
+                Ok(t) => texts.push((f.display().to_string(), t)),
+                Err(e) => errors.push(io_error(&f, &e)),
+            }
+        }
+        let loaded = Self::from_files(texts.iter().map(|(n, t)| (n.clone(), t.as_str())));
+        match loaded {
+            Ok(r) if errors.is_empty() => Ok(r),
+            Ok(_) => Err(errors),
+            Err(mut e) => {
+                errors.append(&mut e);
+                Err(errors)
+            }
+        }
+    }
+
+    /// Adds or replaces forms (a tenant's own folder overrides the library by id).
+    pub fn overlay(&self, other: Registry) -> Registry {
+        let mut forms: Vec<Arc<FormDef>> = self.forms.iter().filter(|f| !other.contains(&f.id)).cloned().collect();
+        forms.extend(other.forms);
+        let by_id = forms.iter().enumerate().map(|(i, f)| (f.id.clone(), i)).collect();
+        Registry { forms, by_id }
     }
 
     pub fn get(&self, id: &FormId) -> Option<&Arc<FormDef>> {
