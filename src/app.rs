@@ -52,7 +52,10 @@ impl StartError {
 /// One municipality as served: its configuration, forms, search indexes and assets.
 pub struct Tenant {
     pub config: TenantConfig,
+    /// Every form the tenant offers, by URL.
     pub forms: Vec<Arc<FormDef>>,
+    /// The forms shown on the portal and found by search.
+    pub listed: Vec<Arc<FormDef>>,
     search: Vec<SearchIndex>,
     pub assets: AssetSet,
     pub urls: AssetUrls,
@@ -74,7 +77,7 @@ impl Tenant {
         idx.map(|s| {
             s.search(q)
                 .into_iter()
-                .filter_map(|i| self.forms.get(i))
+                .filter_map(|i| self.listed.get(i))
                 .collect()
         })
         .unwrap_or_default()
@@ -110,15 +113,22 @@ impl State {
 }
 
 fn build_tenant(cfg: &TenantConfig, registry: &Registry) -> Result<Tenant, StartError> {
-    let forms: Vec<Arc<FormDef>> = registry
+    let mut forms: Vec<Arc<FormDef>> = registry
         .all()
         .iter()
         .filter(|f| cfg.forms.includes(&f.id))
         .cloned()
         .collect();
+    if let Some(dir) = &cfg.forms_dir {
+        // The tenant's own forms: always offered; one with a library form's id replaces it.
+        let own = Registry::from_paths(std::slice::from_ref(dir)).map_err(StartError::Forms)?;
+        forms.retain(|f| !own.contains(&f.id));
+        forms.extend(own.all().iter().cloned());
+    }
+    let listed: Vec<Arc<FormDef>> = forms.iter().filter(|f| f.listed).cloned().collect();
     let search = Lang::ALL
         .iter()
-        .map(|l| SearchIndex::build(&forms, *l))
+        .map(|l| SearchIndex::build(&listed, *l))
         .collect();
     let theme = crate::themes::build(&cfg.theme, cfg.theme_dir.as_deref())?;
     let mut assets = AssetSet::default();
@@ -134,6 +144,7 @@ fn build_tenant(cfg: &TenantConfig, registry: &Registry) -> Result<Tenant, Start
     Ok(Tenant {
         config: cfg.clone(),
         forms,
+        listed,
         search,
         assets,
         urls,
@@ -203,6 +214,7 @@ impl App {
             state.clone(),
             stop_rx.clone(),
         ))];
+        tasks.push(tokio::spawn(sweep(state.clone(), stop_rx.clone())));
         if let Some(l) = redirect {
             tasks.push(tokio::spawn(server::serve_redirect(
                 l,
@@ -220,6 +232,25 @@ impl App {
             tasks,
             resolver,
         })
+    }
+}
+
+/// Hourly: drop expired drafts and idle sessions.
+async fn sweep(state: Arc<State>, mut stop: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                let now = time::OffsetDateTime::now_utc().unix_timestamp();
+                let idle = state.config.server.draft_lifetime.as_secs() as i64;
+                match (state.store.expire_drafts(now).await, state.store.expire_sessions(now - idle).await) {
+                    (Ok(d), Ok(s)) if d + s > 0 => tracing::info!(drafts = d, sessions = s, "expired drafts and sessions removed"),
+                    (Err(e), _) | (_, Err(e)) => tracing::warn!(error = %e, "sweep failed"),
+                    _ => {}
+                }
+            }
+            _ = stop.changed() => break,
+        }
     }
 }
 

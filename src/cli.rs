@@ -161,7 +161,11 @@ fn check_forms(paths: &[PathBuf]) -> ExitCode {
     } else {
         let mut examples = vec![];
         for p in paths {
-            let dir = if p.is_dir() { p.clone() } else { p.parent().map(Path::to_path_buf).unwrap_or_default() };
+            let dir = if p.is_dir() {
+                p.clone()
+            } else {
+                p.parent().map(Path::to_path_buf).unwrap_or_default()
+            };
             if let Ok(rd) = std::fs::read_dir(&dir) {
                 for e in rd.flatten() {
                     let f = e.path();
@@ -181,7 +185,11 @@ fn check_forms(paths: &[PathBuf]) -> ExitCode {
             for e in &errs {
                 eprintln!("{e}");
             }
-            eprintln!("{} error{}", errs.len(), if errs.len() == 1 { "" } else { "s" });
+            eprintln!(
+                "{} error{}",
+                errs.len(),
+                if errs.len() == 1 { "" } else { "s" }
+            );
             return ExitCode::from(1);
         }
     };

@@ -84,6 +84,8 @@ pub struct ServerConfig {
     pub log_format: LogFormat,
     /// Key for CSRF tokens; generated once and kept in the store when not configured.
     pub secret_key: Option<Vec<u8>>,
+    /// How long anonymous drafts and idle sessions are kept.
+    pub draft_lifetime: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -133,6 +135,8 @@ pub struct TenantConfig {
     pub default_lang: Lang,
     pub theme: String,
     pub theme_dir: Option<PathBuf>,
+    /// The tenant's own forms (and overrides of library forms by id).
+    pub forms_dir: Option<PathBuf>,
     pub contact_email: String,
     pub contact_phone: Option<String>,
     pub archive_dir: PathBuf,
@@ -307,6 +311,9 @@ fn validate(
     if l.max_header_bytes < 8192 {
         errs.push("limits.max_header_bytes", "must be at least 8192");
     }
+    if s.draft_days == 0 || s.draft_days > 365 {
+        errs.push("server.draft_days", "must be between 1 and 365");
+    }
     if l.max_form_bytes < 1024 {
         errs.push("limits.max_form_bytes", "must be at least 1024");
     }
@@ -400,6 +407,15 @@ fn validate(
                 format!("the folder {} does not exist", d.display()),
             );
         }
+        let forms_dir = t.forms_dir.as_ref().map(|d| resolve(base, d));
+        if let Some(d) = &forms_dir
+            && !d.is_dir()
+        {
+            errs.push(
+                k("forms_dir"),
+                format!("the folder {} does not exist", d.display()),
+            );
+        }
         let email_ok = t.contact_email.split_once('@').is_some_and(|(a, b)| {
             !a.is_empty() && b.contains('.') && !t.contact_email.contains(' ')
         });
@@ -432,6 +448,7 @@ fn validate(
                 default_lang,
                 theme: t.theme,
                 theme_dir,
+                forms_dir,
                 contact_email: t.contact_email,
                 contact_phone: t.contact_phone,
                 archive_dir: resolve(base, &t.archive_dir),
@@ -472,6 +489,7 @@ fn validate(
                 RawLogFormat::Json => LogFormat::Json,
             },
             secret_key,
+            draft_lifetime: Duration::from_secs(u64::from(s.draft_days) * 24 * 3600),
         },
         limits: Limits {
             max_header_bytes: l.max_header_bytes,

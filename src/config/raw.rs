@@ -28,6 +28,13 @@ pub struct RawServer {
     #[serde(default)]
     pub log_format: RawLogFormat,
     pub secret_key: Option<RawSecret>,
+    /// Days an anonymous draft (and an idle session) is kept.
+    #[serde(default = "default_draft_days")]
+    pub draft_days: u32,
+}
+
+fn default_draft_days() -> u32 {
+    7
 }
 
 #[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +109,7 @@ pub struct RawTenant {
     #[serde(default = "default_theme")]
     pub theme: String,
     pub theme_dir: Option<PathBuf>,
+    pub forms_dir: Option<PathBuf>,
     pub contact_email: String,
     pub contact_phone: Option<String>,
     pub archive_dir: PathBuf,

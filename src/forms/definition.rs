@@ -520,7 +520,18 @@ fn build_field(
                 Some(p) => match regex::Regex::new(&format!("^(?:{})$", p.get_ref())) {
                     Ok(r) => Some(r),
                     Err(e) => {
-                        loc.at(p.span().start, format!("pattern \"{}\" does not compile: {}", p.get_ref(), e.to_string().lines().last().unwrap_or("").trim_start_matches("error: ")));
+                        loc.at(
+                            p.span().start,
+                            format!(
+                                "pattern \"{}\" does not compile: {}",
+                                p.get_ref(),
+                                e.to_string()
+                                    .lines()
+                                    .last()
+                                    .unwrap_or("")
+                                    .trim_start_matches("error: ")
+                            ),
+                        );
                         None
                     }
                 },

@@ -24,7 +24,10 @@ pub struct ListItem {
 pub type Lists = HashMap<String, Vec<ListItem>>;
 
 /// The items of each list that are valid on `day` (validity periods are inclusive `YYYY-MM-DD`).
-pub fn lists_valid_on<'l>(lists: impl IntoIterator<Item = &'l crate::store::forms::ValueList>, day: Date) -> Lists {
+pub fn lists_valid_on<'l>(
+    lists: impl IntoIterator<Item = &'l crate::store::forms::ValueList>,
+    day: Date,
+) -> Lists {
     let day = format_iso(day);
     lists
         .into_iter()
@@ -34,7 +37,10 @@ pub fn lists_valid_on<'l>(lists: impl IntoIterator<Item = &'l crate::store::form
                 .iter()
                 .filter(|i| i.valid_from.as_deref().is_none_or(|f| f <= day.as_str()))
                 .filter(|i| i.valid_to.as_deref().is_none_or(|t| t >= day.as_str()))
-                .map(|i| ListItem { id: i.id.clone(), label: i.label.clone() })
+                .map(|i| ListItem {
+                    id: i.id.clone(),
+                    label: i.label.clone(),
+                })
                 .collect();
             (l.id.clone(), items)
         })

@@ -104,6 +104,8 @@ struct RawForm {
     topic: Topic,
     login: LoginRequirement,
     login_level: Option<LoginLevel>,
+    #[serde(default = "yes")]
+    listed: bool,
     handling_time_days: Option<u32>,
     title: Texts,
     intro: Texts,
@@ -126,6 +128,10 @@ struct RawForm {
     decision: Vec<toml::Value>,
 }
 
+fn yes() -> bool {
+    true
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDelivery {
@@ -140,6 +146,8 @@ pub struct FormDef {
     pub topic: Topic,
     pub login: LoginRequirement,
     pub login_level: Option<LoginLevel>,
+    /// Shown on the portal and in search; unlisted forms are reachable by URL only.
+    pub listed: bool,
     pub handling_time_days: Option<u32>,
     pub title: Texts,
     pub intro: Texts,
@@ -301,6 +309,7 @@ pub fn parse_form(
         topic: raw.topic,
         login: raw.login,
         login_level: raw.login_level,
+        listed: raw.listed,
         handling_time_days: raw.handling_time_days,
         title: raw.title,
         intro: raw.intro,
@@ -324,7 +333,12 @@ fn is_form_file(p: &std::path::Path) -> bool {
 }
 
 fn io_error(p: &std::path::Path, e: &std::io::Error) -> LoadError {
-    LoadError { file: p.display().to_string(), line: 1, col: 1, message: format!("cannot read: {e}") }
+    LoadError {
+        file: p.display().to_string(),
+        line: 1,
+        col: 1,
+        message: format!("cannot read: {e}"),
+    }
 }
 
 /// All known forms.
@@ -420,9 +434,18 @@ impl Registry {
 
     /// Adds or replaces forms (a tenant's own folder overrides the library by id).
     pub fn overlay(&self, other: Registry) -> Registry {
-        let mut forms: Vec<Arc<FormDef>> = self.forms.iter().filter(|f| !other.contains(&f.id)).cloned().collect();
+        let mut forms: Vec<Arc<FormDef>> = self
+            .forms
+            .iter()
+            .filter(|f| !other.contains(&f.id))
+            .cloned()
+            .collect();
         forms.extend(other.forms);
-        let by_id = forms.iter().enumerate().map(|(i, f)| (f.id.clone(), i)).collect();
+        let by_id = forms
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.clone(), i))
+            .collect();
         Registry { forms, by_id }
     }
 

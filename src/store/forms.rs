@@ -295,6 +295,20 @@ impl Store {
         Ok(out)
     }
 
+    /// Removes drafts whose lifetime is over (submitted ones included: the submission holds the answers).
+    pub async fn expire_drafts(&self, now: i64) -> Result<usize, StoreError> {
+        self.write(true, move |tx| {
+            let mut n = 0;
+            tx.open_table(key_value::DRAFTID_DRAFT)?.retain(|_, v| {
+                let keep = records::decode::<Draft>(v).is_ok_and(|d| d.expires > now);
+                n += usize::from(!keep);
+                keep
+            })?;
+            Ok(n)
+        })
+        .await
+    }
+
     /// A tenant's lists of values.
     pub fn value_lists(
         &self,

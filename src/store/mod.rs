@@ -217,7 +217,7 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         assert_eq!(store.secret_key(), &key, "the key survives a restart");
         assert_eq!(store.session(&id).unwrap(), Some(s));
-        assert_eq!(store.expire_sessions(3).unwrap(), 1);
+        assert_eq!(rt.block_on(store.expire_sessions(3)).unwrap(), 1);
         assert_eq!(store.session(&id).unwrap(), None);
 
         store.force_schema_version(migrate::CURRENT + 1).unwrap();

@@ -79,16 +79,17 @@ impl Store {
     }
 
     /// Removes sessions not updated since `before` (unix seconds); returns how many.
-    pub fn expire_sessions(&self, before: i64) -> Result<usize, StoreError> {
-        let tx = self.db.begin_write()?;
-        let mut n = 0;
-        tx.open_table(key_value::SESSIONID_SESSION)?
-            .retain(|_, v| {
-                let keep = records::decode::<Session>(v).is_ok_and(|s| s.updated >= before);
-                n += usize::from(!keep);
-                keep
-            })?;
-        tx.commit()?;
-        Ok(n)
+    pub async fn expire_sessions(&self, before: i64) -> Result<usize, StoreError> {
+        self.write(true, move |tx| {
+            let mut n = 0;
+            tx.open_table(key_value::SESSIONID_SESSION)?
+                .retain(|_, v| {
+                    let keep = records::decode::<Session>(v).is_ok_and(|s| s.updated >= before);
+                    n += usize::from(!keep);
+                    keep
+                })?;
+            Ok(n)
+        })
+        .await
     }
 }

@@ -19,9 +19,6 @@ use crate::store::sessions::Session;
 use crate::views;
 use crate::web::language::unix_now;
 
-/// How long an anonymous draft lives.
-pub const DRAFT_LIFETIME_SECS: i64 = 7 * 24 * 3600;
-
 fn today() -> time::Date {
     today_in_norway(time::OffsetDateTime::now_utc())
 }
@@ -84,7 +81,7 @@ pub async fn start(r: &Request<'_, '_>) -> Result<Resp, WebError> {
         answers: Default::default(),
         created: now,
         updated: now,
-        expires: now + DRAFT_LIFETIME_SECS,
+        expires: now + r.ctx.state.config.server.draft_lifetime.as_secs() as i64,
         submitted: None,
     };
     let store = &r.ctx.state.store;

@@ -18,7 +18,7 @@ pub fn start(r: &Request<'_, '_>) -> Result<Resp, WebError> {
         None => loc.t("portal-intro"),
     };
     f.description = Some(intro);
-    let body = views::portal::start(&f, intro, &ctx.tenant.forms);
+    let body = views::portal::start(&f, intro, &ctx.tenant.listed);
     Ok(html(StatusCode::OK, body.into_string()))
 }
 

@@ -9,10 +9,25 @@ use crate::support::bin;
 #[test]
 fn the_library_and_its_examples_pass() {
     let out = Command::new(bin()).arg("check-forms").output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).ends_with("forms ok\n"));
-    let out = Command::new(bin()).arg("check-forms").arg("forms").current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(bin())
+        .arg("check-forms")
+        .arg("forms")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -28,14 +43,28 @@ fn every_invalid_fixture_gives_its_exact_errors() {
         n += 1;
         let rel = path.strip_prefix(root).unwrap();
         let want = std::fs::read_to_string(path.with_extension("expected")).unwrap();
-        let out = Command::new(bin()).arg("check-forms").arg(rel).current_dir(root).output().unwrap();
+        let out = Command::new(bin())
+            .arg("check-forms")
+            .arg(rel)
+            .current_dir(root)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(1), "{}", rel.display());
         let stderr = String::from_utf8_lossy(&out.stderr);
-        let errors: String = stderr.lines().filter(|l| l.contains(".toml:")).map(|l| format!("{l}\n")).collect();
+        let errors: String = stderr
+            .lines()
+            .filter(|l| l.contains(".toml:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
         assert_eq!(errors, want, "{}", rel.display());
         // The library call says the same (tests run in the package root).
         let lib = radhus::forms::Registry::from_paths(&[rel.to_path_buf()]);
-        let text: String = lib.err().unwrap().iter().map(|e| format!("{e}\n")).collect();
+        let text: String = lib
+            .err()
+            .unwrap()
+            .iter()
+            .map(|e| format!("{e}\n"))
+            .collect();
         assert_eq!(text, want, "{} via the library", rel.display());
     }
     assert!(n >= 12, "{n} fixtures");

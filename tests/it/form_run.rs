@@ -864,3 +864,155 @@ async fn concurrent_submissions_get_distinct_gap_free_references_per_tenant() {
         assert_eq!(refs, expected, "{tenant}: distinct and gap-free");
     }
 }
+
+/// A server whose first tenant also has the test-only form folder.
+async fn with_test_forms() -> TestServer {
+    TestServer::start_with(|c| {
+        c.tenants[0].forms_dir = Some(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tenant-forms"),
+        );
+    })
+    .await
+}
+
+fn test_form_example() -> BTreeMap<String, Answer> {
+    let path = format!(
+        "{}/tests/fixtures/tenant-forms/alle-felt.example.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let reg = radhus::forms::Registry::from_paths(&[std::path::PathBuf::from(format!(
+        "{}/tests/fixtures/tenant-forms",
+        env!("CARGO_MANIFEST_DIR")
+    ))])
+    .unwrap();
+    let def = reg
+        .get(&radhus::ids::FormId::parse("alle-felt").unwrap())
+        .unwrap();
+    let table: toml::Table = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut a = radhus::forms::engine::answers_from_example(def, &table);
+    for (g, n) in std::mem::take(&mut a.rows) {
+        a.values
+            .insert(format!("__rows:{g}"), Answer::One(n.to_string()));
+    }
+    a.values
+}
+
+#[tokio::test]
+async fn the_test_form_with_every_field_kind_walks_through_and_stays_off_the_portal() {
+    let srv = with_test_forms().await;
+    let c = srv.client();
+    let (_, home) = crate::support::get_html(&c, &srv.url(HOST, "/")).await;
+    assert_eq!(home.count("a[href='/skjema/alle-felt']"), 0, "unlisted");
+    let (_, hits) = crate::support::get_html(&c, &srv.url(HOST, "/sok?q=testskjema")).await;
+    assert!(hits.texts(".results .form-list__link").is_empty());
+    let (_, other) =
+        crate::support::get_html(&c, &srv.url("provestad.localhost", "/skjema/alle-felt")).await;
+    assert_eq!(
+        other.text("h1"),
+        "Vi fann ikkje sida",
+        "only the tenant with the folder has it (Prøvestad: nynorsk)"
+    );
+    let answers = test_form_example();
+    for lang in ["nb", "nn", "en"] {
+        let w = Walk {
+            srv: &srv,
+            client: srv.client(),
+            lang,
+            host: HOST,
+        };
+        let reference = walk(&w, "alle-felt", &answers).await;
+        let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
+        let sub = srv
+            .running()
+            .state()
+            .store
+            .submission(&tenant, &reference)
+            .unwrap()
+            .unwrap();
+        // Row conditions: the 3-year-old is not asked about school.
+        assert_eq!(sub.answers.text("barn[0].barn_skole"), "ja");
+        assert!(sub.answers.get("barn[1].barn_skole").is_none());
+        assert_eq!(sub.answers.text("sted"), "Oslo");
+        assert_eq!(
+            sub.answers.get("dager"),
+            Some(&Answer::Many(vec!["man".into(), "ons".into()]))
+        );
+    }
+}
+
+#[tokio::test]
+async fn step_conditions_skip_steps_and_count_reveals_questions() {
+    let srv = with_test_forms().await;
+    // "ekstra = nei" hides the whole last step: check-answers comes after step 3.
+    let mut answers = test_form_example();
+    answers.insert("ekstra".into(), Answer::One("nei".into()));
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let reference = walk(&w, "alle-felt", &answers).await;
+    let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
+    let sub = srv
+        .running()
+        .state()
+        .store
+        .submission(&tenant, &reference)
+        .unwrap()
+        .unwrap();
+    assert!(
+        sub.answers.get("samtykke").is_none(),
+        "answers of a hidden step are dropped"
+    );
+    assert_eq!(sub.answers.row_count("barn"), 0);
+
+    // Three children: count(barn) > 2 makes the textarea required.
+    let mut answers = test_form_example();
+    answers.insert("__rows:barn".into(), Answer::One("3".into()));
+    answers.insert("barn[2].barn_navn".into(), Answer::One("Ola".into()));
+    answers.insert("barn[2].barn_alder".into(), Answer::One("1".into()));
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let mut page = w.start("alle-felt").await;
+    while !page.html.0.html().contains("legg-til:barn") {
+        page = fill_step(&w, page, &answers).await;
+    }
+    let p = fill_step(&w, page, &answers).await;
+    assert_eq!(p.status, 422);
+    assert_eq!(
+        p.html.texts(".error-summary li a"),
+        vec!["Fyll ut «Fortell om barna»."]
+    );
+    // Checkbox limits, pattern, number range and age limits.
+    let mut bad = test_form_example();
+    bad.insert("kode".into(), Answer::One("abc".into()));
+    bad.insert("antall".into(), Answer::One("11".into()));
+    bad.insert("fodt".into(), Answer::One("01.01.2020".into()));
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let page = w.start("alle-felt").await;
+    let p = fill_step(&w, page, &bad).await;
+    assert_eq!(p.status, 422);
+    for id in ["f-kode-error", "f-antall-error", "f-fodt-error"] {
+        assert!(!p.html.text(&format!("#{id}")).is_empty(), "{id}");
+    }
+    assert!(
+        p.html.text("#f-antall-error").contains("10"),
+        "{}",
+        p.html.text("#f-antall-error")
+    );
+    assert!(
+        p.html.text("#f-fodt-error").contains("18"),
+        "{}",
+        p.html.text("#f-fodt-error")
+    );
+}
