@@ -1,0 +1,456 @@
+//! Form-engine benchmarks (run by `cargo bench --bench engine` and `scripts/bench`; not a test):
+//!
+//! 1. A generated form with 200 fields and a repeating group of 120 rows: server time to render the
+//!    check-answers page, to apply and validate a step POST, and the page size (raw and gzip).
+//! 2. Durable submissions per second through the store: one at a time, and with many concurrent callers
+//!    sharing commits (group commit).
+//! 3. Complete submissions per second over HTTPS: 64 concurrent clients each walking the contact form
+//!    (start, every step, send) with its example answers against an in-process server.
+//!
+//! Prints a Markdown table; `scripts/bench` copies it into docs/performance.md.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::time::{Duration, Instant};
+
+use radhus::forms::answers::{Answer, Answers, row_name};
+use radhus::forms::engine::{Engine, Lists};
+use radhus::i18n::{I18n, Lang};
+use radhus::views::Frame;
+
+const KINDS: [&str; 8] = [
+    "text", "email", "phone", "date", "number", "select", "yes-no", "textarea",
+];
+
+/// A form with 200 top-level fields over 10 steps, and a step with a 120-row group of 3 fields.
+fn generated_form() -> String {
+    let mut s = String::from(
+        "id = \"stor\"\nversion = 1\ntopic = \"kontakt\"\nlogin = \"none\"\n\
+         title = { nb = \"Stort skjema\", nn = \"Stort skjema\", en = \"Large form\" }\n\
+         intro = { nb = \"Mange felt\", nn = \"Mange felt\", en = \"Many fields\" }\n",
+    );
+    for step in 0..10 {
+        let _ = write!(
+            s,
+            "\n[[step]]\nid = \"s{step}\"\ntitle = {{ nb = \"Steg {step}\", nn = \"Steg {step}\", en = \"Step {step}\" }}\n"
+        );
+        for f in 0..20 {
+            let i = step * 20 + f;
+            let kind = KINDS[i % KINDS.len()];
+            let _ = write!(
+                s,
+                "  [[step.field]]\n  id = \"f{i}\"\n  kind = \"{kind}\"\n  required = true\n  label = {{ nb = \"Spørsmål nummer {i} om noe viktig\", nn = \"Spørsmål nummer {i}\", en = \"Question number {i}\" }}\n  hint = {{ nb = \"Hjelpetekst {i}\", nn = \"Hjelpetekst {i}\", en = \"Hint {i}\" }}\n"
+            );
+            match kind {
+                "select" => s.push_str("  options = [\"a\", \"b\", \"c\", \"d\"]\n"),
+                "number" => s.push_str("  min = 0\n  max = 1000\n"),
+                "textarea" => s.push_str("  max_length = 2000\n"),
+                _ => {}
+            }
+            if f == 5 {
+                let _ = writeln!(s, "  show_if = \"f{} is not empty\"", i - 1);
+            }
+        }
+    }
+    s.push_str(
+        "\n[[step]]\nid = \"rader\"\ntitle = { nb = \"Rader\", nn = \"Rader\", en = \"Rows\" }\n\
+         [[step.field]]\nid = \"gruppe\"\nkind = \"group\"\nmin = 0\nmax = 150\n\
+         label = { nb = \"Personer\", nn = \"Personar\", en = \"People\" }\n\
+         fields = [\n\
+           { id = \"navn\", kind = \"text\", required = true, label = { nb = \"Navn\", nn = \"Namn\", en = \"Name\" } },\n\
+           { id = \"fodt\", kind = \"date\", required = true, label = { nb = \"Født\", nn = \"Fødd\", en = \"Born\" } },\n\
+           { id = \"tlf\", kind = \"phone\", label = { nb = \"Telefon\", nn = \"Telefon\", en = \"Phone\" } },\n\
+         ]\n",
+    );
+    s
+}
+
+fn answers(def: &radhus::forms::FormDef) -> Answers {
+    let mut a = Answers::default();
+    for st in &def.steps {
+        for f in &st.fields {
+            let v = match &f.kind {
+                radhus::forms::definition::Kind::Email => "ola.nordmann@example.no".to_owned(),
+                radhus::forms::definition::Kind::Phone => "41234567".to_owned(),
+                radhus::forms::definition::Kind::Date { .. } => "17.05.2026".to_owned(),
+                radhus::forms::definition::Kind::Number { .. } => "42".to_owned(),
+                radhus::forms::definition::Kind::Choice { .. } => "b".to_owned(),
+                radhus::forms::definition::Kind::YesNo => "ja".to_owned(),
+                radhus::forms::definition::Kind::Group { .. } => continue,
+                _ => format!("Et svar med æøå til {}", f.id),
+            };
+            a.set(f.id.clone(), Answer::One(v));
+        }
+    }
+    a.rows.insert("gruppe".into(), 120);
+    for i in 0..120 {
+        a.set(
+            row_name("gruppe", i, "navn"),
+            Answer::One(format!("Person {i} Ødegård")),
+        );
+        a.set(
+            row_name("gruppe", i, "fodt"),
+            Answer::One("01.02.1990".into()),
+        );
+        a.set(
+            row_name("gruppe", i, "tlf"),
+            Answer::One("+4741234567".into()),
+        );
+    }
+    a
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn time_it(n: usize, mut f: impl FnMut()) -> (Duration, Duration) {
+    for _ in 0..5 {
+        f();
+    }
+    let mut v = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        f();
+        v.push(t.elapsed());
+    }
+    let p99 = {
+        let mut s = v.clone();
+        s.sort();
+        s[(s.len() * 99 / 100).min(s.len() - 1)]
+    };
+    (median(v), p99)
+}
+
+fn gzip_len(data: &[u8]) -> usize {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap().len()
+}
+
+fn large_form(out: &mut String) {
+    let text = generated_form();
+    let def = radhus::forms::registry::parse_form("stor.toml", &text, Some("stor")).unwrap();
+    let lists = Lists::new();
+    let today = time::macros::date!(2026 - 11 - 24);
+    let engine = Engine::new(&def, &lists, today);
+    let a = answers(&def);
+    assert!(
+        engine.validate_all(&a).is_empty(),
+        "generated answers are valid"
+    );
+    let i18n = I18n::load().unwrap();
+    let frame = Frame {
+        loc: i18n.loc(Lang::Nb),
+        tenant_name: "Eksempel kommune",
+        css_url: "/static/theme.x.css",
+        logo_url: "/static/logo.x.svg",
+        csrf: "token",
+        here: "/skjema/stor/oppsummering",
+        contact_email: "post@example.no",
+        contact_phone: None,
+        description: None,
+        keywords: None,
+        broadcasts: &[],
+    };
+    let (render, render99) = time_it(200, || {
+        let page = radhus::views::form_run::check_answers(&frame, &engine, &a).into_string();
+        std::hint::black_box(page);
+    });
+    let page = radhus::views::form_run::check_answers(&frame, &engine, &a).into_string();
+    // A POST of the group step: 120 rows × 3 fields, applied and validated.
+    let posted: Vec<(String, String)> = a
+        .values
+        .iter()
+        .filter(|(k, _)| k.starts_with("gruppe["))
+        .map(|(k, v)| (k.clone(), v.as_str().to_owned()))
+        .collect();
+    let group_step = def.steps.len() - 1;
+    let (validate, validate99) = time_it(500, || {
+        let mut b = a.clone();
+        engine.apply(group_step, &mut b, &posted);
+        std::hint::black_box(engine.validate_step(group_step, &b));
+    });
+    let step0: Vec<(String, String)> = def.steps[0]
+        .fields
+        .iter()
+        .map(|f| (f.id.clone(), a.text(&f.id).to_owned()))
+        .collect();
+    let (validate20, _) = time_it(2000, || {
+        let mut b = a.clone();
+        engine.apply(0, &mut b, &step0);
+        std::hint::black_box(engine.validate_step(0, &b));
+    });
+    let (all, _) = time_it(200, || {
+        std::hint::black_box(engine.validate_all(&a));
+    });
+    let _ = writeln!(
+        out,
+        "| check-answers render, 200 fields + 120-row group | {:.2} ms (p99 {:.2}) | ≤ 20 ms |",
+        ms(render),
+        ms(render99)
+    );
+    let _ = writeln!(
+        out,
+        "| step POST: apply + validate the 120-row group step | {:.3} ms (p99 {:.3}) | ≤ 5 ms |",
+        ms(validate),
+        ms(validate99)
+    );
+    let _ = writeln!(
+        out,
+        "| step POST: apply + validate a 20-field step | {:.3} ms | ≤ 5 ms |",
+        ms(validate20)
+    );
+    let _ = writeln!(
+        out,
+        "| validate the whole form (control page) | {:.2} ms | – |",
+        ms(all)
+    );
+    let _ = writeln!(
+        out,
+        "| check-answers page size | {} KB raw, {} KB gzip | ≤ 80 KB compressed |",
+        page.len() / 1024,
+        gzip_len(page.as_bytes()) / 1024
+    );
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+async fn store_submissions(out: &mut String) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(radhus::store::Store::open(dir.path()).unwrap());
+    let make = |n: usize| {
+        let store = store.clone();
+        async move {
+            let mut ids = vec![];
+            for i in 0..n {
+                let id = format!("d{i}-{}", rand_suffix());
+                let d = radhus::store::forms::Draft {
+                    tenant: "eksempel".into(),
+                    form: "kontaktskjema".into(),
+                    form_version: 1,
+                    form_hash: "h".into(),
+                    lang: Lang::Nb,
+                    answers: Answers::default(),
+                    created: 0,
+                    updated: 0,
+                    expires: i64::MAX,
+                    submitted: None,
+                };
+                store.save_draft(id.clone(), d).await.unwrap();
+                ids.push(id);
+            }
+            ids
+        }
+    };
+    let mut a = Answers::default();
+    for i in 0..12 {
+        a.set(
+            format!("felt{i}"),
+            Answer::One("Et typisk svar på et spørsmål, med æøå".into()),
+        );
+    }
+    // One at a time: each submission waits for its own fsync.
+    let ids = make(1000).await;
+    let t = Instant::now();
+    for id in ids {
+        store
+            .submit(id, a.clone(), vec!["archive".into()], 0, 2026)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let seq = 1000.0 / t.elapsed().as_secs_f64();
+    // 256 callers at once: the writer batches whatever is waiting into one durable commit.
+    let n = 20_000;
+    let ids = make(n).await;
+    let t = Instant::now();
+    let mut set = tokio::task::JoinSet::new();
+    for chunk in ids.chunks(n / 256 + 1) {
+        let store = store.clone();
+        let chunk = chunk.to_vec();
+        let a = a.clone();
+        set.spawn(async move {
+            for id in chunk {
+                store
+                    .submit(id, a.clone(), vec!["archive".into()], 0, 2026)
+                    .await
+                    .unwrap()
+                    .unwrap();
+            }
+        });
+    }
+    set.join_all().await;
+    let conc = n as f64 / t.elapsed().as_secs_f64();
+    let _ = writeln!(
+        out,
+        "| durable submissions/s, store, one at a time (1 fsync each) | {seq:.0} /s | – |"
+    );
+    let _ = writeln!(
+        out,
+        "| durable submissions/s, store, 256 concurrent callers (group commit) | {conc:.0} /s | ≥ 2,000 /s |"
+    );
+}
+
+fn rand_suffix() -> String {
+    radhus::ids::SessionId::generate().unwrap().as_str()[..8].to_owned()
+}
+
+/// 64 clients, each walking the contact form start → steps → send, until `dur` has passed.
+async fn http_submissions(out: &mut String, dur: Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = radhus::demo::prepare(dir.path(), "127.0.0.1:0".parse().unwrap()).unwrap();
+    let running = radhus::App::start(config).await.unwrap();
+    let addr = running.addr;
+    let cert =
+        reqwest::Certificate::from_pem(&std::fs::read(dir.path().join("tls/cert.pem")).unwrap())
+            .unwrap();
+    let reg = radhus::forms::Registry::load_embedded().unwrap();
+    let def = reg
+        .get(&radhus::ids::FormId::parse("kontaktskjema").unwrap())
+        .unwrap()
+        .clone();
+    let table: toml::Table = toml::from_str(
+        radhus::forms::embedded::EXAMPLES
+            .iter()
+            .find(|(n, _)| *n == "kontaktskjema.example.toml")
+            .unwrap()
+            .1,
+    )
+    .unwrap();
+    let example = radhus::forms::engine::answers_from_example(&def, &table);
+    let steps: Vec<Vec<(String, String)>> = def
+        .steps
+        .iter()
+        .map(|s| {
+            s.fields
+                .iter()
+                .filter_map(|f| {
+                    example
+                        .get(&f.id)
+                        .map(|v| (f.id.clone(), v.as_str().to_owned()))
+                })
+                .collect()
+        })
+        .collect();
+    let deadline = Instant::now() + dur;
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..64 {
+        let cert = cert.clone();
+        let steps = steps.clone();
+        set.spawn(async move {
+            // One connection per worker (a browser keeps its connection); each loop is a new citizen with
+            // a new session, whose cookie is carried by hand.
+            let c = reqwest::Client::builder()
+                .use_rustls_tls()
+                .tls_built_in_root_certs(false)
+                .add_root_certificate(cert)
+                .redirect(reqwest::redirect::Policy::none())
+                .resolve("eksempel.localhost", addr)
+                .build()
+                .unwrap();
+            let base = format!("https://eksempel.localhost:{}", addr.port());
+            let mut done = 0u64;
+            while Instant::now() < deadline {
+                let r = c
+                    .get(format!("{base}/skjema/kontaktskjema"))
+                    .send()
+                    .await
+                    .unwrap();
+                let cookie = r.headers()["set-cookie"]
+                    .to_str()
+                    .unwrap()
+                    .split(';')
+                    .next()
+                    .unwrap()
+                    .to_owned();
+                let page = r.text().await.unwrap();
+                let csrf = page
+                    .split("name=\"csrf\" value=\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .to_owned();
+                let post = |url: String, body: Vec<(String, String)>| {
+                    c.post(url).header("cookie", &cookie).form(&body).send()
+                };
+                let r = post(
+                    format!("{base}/skjema/kontaktskjema/start"),
+                    vec![("csrf".into(), csrf.clone())],
+                )
+                .await
+                .unwrap();
+                assert_eq!(r.status(), 303);
+                for (i, fields) in steps.iter().enumerate() {
+                    let mut body: Vec<(String, String)> = vec![
+                        ("csrf".into(), csrf.clone()),
+                        ("handling".into(), "neste".into()),
+                    ];
+                    body.extend(fields.iter().cloned());
+                    let r = post(format!("{base}/skjema/kontaktskjema/steg/{}", i + 1), body)
+                        .await
+                        .unwrap();
+                    assert_eq!(r.status(), 303, "step {}", i + 1);
+                }
+                let r = c
+                    .get(format!("{base}/skjema/kontaktskjema/oppsummering"))
+                    .header("cookie", &cookie)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 200);
+                let _ = r.bytes().await;
+                let r = post(
+                    format!("{base}/skjema/kontaktskjema/send"),
+                    vec![("csrf".into(), csrf.clone())],
+                )
+                .await
+                .unwrap();
+                assert_eq!(r.status(), 303);
+                let receipt = r.headers()["location"].to_str().unwrap().to_owned();
+                let r = c
+                    .get(format!("{base}{receipt}"))
+                    .header("cookie", &cookie)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 200);
+                let _ = r.bytes().await;
+                done += 1;
+            }
+            done
+        });
+    }
+    let t = Instant::now();
+    let total: u64 = set.join_all().await.into_iter().sum();
+    let per_s = total as f64 / t.elapsed().as_secs_f64();
+    let requests = 5 + steps.len();
+    let _ = writeln!(
+        out,
+        "| complete submissions/s over HTTPS, 64 concurrent clients on kept-alive connections, contact form ({requests} requests per citizen) | {per_s:.0} /s | ≥ 2,000 /s (engine target) |"
+    );
+    running.shutdown().await;
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let mut out = String::from("| measure | result | target |\n|---|---:|---:|\n");
+    large_form(&mut out);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(store_submissions(&mut out));
+    rt.block_on(http_submissions(
+        &mut out,
+        Duration::from_secs(if quick { 3 } else { 10 }),
+    ));
+    print!("{out}");
+}
