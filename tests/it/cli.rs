@@ -49,8 +49,8 @@ fn binary_is_statically_linked() {
     );
 }
 
-/// Starts `radhus demo` on a free port in `dir`; returns the child once it prints its URLs.
-fn start_demo(dir: &std::path::Path) -> std::process::Child {
+/// Starts `radhus demo` on a free port in `dir`; returns the child and its port once it prints its URLs.
+fn start_demo(dir: &std::path::Path) -> (std::process::Child, u16) {
     let mut child = Command::new(bin())
         .args(["demo", "--listen", "127.0.0.1:0", "--data"])
         .arg(dir)
@@ -66,8 +66,9 @@ fn start_demo(dir: &std::path::Path) -> std::process::Child {
         if stdout.read_line(&mut line).unwrap() == 0 {
             break;
         }
-        if line.contains("https://eksempel.localhost:") {
-            return child;
+        if let Some(rest) = line.split("https://eksempel.localhost:").nth(1) {
+            let port = rest.trim().trim_end_matches('/').parse().unwrap();
+            return (child, port);
         }
     }
     let _ = child.kill();
@@ -81,7 +82,7 @@ fn start_demo(dir: &std::path::Path) -> std::process::Child {
 #[test]
 fn a_second_process_on_the_same_data_folder_is_refused_clearly_then_sigterm_stops_cleanly() {
     let dir = tempfile::tempdir().unwrap();
-    let mut first = start_demo(dir.path());
+    let (mut first, _) = start_demo(dir.path());
     let out = Command::new(bin())
         .args(["demo", "--listen", "127.0.0.1:0", "--data"])
         .arg(dir.path())
@@ -138,4 +139,49 @@ fn demo_without_data_folder_removes_its_temporary_folder() {
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     assert_eq!(child.wait().unwrap().code(), Some(0));
     assert!(!data.exists(), "temporary data folder removed on exit");
+}
+
+#[test]
+fn sighup_reloads_the_certificate_of_the_running_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, port) = start_demo(dir.path());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let peer_cert = |pem: Vec<u8>| {
+        rt.block_on(async {
+            let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+            let raw = crate::support::RawTls {
+                addr,
+                host: "localhost".into(),
+                cert_pem: pem,
+            };
+            let s = raw.connect().await;
+            s.get_ref().1.peer_certificates().unwrap()[0].to_vec()
+        })
+    };
+    let cert = dir.path().join("tls/cert.pem");
+    let before = peer_cert(std::fs::read(&cert).unwrap());
+    radhus::http::tls::write_self_signed(
+        &radhus::demo::HOSTS,
+        &cert,
+        &dir.path().join("tls/key.pem"),
+    )
+    .unwrap();
+    unsafe { libc::kill(child.id() as i32, libc::SIGHUP) };
+    let new_pem = std::fs::read(&cert).unwrap();
+    let mut after = before.clone();
+    for _ in 0..50 {
+        std::thread::sleep(Duration::from_millis(50));
+        if let Ok(c) =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| peer_cert(new_pem.clone())))
+        {
+            after = c;
+            break;
+        }
+    }
+    assert_ne!(before, after, "the new certificate is served after SIGHUP");
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    assert_eq!(child.wait().unwrap().code(), Some(0));
 }

@@ -1016,3 +1016,36 @@ async fn step_conditions_skip_steps_and_count_reveals_questions() {
         p.html.text("#f-fodt-error")
     );
 }
+
+#[tokio::test]
+async fn organisation_and_account_numbers_and_oversized_values_are_refused_with_messages() {
+    let srv = with_test_forms().await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let mut bad = test_form_example();
+    bad.insert("navn".into(), Answer::One("x".repeat(600)));
+    let page = w.start("alle-felt").await;
+    let p = fill_step(&w, page, &bad).await;
+    assert_eq!(p.status, 422);
+    assert!(
+        p.html.text("#f-navn-error").contains("40"),
+        "{}",
+        p.html.text("#f-navn-error")
+    );
+    let page = fill_step(&w, p, &test_form_example()).await;
+    assert!(page.url.ends_with("/steg/2"));
+    bad = test_form_example();
+    bad.insert("orgnr".into(), Answer::One("988077918".into()));
+    bad.insert("konto".into(), Answer::One("8601 11 17948".into()));
+    let p = fill_step(&w, page, &bad).await;
+    assert_eq!(p.status, 422);
+    assert_eq!(p.html.texts(".error-summary li").len(), 2);
+    for id in ["f-orgnr-error", "f-konto-error"] {
+        let msg = p.html.text(&format!("#{id}"));
+        assert!(msg.len() > 20, "{id}: {msg}");
+    }
+}
