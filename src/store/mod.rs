@@ -12,7 +12,7 @@ pub mod writer;
 
 use std::path::{Path, PathBuf};
 
-use redb::{Database, ReadableDatabase};
+use redb::{Database, ReadableDatabase, ReadableTable};
 
 /// Store failures. Messages are for operators and logs, never shown to citizens.
 #[derive(Debug, thiserror::Error)]
@@ -160,6 +160,31 @@ impl Store {
     /// The store's own random key (CSRF tokens), created by the first migration.
     pub fn secret_key(&self) -> &[u8; 32] {
         &self.secret_key
+    }
+
+    /// A digest of every table's contents: equal digests mean nothing was written (used by the hostile-HTTP
+    /// test to prove that refused requests change nothing).
+    pub fn digest(&self) -> Result<String, StoreError> {
+        use sha2::Digest;
+        let tx = self.db.begin_read()?;
+        let mut h = sha2::Sha256::new();
+        for def in key_value::ALL {
+            let table = tx.open_table(def)?;
+            for row in table.iter()? {
+                let (k, v) = row?;
+                h.update(k.value().as_bytes());
+                h.update([0]);
+                h.update(v.value());
+                h.update([0]);
+            }
+        }
+        let counters = tx.open_table(key_value::TENANT_REFERENCECOUNTER)?;
+        for row in counters.iter()? {
+            let (k, v) = row?;
+            h.update(k.value().as_bytes());
+            h.update(v.value().to_be_bytes());
+        }
+        Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
     }
 
     /// A cheap read that proves the store answers (for `/healthz`).
