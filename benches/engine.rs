@@ -510,6 +510,8 @@ async fn http_submissions(out: &mut String, dur: Duration) {
 }
 
 fn main() {
+    // Benches build with the dev-dependencies, which bring a second rustls provider; pick ring.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let quick = std::env::args().any(|a| a == "--quick");
     let mut out = String::from("| measure | result | target |\n|---|---:|---:|\n");
     large_form(&mut out);

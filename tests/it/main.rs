@@ -7,6 +7,7 @@
     clippy::indexing_slicing
 )]
 
+mod browser;
 mod check_forms;
 mod cli;
 mod config_fixtures;

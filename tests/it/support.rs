@@ -17,6 +17,12 @@ pub struct TestServer {
     pub cert_pem: Vec<u8>,
 }
 
+/// The test build has two rustls providers (ring for the app, aws-lc-rs pulled by the WebDriver client),
+/// so the process default must be chosen explicitly before any client is built.
+pub fn init_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 impl TestServer {
     pub async fn start() -> TestServer {
         Self::start_with(|_| {}).await
@@ -24,6 +30,7 @@ impl TestServer {
 
     /// Starts the demo configuration on a free port, after `tweak` has adjusted it.
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
+        init_crypto();
         let dir = tempfile::tempdir().unwrap();
         let mut config = radhus::demo::prepare(dir.path(), "127.0.0.1:0".parse().unwrap()).unwrap();
         tweak(&mut config);

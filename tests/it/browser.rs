@@ -1,0 +1,420 @@
+//! Real-browser tests: Debian's Chromium driven through chromedriver (WebDriver, fantoccini), with axe-core
+//! injected into every page type in all three languages, and the citizen's journey with JavaScript on and
+//! off and at 320 px. On failure a screenshot and the page source are saved under `tests/artifacts/`.
+//! Chromium, chromedriver and axe-core are installed by `.ci/run`.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use crate::support::TestServer;
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Browser {
+    pub async fn start(javascript: bool) -> Browser {
+        let driver_bin = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .expect("chromedriver is not installed: apt-get install chromium chromium-driver (.ci/run does this)");
+        let port = free_port();
+        let driver = Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let url = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let mut prefs = json!({});
+        if !javascript {
+            prefs = json!({ "profile.managed_default_content_settings.javascript": 2 });
+        }
+        let caps = json!({
+            "browserName": "chrome",
+            "acceptInsecureCerts": true,
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--disable-quic", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+                "prefs": prefs,
+            }
+        });
+        let Value::Object(caps) = caps else {
+            unreachable!()
+        };
+        let mut last = None;
+        for _ in 0..3 {
+            match ClientBuilder::rustls()
+                .unwrap()
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Browser {
+                        client,
+                        driver,
+                        _profile: profile,
+                    };
+                }
+                Err(e) => {
+                    last = Some(e.to_string());
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+            }
+        }
+        panic!("cannot start Chromium through chromedriver: {last:?}");
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.client.goto(url).await.unwrap();
+    }
+
+    /// Finds an element, waiting up to 10 s (a click that submits a form returns before the next page).
+    pub async fn el(&self, css: &str) -> fantoccini::elements::Element {
+        match self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(e) => e,
+            Err(e) => {
+                self.save_artifacts("missing-element").await;
+                panic!("no element {css}: {e}");
+            }
+        }
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.el(css).await.text().await.unwrap()
+    }
+
+    /// Saves a screenshot and the page source under tests/artifacts/<name>.*
+    pub async fn save_artifacts(&self, name: &str) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/artifacts");
+        let _ = std::fs::create_dir_all(&dir);
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        }
+        if let Ok(src) = self.client.source().await {
+            let _ = std::fs::write(dir.join(format!("{name}.html")), src);
+        }
+    }
+
+    /// Runs axe-core with the WCAG 2.1 A and AA rules; returns the violations, one line each.
+    pub async fn axe(&self) -> Vec<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("node_modules/axe-core/axe.min.js");
+        let src = std::fs::read_to_string(&path)
+            .expect("axe-core is not installed: npm ci (.ci/run does this)");
+        self.client
+            .execute(&format!("{src}\nreturn typeof window.axe;"), vec![])
+            .await
+            .unwrap();
+        let res = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}})
+                   .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        res.as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap_or("").to_owned())
+            .collect()
+    }
+
+    /// Whether the page scrolls sideways.
+    pub async fn scrolls_sideways(&self) -> bool {
+        let v = self
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        v.as_bool().unwrap_or(true)
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.client.close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Fills in the contact form through the page like a person would, making one mistake on the way and
+/// correcting it through the error summary link. Returns the reference id on the receipt.
+async fn contact_journey(b: &Browser, srv: &TestServer, name: &str) -> String {
+    let c = &b.client;
+    b.goto(&srv.url("eksempel.localhost", "/")).await;
+    // Find the form by search.
+    b.el("#q")
+        .await
+        .send_keys("melding kommunen")
+        .await
+        .unwrap();
+    b.el(".search__button").await.click().await.unwrap();
+    b.el(".results a[href='/skjema/kontaktskjema']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.el(".button--start").await.click().await.unwrap();
+    // Step 1: forget the message (a mistake).
+    let emne = b.el("#f-emne").await;
+    emne.select_by_value("annet").await.unwrap();
+    b.el(".button-group button[value=neste]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let summary = b.text(".error-summary").await;
+    assert!(!summary.is_empty(), "{name}: error summary shown");
+    let focused = c
+        .active_element()
+        .await
+        .unwrap()
+        .attr("class")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        focused.contains("error-summary"),
+        "{name}: focus moved to the error summary, not {focused}"
+    );
+    // Follow the summary's link to the field and correct it.
+    b.el(".error-summary a").await.click().await.unwrap();
+    let field = c
+        .active_element()
+        .await
+        .unwrap()
+        .attr("id")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(
+        field, "f-melding",
+        "{name}: the link puts focus on the field"
+    );
+    b.el("#f-melding")
+        .await
+        .send_keys("Gatelyset i Storgata har vært mørkt i en uke. Æ ø å.")
+        .await
+        .unwrap();
+    b.el(".button-group button[value=neste]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    // Step 2: ask for an answer by e-mail.
+    b.el("#f-svar_onskes").await.click().await.unwrap();
+    b.el("#f-svarmetode").await.click().await.unwrap();
+    b.el("#f-epost")
+        .await
+        .send_keys("kari@example.no")
+        .await
+        .unwrap();
+    b.el("#f-navn")
+        .await
+        .send_keys("Kari Nordmann")
+        .await
+        .unwrap();
+    b.el(".button-group button[value=neste]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    // Check answers, then send.
+    let url = c.current_url().await.unwrap();
+    assert!(url.path().ends_with("/oppsummering"), "{name}: {url}");
+    assert!(b.text("main").await.contains("Kari Nordmann"));
+    b.el("main form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.text("#reference-id").await
+}
+
+#[tokio::test]
+async fn citizen_journey_with_and_without_javascript_and_at_320px() {
+    let srv = TestServer::start().await;
+    for js in [true, false] {
+        let b = Browser::start(js).await;
+        let name = if js { "journey-js" } else { "journey-nojs" };
+        let result =
+            tokio::time::timeout(Duration::from_secs(60), contact_journey(&b, &srv, name)).await;
+        if result.is_err() {
+            b.save_artifacts(name).await;
+        }
+        let reference = result.expect("journey finished in time");
+        assert!(reference.starts_with("20"), "{name}: {reference}");
+        b.stop().await;
+    }
+    // At 320 px (and so at 200 % zoom of 640 px), no page scrolls sideways.
+    let b = Browser::start(false).await;
+    b.client.set_window_size(320, 800).await.unwrap();
+    for path in [
+        "/",
+        "/sok?q=barnehage",
+        "/skjema/parkering-forflytningshemmet",
+        "/finnes-ikke",
+    ] {
+        b.goto(&srv.url("eksempel.localhost", path)).await;
+        if b.scrolls_sideways().await {
+            b.save_artifacts("narrow").await;
+            panic!("{path} scrolls sideways at 320 px");
+        }
+    }
+    b.stop().await;
+}
+
+#[tokio::test]
+async fn every_page_type_passes_axe_in_three_languages() {
+    let srv = TestServer::start().await;
+    // axe is JavaScript: run it in a browser with scripts on (the pages themselves have none).
+    let b = Browser::start(true).await;
+    let c = &b.client;
+    let mut failures = vec![];
+    for lang in ["nb", "nn", "en"] {
+        // Choose the language with the switch on the page (a POST with the page's token).
+        b.goto(&srv.url("eksempel.localhost", "/")).await;
+        b.el(&format!(".lang-switch button[value={lang}]"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        let mut pages: Vec<(String, String)> = vec![];
+        for (kind, path) in [
+            ("portal", "/"),
+            ("search", "/sok?q=barnehage"),
+            ("landing", "/skjema/barnehage-soknad"),
+            ("404", "/finnes-ikke"),
+        ] {
+            pages.push((kind.into(), path.into()));
+        }
+        for (kind, path) in &pages {
+            b.goto(&srv.url("eksempel.localhost", path)).await;
+            check_page(&b, lang, kind, &mut failures).await;
+        }
+        // A step with errors, the control page, check-answers and the receipt.
+        b.goto(&srv.url("eksempel.localhost", "/skjema/kontaktskjema"))
+            .await;
+        b.el(".button--start").await.click().await.unwrap();
+        b.el(".button-group button[value=neste]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        check_page(&b, lang, "step-with-errors", &mut failures).await;
+        b.goto(&srv.url("eksempel.localhost", "/skjema/kontaktskjema/kontroll"))
+            .await;
+        check_page(&b, lang, "control", &mut failures).await;
+        b.goto(&srv.url("eksempel.localhost", "/skjema/kontaktskjema/steg/1"))
+            .await;
+        b.el("#f-emne")
+            .await
+            .select_by_value("annet")
+            .await
+            .unwrap();
+        b.el("#f-melding").await.send_keys("Hei").await.unwrap();
+        b.el(".button-group button[value=neste]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        check_page(&b, lang, "step-2", &mut failures).await;
+        b.el("#f-svar_onskes-2").await.click().await.unwrap();
+        b.el(".button-group button[value=neste]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        check_page(&b, lang, "check-answers", &mut failures).await;
+        b.el("main form button[type=submit]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        check_page(&b, lang, "receipt", &mut failures).await;
+        // The CSRF refusal page: a language switch whose token has been tampered with.
+        b.goto(&srv.url("eksempel.localhost", "/")).await;
+        c.execute(
+            "document.querySelector('.lang-switch input[name=csrf]').value = 'forged';",
+            vec![],
+        )
+        .await
+        .unwrap();
+        b.el(&format!(".lang-switch button[value={lang}]"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        check_page(&b, lang, "403", &mut failures).await;
+    }
+    b.stop().await;
+    assert!(
+        failures.is_empty(),
+        "axe found violations:\n{}",
+        failures.join("\n")
+    );
+}
+
+async fn check_page(b: &Browser, lang: &str, kind: &str, failures: &mut Vec<String>) {
+    let html_lang = b
+        .client
+        .execute("return document.documentElement.lang;", vec![])
+        .await
+        .unwrap();
+    if html_lang.as_str() != Some(lang) {
+        failures.push(format!("{kind} ({lang}): <html lang> is {html_lang}"));
+    }
+    let title = b.client.title().await.unwrap_or_default();
+    if title.contains("Privacy error") {
+        failures.push(format!(
+            "{kind} ({lang}): the browser refused the certificate"
+        ));
+    }
+    let v = b.axe().await;
+    if !v.is_empty() {
+        b.save_artifacts(&format!("axe-{kind}-{lang}")).await;
+        failures.extend(v.into_iter().map(|x| format!("{kind} ({lang}): {x}")));
+    }
+}
