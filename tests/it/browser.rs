@@ -418,3 +418,125 @@ async fn check_page(b: &Browser, lang: &str, kind: &str, failures: &mut Vec<Stri
         failures.extend(v.into_iter().map(|x| format!("{kind} ({lang}): {x}")));
     }
 }
+
+/// Presses a key on whatever has focus.
+async fn press(b: &Browser, key: fantoccini::key::Key) {
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&key.to_string())
+        .await
+        .unwrap();
+}
+
+/// Moves focus with Tab until the focused element matches `css`; fails after 60 presses.
+async fn tab_to(b: &Browser, css: &str) {
+    for _ in 0..60 {
+        let hit = b
+            .client
+            .execute(
+                "return document.activeElement && document.activeElement.matches(arguments[0]);",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap();
+        if hit.as_bool() == Some(true) {
+            return;
+        }
+        press(b, fantoccini::key::Key::Tab).await;
+    }
+    b.save_artifacts("keyboard").await;
+    panic!("Tab never reached {css}");
+}
+
+async fn wait_for_path(b: &Browser, suffix: &str) {
+    for _ in 0..100 {
+        if b.client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with(suffix)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    b.save_artifacts("keyboard").await;
+    panic!("never reached {suffix}");
+}
+
+#[tokio::test]
+async fn the_whole_journey_works_with_the_keyboard_alone() {
+    use fantoccini::key::Key;
+    let srv = TestServer::start().await;
+    let b = Browser::start(false).await;
+    b.goto(&srv.url("eksempel.localhost", "/")).await;
+    // The skip link is the first stop.
+    press(&b, Key::Tab).await;
+    let first = b
+        .client
+        .execute("return document.activeElement.className;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(first.as_str(), Some("skip-link"));
+    tab_to(&b, "#q").await;
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("kontakt")
+        .await
+        .unwrap();
+    press(&b, Key::Enter).await;
+    wait_for_path(&b, "/sok").await;
+    tab_to(&b, ".results a[href='/skjema/kontaktskjema']").await;
+    press(&b, Key::Enter).await;
+    wait_for_path(&b, "/skjema/kontaktskjema").await;
+    tab_to(&b, ".button--start").await;
+    press(&b, Key::Space).await;
+    wait_for_path(&b, "/steg/1").await;
+    // Step 1: the select with the keyboard, the message, then one Tab too far and back with Shift+Tab.
+    tab_to(&b, "#f-emne").await;
+    press(&b, Key::End).await; // the last option, "annet", in any language
+    tab_to(&b, "#f-melding").await;
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("Skrevet med tastaturet alene.")
+        .await
+        .unwrap();
+    tab_to(&b, ".button-group button[value=tilbake]").await;
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&format!("{}{}", Key::Shift, Key::Tab))
+        .await
+        .unwrap();
+    let on_next = b
+        .client
+        .execute(
+            "return document.activeElement.matches('.button-group button[value=neste]');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(on_next.as_bool(), Some(true), "Shift+Tab goes back to Next");
+    press(&b, Key::Enter).await;
+    wait_for_path(&b, "/steg/2").await;
+    // Step 2: radios with Space and the arrow keys ("Nei": no reply wanted).
+    tab_to(&b, "#f-svar_onskes").await;
+    press(&b, Key::Space).await;
+    press(&b, Key::Down).await;
+    tab_to(&b, ".button-group button[value=neste]").await;
+    press(&b, Key::Enter).await;
+    wait_for_path(&b, "/oppsummering").await;
+    tab_to(&b, "main form button[type=submit]").await;
+    press(&b, Key::Enter).await;
+    let reference = b.text("#reference-id").await;
+    assert!(reference.starts_with("20"), "{reference}");
+    b.stop().await;
+}
