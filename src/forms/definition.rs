@@ -97,32 +97,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The type conditions see.
-    pub fn condition_type(&self) -> FieldType {
-        match self {
-            Kind::Text { .. }
-            | Kind::Textarea { .. }
-            | Kind::Email
-            | Kind::Phone
-            | Kind::Orgnr
-            | Kind::Kontonummer
-            | Kind::Postnummer { .. } => FieldType::Text,
-            Kind::Number { .. } => FieldType::Number,
-            Kind::Date { .. } => FieldType::Date,
-            Kind::Fodselsnummer => FieldType::PersonId,
-            Kind::Choice {
-                display: ChoiceDisplay::Checkboxes,
-                ..
-            } => FieldType::Choices,
-            Kind::Choice { .. } | Kind::List { .. } => FieldType::Choice,
-            Kind::YesNo | Kind::Consent => FieldType::Bool,
-            Kind::Group { .. } => FieldType::Group,
-            Kind::Address | Kind::Attachment { .. } | Kind::Info { .. } | Kind::Heading { .. } => {
-                FieldType::Other
-            }
-        }
-    }
-
     /// Whether the field takes an answer (info and headings do not).
     pub fn is_input(&self) -> bool {
         !matches!(self, Kind::Info { .. } | Kind::Heading { .. })

@@ -7,7 +7,7 @@
 //! bank registration number is not checked against any register. IBAN (`NO` + 13 digits) and the legacy
 //! 7-digit postgiro numbers are not accepted.
 
-use super::{Invalid, digits_only, weighted_mod11};
+use super::{Invalid, Mod11Keys, mod11_number};
 
 const WEIGHTS: [u32; 10] = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
 
@@ -18,25 +18,12 @@ pub fn check(input: &str) -> Result<String, Invalid> {
 
 /// The check itself, after skipping the characters `skip` accepts.
 fn check_strict(input: &str, skip: impl Fn(char) -> bool) -> Result<String, Invalid> {
-    let digits = digits_only(input, skip).map_err(|()| Invalid::new("v-kontonr-digits"))?;
-    let count = digits.len();
-    let digits: [u8; 11] = digits
-        .try_into()
-        .map_err(|_| Invalid::new("v-kontonr-length").with("count", count))?;
-    if !mod11_ok(&digits) {
-        return Err(Invalid::new("v-kontonr-checksum"));
-    }
-    Ok(digits.iter().map(|d| char::from(b'0' + d)).collect())
-}
-
-/// `K = 11 − (weighted sum mod 11)`, 11 → 0, 10 → no valid number.
-fn mod11_ok(digits: &[u8; 11]) -> bool {
-    let [.., k] = *digits;
-    match 11 - weighted_mod11(digits, &WEIGHTS) {
-        11 => k == 0,
-        10 => false,
-        expected => u32::from(k) == expected,
-    }
+    let keys = Mod11Keys {
+        digits: "v-kontonr-digits",
+        length: "v-kontonr-length",
+        checksum: "v-kontonr-checksum",
+    };
+    mod11_number::<11>(input, skip, &WEIGHTS, &keys)
 }
 
 #[cfg(test)]

@@ -70,6 +70,38 @@ fn weighted_mod11(digits: &[u8], weights: &[u32]) -> u32 {
         % 11
 }
 
+/// The message keys of a mod-11 number: bad characters, wrong length, wrong check digit.
+struct Mod11Keys {
+    digits: &'static str,
+    length: &'static str,
+    checksum: &'static str,
+}
+
+/// A number of `N` digits whose last digit is a mod-11 check digit over `weights` (`K = 11 − sum mod 11`,
+/// 11 → 0, 10 → never issued), after skipping the separators `skip` accepts. Returns the digits.
+fn mod11_number<const N: usize>(
+    input: &str,
+    skip: impl Fn(char) -> bool,
+    weights: &[u32],
+    keys: &Mod11Keys,
+) -> Result<String, Invalid> {
+    let digits = digits_only(input, skip).map_err(|()| Invalid::new(keys.digits))?;
+    let count = digits.len();
+    let digits: [u8; N] = digits
+        .try_into()
+        .map_err(|_| Invalid::new(keys.length).with("count", count))?;
+    let k = digits.last().copied().unwrap_or(0);
+    let ok = match 11 - weighted_mod11(&digits, weights) {
+        11 => k == 0,
+        10 => false,
+        expected => u32::from(k) == expected,
+    };
+    if !ok {
+        return Err(Invalid::new(keys.checksum));
+    }
+    Ok(digits.iter().map(|d| char::from(b'0' + d)).collect())
+}
+
 /// Helpers shared by the unit tests of the submodules: the repository root, the CSV vectors, and the
 /// message catalogues.
 #[cfg(test)]

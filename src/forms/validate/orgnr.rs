@@ -10,7 +10,7 @@
 //! Spaces, hyphens and dots are ignored (`974 760 673`). The VAT form `NO 974 760 673 MVA` is not accepted:
 //! a form asking for an organisasjonsnummer should get one.
 
-use super::{Invalid, digits_only, weighted_mod11};
+use super::{Invalid, Mod11Keys, mod11_number};
 
 const WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
 
@@ -21,25 +21,12 @@ pub fn check(input: &str) -> Result<String, Invalid> {
 
 /// The check itself, after skipping the characters `skip` accepts.
 fn check_strict(input: &str, skip: impl Fn(char) -> bool) -> Result<String, Invalid> {
-    let digits = digits_only(input, skip).map_err(|()| Invalid::new("v-orgnr-digits"))?;
-    let count = digits.len();
-    let digits: [u8; 9] = digits
-        .try_into()
-        .map_err(|_| Invalid::new("v-orgnr-length").with("count", count))?;
-    if !mod11_ok(&digits) {
-        return Err(Invalid::new("v-orgnr-checksum"));
-    }
-    Ok(digits.iter().map(|d| char::from(b'0' + d)).collect())
-}
-
-/// `K = 11 − (weighted sum mod 11)`, 11 → 0, 10 → no valid number.
-fn mod11_ok(digits: &[u8; 9]) -> bool {
-    let [.., k] = *digits;
-    match 11 - weighted_mod11(digits, &WEIGHTS) {
-        11 => k == 0,
-        10 => false,
-        expected => u32::from(k) == expected,
-    }
+    let keys = Mod11Keys {
+        digits: "v-orgnr-digits",
+        length: "v-orgnr-length",
+        checksum: "v-orgnr-checksum",
+    };
+    mod11_number::<9>(input, skip, &WEIGHTS, &keys)
 }
 
 #[cfg(test)]
