@@ -100,6 +100,10 @@ pub struct State {
     pub csrf_key: Vec<u8>,
     pub shutting_down: AtomicBool,
     pub started: Instant,
+    /// Wakes the delivery worker (after a submission or a retry).
+    pub delivery_wake: tokio::sync::Notify,
+    /// Tenants whose last delivery attempt failed and will be retried, with the error (for `/healthz`).
+    pub delivery_health: std::sync::Mutex<HashMap<String, String>>,
 }
 
 impl State {
@@ -206,6 +210,8 @@ impl App {
             csrf_key,
             shutting_down: AtomicBool::new(false),
             started: Instant::now(),
+            delivery_wake: tokio::sync::Notify::new(),
+            delivery_health: std::sync::Mutex::new(HashMap::new()),
         });
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut tasks = vec![tokio::spawn(server::serve_tls(
@@ -215,6 +221,20 @@ impl App {
             stop_rx.clone(),
         ))];
         tasks.push(tokio::spawn(sweep(state.clone(), stop_rx.clone())));
+        tasks.push(tokio::spawn(crate::delivery::worker::run(
+            state.clone(),
+            stop_rx.clone(),
+        )));
+        match crate::control::bind(&state.config.server.data_dir) {
+            Ok(l) => tasks.push(tokio::spawn(crate::control::serve(
+                l,
+                state.clone(),
+                stop_rx.clone(),
+            ))),
+            Err(e) => {
+                tracing::warn!(error = %e, "no control socket; `radhus deliveries` will not reach this server")
+            }
+        }
         if let Some(l) = redirect {
             tasks.push(tokio::spawn(server::serve_redirect(
                 l,

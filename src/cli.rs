@@ -25,6 +25,12 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum DeliveriesAction {
+    /// Deliver a submission again (every target not yet delivered).
+    Retry { reference: String },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Serve the municipalities in a configuration file.
     Serve {
@@ -45,6 +51,16 @@ enum Command {
     /// Check form definitions (default: the built-in library) and their example answers; errors are
     /// printed as FILE:LINE:COL: message, exit 1 on any error.
     CheckForms { paths: Vec<PathBuf> },
+    /// List deliveries (all, or those not delivered with --failing), or try a submission's again.
+    Deliveries {
+        #[arg(long, value_name = "PATH")]
+        config: PathBuf,
+        /// Only deliveries that are pending, failing or failed.
+        #[arg(long)]
+        failing: bool,
+        #[command(subcommand)]
+        action: Option<DeliveriesAction>,
+    },
     /// Print the version.
     Version,
 }
@@ -64,6 +80,18 @@ pub fn run() -> ExitCode {
         }
         Command::CheckConfig { path } => check_config(&path),
         Command::CheckForms { paths } => check_forms(&paths),
+        Command::Deliveries {
+            config,
+            failing,
+            action,
+        } => {
+            let request = match action {
+                Some(DeliveriesAction::Retry { reference }) => format!("retry {reference}"),
+                None if failing => "deliveries failing".to_owned(),
+                None => "deliveries".to_owned(),
+            };
+            deliveries(&config, &request)
+        }
         Command::Serve { config } => {
             let registry = match Registry::load_embedded() {
                 Ok(r) => r,
@@ -201,6 +229,62 @@ fn check_forms(paths: &[PathBuf]) -> ExitCode {
         return ExitCode::from(1);
     }
     println!("{} forms ok", registry.all().len());
+    ExitCode::SUCCESS
+}
+
+/// Asks the running server through its control socket; if none runs, opens the store itself.
+fn deliveries(config_path: &Path, request: &str) -> ExitCode {
+    let registry = Registry::load_embedded().unwrap_or_default();
+    let cfg = match config::load(config_path, &|id| registry.contains(id)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let socket = crate::control::socket_path(&cfg.server.data_dir);
+    let answer = match std::os::unix::net::UnixStream::connect(&socket) {
+        Ok(mut s) => {
+            use std::io::{Read, Write};
+            let mut out = String::new();
+            let sent = s
+                .write_all(format!("{request}\n").as_bytes())
+                .and_then(|()| s.read_to_string(&mut out));
+            match sent {
+                Ok(_) => out,
+                Err(e) => format!(
+                    "error: talking to the server at {}: {e}\n",
+                    socket.display()
+                ),
+            }
+        }
+        Err(_) => {
+            // No server: the store can be opened directly.
+            let store = match crate::store::Store::open(&cfg.server.data_dir) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(1);
+                }
+            };
+            let rt = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    eprintln!("cannot start the async runtime: {e}");
+                    return ExitCode::from(1);
+                }
+            };
+            rt.block_on(crate::control::answer(&store, request, None))
+        }
+    };
+    if let Some(e) = answer.strip_prefix("error: ") {
+        eprint!("{e}");
+        return ExitCode::from(1);
+    }
+    print!("{answer}");
     ExitCode::SUCCESS
 }
 

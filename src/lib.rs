@@ -5,6 +5,8 @@
 //! - [`app`]: `App::start(config)` — the running appliance, used by `main` and by the tests.
 //! - [`cli`]: the command line (`serve`, `demo`, `check-config`, `version`).
 //! - [`config`]: TOML → raw structs (`deny_unknown_fields`) → validated [`config::Config`].
+//! - [`control`]: the control socket the `deliveries` command uses.
+//! - [`delivery`]: the outbox worker and delivery targets (file drop to the archive).
 //! - [`demo`]: the zero-configuration demo (two municipalities, self-signed certificate).
 //! - [`forms`]: the form registry over `forms/` and the portal search index (pure, no IO but loading).
 //! - [`http`]: server, TLS, router, request context, sessions, CSRF, assets, metrics, responses.
@@ -18,6 +20,8 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod control;
+pub mod delivery;
 pub mod demo;
 pub mod forms;
 pub mod http;

@@ -21,6 +21,7 @@ pub struct Metrics {
     latency_sum_us: AtomicU64,
     pub tls_handshake_failures: AtomicU64,
     pub connections_total: AtomicU64,
+    pub delivery_failures: AtomicU64,
 }
 
 impl Default for Metrics {
@@ -34,6 +35,7 @@ impl Default for Metrics {
             latency_sum_us: AtomicU64::new(0),
             tls_handshake_failures: AtomicU64::new(0),
             connections_total: AtomicU64::new(0),
+            delivery_failures: AtomicU64::new(0),
         }
     }
 }

@@ -6,6 +6,7 @@
 pub mod forms;
 pub mod key_value;
 pub mod migrate;
+pub mod outbox;
 pub mod records;
 pub mod sessions;
 pub mod writer;

@@ -389,6 +389,7 @@ pub async fn submit(r: &Request<'_, '_>) -> Result<Resp, WebError> {
         .map_err(|e| match e {
             SubmitRefused::NoDraft | SubmitRefused::WrongForm => WebError::NotFound,
         })?;
+    r.ctx.state.delivery_wake.notify_one();
     let key = format!("{}/{}", r.ctx.tenant.config.id, submitted.reference);
     let mut session = store
         .session(&r.ctx.session)?

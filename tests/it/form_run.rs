@@ -9,7 +9,7 @@ use radhus::forms::engine::answers_from_example;
 
 use crate::support::{Html, TestServer, csrf_of};
 
-const HOST: &str = "eksempel.localhost";
+pub const HOST: &str = "eksempel.localhost";
 
 /// Example answers by HTML name, from `forms/<id>.example.toml`.
 pub fn example(form: &str) -> BTreeMap<String, Answer> {

@@ -11,6 +11,7 @@ mod browser;
 mod check_forms;
 mod cli;
 mod config_fixtures;
+mod delivery;
 mod form_run;
 mod hostile;
 mod http_limits;

@@ -1,0 +1,278 @@
+//! The file drop: one folder per submission in the tenant's archive folder, appearing whole or not at all.
+//!
+//! Files are written into `.<reference>.tmp-<random>` in the same folder, each file and the folder are
+//! fsynced, the folder is renamed to `<reference>`, and the archive folder is fsynced. If `<reference>`
+//! exists already with the same `manifest.json`, the delivery counts as done (idempotent); if its manifest
+//! differs, nothing is overwritten and the delivery fails loudly. Leftover temporary folders from a crash
+//! are removed before the next attempt.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DropError {
+    #[error("the archive folder {} is not available: {source}", .dir.display())]
+    Unavailable {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("writing {}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} already exists with different content; it is never overwritten (manifest sha256 {found}, this delivery {ours})", .path.display())]
+    Conflict {
+        path: PathBuf,
+        found: String,
+        ours: String,
+    },
+    #[error("unsafe file name {0:?}")]
+    BadName(String),
+}
+
+/// A file of the delivery, relative to the submission's folder (`attachments/1-bilde.jpg`).
+pub struct DropFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Serialize)]
+struct ManifestFile<'a> {
+    name: &'a str,
+    size: usize,
+    sha256: String,
+}
+
+/// What the manifest says about the submission (everything but the files).
+#[derive(Serialize)]
+pub struct ManifestHead<'a> {
+    pub reference: &'a str,
+    pub tenant: &'a str,
+    pub form: &'a str,
+    pub form_version: u32,
+    pub form_hash: &'a str,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    #[serde(flatten)]
+    head: &'a ManifestHead<'a>,
+    files: Vec<ManifestFile<'a>>,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The manifest (deterministic: the same submission always gives the same bytes).
+pub fn manifest(head: &ManifestHead<'_>, files: &[DropFile]) -> Vec<u8> {
+    let m = Manifest {
+        head,
+        files: files
+            .iter()
+            .map(|f| ManifestFile {
+                name: &f.name,
+                size: f.bytes.len(),
+                sha256: hex(&Sha256::digest(&f.bytes)),
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_vec_pretty(&m).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+fn safe_relative(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('/')
+        && name
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != ".." && !part.starts_with('.'))
+        && !name.chars().any(|c| c.is_control() || c == '\\')
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DropError + '_ {
+    move |source| DropError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<(), DropError> {
+    File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))
+}
+
+/// Delivers `files` (plus `manifest.json`) as `<archive>/<reference>/`. Returns the manifest's SHA-256,
+/// the proof recorded in the outbox.
+pub fn deliver(
+    archive: &Path,
+    reference: &str,
+    head: &ManifestHead<'_>,
+    files: &[DropFile],
+) -> Result<String, DropError> {
+    if !safe_relative(reference) || reference.contains('/') {
+        return Err(DropError::BadName(reference.to_owned()));
+    }
+    for f in files {
+        if !safe_relative(&f.name) || f.name == "manifest.json" {
+            return Err(DropError::BadName(f.name.clone()));
+        }
+    }
+    let meta = fs::metadata(archive).map_err(|source| DropError::Unavailable {
+        dir: archive.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Err(DropError::Unavailable {
+            dir: archive.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"),
+        });
+    }
+    let manifest = manifest(head, files);
+    let ours = hex(&Sha256::digest(&manifest));
+    let target = archive.join(reference);
+    if target.exists() {
+        let found = fs::read(target.join("manifest.json"))
+            .map(|m| hex(&Sha256::digest(&m)))
+            .unwrap_or_default();
+        return if found == ours {
+            Ok(ours)
+        } else {
+            Err(DropError::Conflict {
+                path: target,
+                found,
+                ours,
+            })
+        };
+    }
+    // Leftovers of an attempt that crashed half-way: never visible under the final name, removed now.
+    let prefix = format!(".{reference}.tmp-");
+    if let Ok(rd) = fs::read_dir(archive) {
+        for e in rd.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    let mut rnd = [0u8; 6];
+    let _ = getrandom::fill(&mut rnd);
+    let tmp = archive.join(format!("{prefix}{}", hex(&rnd)));
+    fs::create_dir(&tmp).map_err(io(&tmp))?;
+    let mut dirs = vec![tmp.clone()];
+    for f in files
+        .iter()
+        .map(|f| (f.name.as_str(), f.bytes.as_slice()))
+        .chain([("manifest.json", manifest.as_slice())])
+    {
+        let path = tmp.join(f.0);
+        if let Some(parent) = path.parent()
+            && !dirs.iter().any(|d| d == parent)
+        {
+            fs::create_dir_all(parent).map_err(io(parent))?;
+            dirs.push(parent.to_path_buf());
+        }
+        let mut file = File::create(&path).map_err(io(&path))?;
+        file.write_all(f.1)
+            .and_then(|()| file.sync_all())
+            .map_err(io(&path))?;
+    }
+    for d in dirs.iter().rev() {
+        sync_dir(d)?;
+    }
+    fs::rename(&tmp, &target).map_err(io(&target))?;
+    sync_dir(archive)?;
+    Ok(ours)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head() -> ManifestHead<'static> {
+        ManifestHead {
+            reference: "2026-00001",
+            tenant: "eksempel",
+            form: "kontaktskjema",
+            form_version: 1,
+            form_hash: "abc",
+        }
+    }
+
+    fn files() -> Vec<DropFile> {
+        vec![
+            DropFile {
+                name: "submission.xml".into(),
+                bytes: b"<x/>".to_vec(),
+            },
+            DropFile {
+                name: "attachments/1-bilde.jpg".into(),
+                bytes: vec![0xff, 0xd8, 0xff],
+            },
+        ]
+    }
+
+    #[test]
+    fn delivers_whole_once_and_refuses_to_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let proof = deliver(dir.path(), "2026-00001", &head(), &files()).unwrap();
+        let folder = dir.path().join("2026-00001");
+        assert_eq!(fs::read(folder.join("submission.xml")).unwrap(), b"<x/>");
+        assert_eq!(
+            fs::read(folder.join("attachments/1-bilde.jpg")).unwrap(),
+            vec![0xff, 0xd8, 0xff]
+        );
+        let m: serde_json::Value =
+            serde_json::from_slice(&fs::read(folder.join("manifest.json")).unwrap()).unwrap();
+        assert_eq!(m["reference"], "2026-00001");
+        assert_eq!(m["files"][1]["size"], 3);
+        assert_eq!(m["files"][0]["sha256"], hex(&Sha256::digest(b"<x/>")));
+        // Again: the same content counts as delivered.
+        assert_eq!(
+            deliver(dir.path(), "2026-00001", &head(), &files()).unwrap(),
+            proof
+        );
+        // Different content: refused, nothing overwritten.
+        let mut other = files();
+        other[0].bytes = b"<y/>".to_vec();
+        let err = deliver(dir.path(), "2026-00001", &head(), &other).unwrap_err();
+        assert!(matches!(err, DropError::Conflict { .. }), "{err}");
+        assert_eq!(fs::read(folder.join("submission.xml")).unwrap(), b"<x/>");
+        // No temporary folders are left.
+        let names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, vec!["2026-00001"]);
+    }
+
+    #[test]
+    fn leftovers_are_cleaned_and_bad_names_and_missing_folders_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join(".2026-00002.tmp-deadbeef")).unwrap();
+        deliver(dir.path(), "2026-00002", &head(), &files()).unwrap();
+        assert!(!dir.path().join(".2026-00002.tmp-deadbeef").exists());
+        for bad in ["../x", "/etc/passwd", "a/../b", ".hidden", "a\\b", ""] {
+            let f = vec![DropFile {
+                name: bad.into(),
+                bytes: vec![],
+            }];
+            assert!(
+                matches!(
+                    deliver(dir.path(), "2026-00003", &head(), &f),
+                    Err(DropError::BadName(_))
+                ),
+                "{bad}"
+            );
+        }
+        let missing = dir.path().join("nope");
+        assert!(matches!(
+            deliver(&missing, "2026-00004", &head(), &files()),
+            Err(DropError::Unavailable { .. })
+        ));
+    }
+}
