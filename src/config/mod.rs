@@ -268,7 +268,17 @@ fn read_secret(errs: &mut Errors<'_>, base: &Path, secret: RawSecret) -> Option<
         },
         RawSecret::File { file } => {
             let p = resolve(base, &file);
-            match std::fs::read_to_string(&p) {
+            // A regular file, read with a cap: /dev/zero or a pipe must not hang the start.
+            let read = std::fs::metadata(&p).and_then(|m| {
+                if !m.is_file() {
+                    return Err(std::io::Error::other("not a regular file"));
+                }
+                let mut s = String::new();
+                use std::io::Read;
+                std::fs::File::open(&p)?.take(64 * 1024).read_to_string(&mut s)?;
+                Ok(s)
+            });
+            match read {
                 Ok(v) => v.trim_end().to_owned(),
                 Err(e) => {
                     errs.push(key, format!("cannot read {}: {e}", p.display()));
