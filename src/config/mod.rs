@@ -275,7 +275,9 @@ fn read_secret(errs: &mut Errors<'_>, base: &Path, secret: RawSecret) -> Option<
                 }
                 let mut s = String::new();
                 use std::io::Read;
-                std::fs::File::open(&p)?.take(64 * 1024).read_to_string(&mut s)?;
+                std::fs::File::open(&p)?
+                    .take(64 * 1024)
+                    .read_to_string(&mut s)?;
                 Ok(s)
             });
             match read {
