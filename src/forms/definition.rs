@@ -474,6 +474,10 @@ fn build_field(
             format!("field \"{id}\" needs a label = {{ nb, nn, en }}"),
         );
     }
+    let show_if = f
+        .show_if
+        .as_ref()
+        .and_then(|c| condition(c, "show_if", step, cat, row, loc));
     let needs = |what: &str| format!("field \"{id}\" of kind \"{kind_name}\" needs {what}");
     let options = || -> Vec<ChoiceOption> {
         let labels = f.option_labels.clone().unwrap_or_default();
@@ -684,14 +688,10 @@ fn build_field(
                 hint: f.hint,
                 required: f.required.unwrap_or(false),
                 required_if: None,
-                reveal_on_page: f
-                    .show_if
+                reveal_on_page: show_if
                     .as_ref()
-                    .is_some_and(|c| same_page(c.get_ref(), step, cat, row)),
-                show_if: f
-                    .show_if
-                    .as_ref()
-                    .and_then(|c| condition(c, "show_if", step, cat, row, loc)),
+                    .is_some_and(|e| same_page(e, step, cat, row)),
+                show_if,
                 autocomplete: None,
             });
         }
@@ -718,29 +718,17 @@ fn build_field(
             .required_if
             .as_ref()
             .and_then(|c| condition(c, "required_if", step, cat, row, loc)),
-        reveal_on_page: f
-            .show_if
+        reveal_on_page: show_if
             .as_ref()
-            .is_some_and(|c| same_page(c.get_ref(), step, cat, row)),
-        show_if: f
-            .show_if
-            .as_ref()
-            .and_then(|c| condition(c, "show_if", step, cat, row, loc)),
+            .is_some_and(|e| same_page(e, step, cat, row)),
+        show_if,
         autocomplete: f.autocomplete,
     })
 }
 
 /// Whether a condition mentions a field asked on the same step (or in the same group row).
-fn same_page(src: &str, step: usize, cat: &Catalogue, row: &[(String, FieldType)]) -> bool {
-    let lookup = |id: &str| -> Option<FieldType> {
-        row.iter()
-            .find(|(r, _)| r == id)
-            .map(|(_, t)| *t)
-            .or_else(|| cat.types.get(id).map(|(t, _)| *t))
-    };
-    conditions::parse(src, &lookup).is_ok_and(|e| {
-        e.fields().iter().any(|f| {
-            row.iter().any(|(r, _)| r == f) || cat.types.get(f).is_some_and(|(_, s)| *s == step)
-        })
+fn same_page(e: &Expr, step: usize, cat: &Catalogue, row: &[(String, FieldType)]) -> bool {
+    e.fields().iter().any(|f| {
+        row.iter().any(|(r, _)| r == f) || cat.types.get(f).is_some_and(|(_, s)| *s == step)
     })
 }

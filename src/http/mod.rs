@@ -37,7 +37,7 @@ pub async fn handle(state: Arc<State>, req: Request<Incoming>, peer: SocketAddr)
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let mut class = "none";
-    let mut resp = dispatch(&state, req, peer, &rid, &mut class).await;
+    let mut resp = dispatch(&state, req, peer, &rid, (&method, &path), &mut class).await;
     let h = resp.headers_mut();
     response::security_headers(h);
     if let Ok(v) = HeaderValue::from_str(&rid.0) {
@@ -70,12 +70,11 @@ async fn dispatch(
     req: Request<Incoming>,
     peer: SocketAddr,
     rid: &RequestId,
+    (method, path): (&Method, &str),
     class: &mut &'static str,
 ) -> Resp {
     let too_big_headers = request::header_bytes(&req) > state.config.limits.max_header_bytes;
-    let method = req.method().clone();
-    let path = req.uri().path().to_owned();
-    let found = router::find(&method, &path);
+    let found = router::find(method, path);
 
     // System routes answer on any host name (health checks come by IP).
     if let Match::Found { route, .. } = &found
@@ -120,7 +119,7 @@ async fn dispatch(
         session,
         new_session,
         request_id: rid.clone(),
-        path: path.clone(),
+        path: path.to_owned(),
         query: req.uri().query().map(str::to_owned),
         accepts_gzip,
     };

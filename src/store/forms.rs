@@ -161,6 +161,25 @@ impl Store {
         v.map(|v| records::decode(v.value())).transpose()
     }
 
+    /// Every record whose key starts with `prefix`, in key order.
+    fn scan_prefix<R: records::Record>(
+        &self,
+        table: redb::TableDefinition<&str, &[u8]>,
+        prefix: &str,
+    ) -> Result<Vec<R>, StoreError> {
+        let tx = self.db.begin_read()?;
+        let t = tx.open_table(table)?;
+        let mut out = vec![];
+        for row in t.range(prefix..)? {
+            let (k, v) = row?;
+            if !k.value().starts_with(prefix) {
+                break;
+            }
+            out.push(records::decode(v.value())?);
+        }
+        Ok(out)
+    }
+
     pub fn draft(&self, id: &str) -> Result<Option<Draft>, StoreError> {
         self.read(key_value::DRAFTID_DRAFT, id)
     }
@@ -261,18 +280,7 @@ impl Store {
         &self,
         tenant: &crate::ids::TenantId,
     ) -> Result<Vec<Submission>, StoreError> {
-        let tx = self.db.begin_read()?;
-        let t = tx.open_table(key_value::TENANTREFERENCE_SUBMISSION)?;
-        let prefix = format!("{tenant}/");
-        let mut out = vec![];
-        for row in t.range(prefix.as_str()..)? {
-            let (k, v) = row?;
-            if !k.value().starts_with(&prefix) {
-                break;
-            }
-            out.push(records::decode(v.value())?);
-        }
-        Ok(out)
+        self.scan_prefix(key_value::TENANTREFERENCE_SUBMISSION, &format!("{tenant}/"))
     }
 
     /// Outbox rows of one submission.
@@ -281,18 +289,10 @@ impl Store {
         tenant: &crate::ids::TenantId,
         reference: &str,
     ) -> Result<Vec<OutboxRow>, StoreError> {
-        let tx = self.db.begin_read()?;
-        let t = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
-        let prefix = format!("{tenant}/{reference}/");
-        let mut out = vec![];
-        for row in t.range(prefix.as_str()..)? {
-            let (k, v) = row?;
-            if !k.value().starts_with(&prefix) {
-                break;
-            }
-            out.push(records::decode(v.value())?);
-        }
-        Ok(out)
+        self.scan_prefix(
+            key_value::TENANTREFERENCETARGET_OUTBOXROW,
+            &format!("{tenant}/{reference}/"),
+        )
     }
 
     /// Removes drafts whose lifetime is over (submitted ones included: the submission holds the answers).
@@ -314,19 +314,9 @@ impl Store {
         &self,
         tenant: &crate::ids::TenantId,
     ) -> Result<BTreeMap<String, ValueList>, StoreError> {
-        let tx = self.db.begin_read()?;
-        let t = tx.open_table(key_value::TENANTLIST_VALUELIST)?;
-        let prefix = format!("{tenant}/");
-        let mut out = BTreeMap::new();
-        for row in t.range(prefix.as_str()..)? {
-            let (k, v) = row?;
-            if !k.value().starts_with(&prefix) {
-                break;
-            }
-            let list: ValueList = records::decode(v.value())?;
-            out.insert(list.id.clone(), list);
-        }
-        Ok(out)
+        let lists: Vec<ValueList> =
+            self.scan_prefix(key_value::TENANTLIST_VALUELIST, &format!("{tenant}/"))?;
+        Ok(lists.into_iter().map(|l| (l.id.clone(), l)).collect())
     }
 
     /// Stores the given lists for a tenant where it has none of that id yet (seeding from the library).
