@@ -157,10 +157,12 @@ fn large_form(out: &mut String) {
         broadcasts: &[],
     };
     let (render, render99) = time_it(200, || {
-        let page = radhus::views::form_run::check_answers(&frame, &engine, &a).into_string();
+        let page = radhus::views::form_run::check_answers(&frame, &engine, &a, &Default::default())
+            .into_string();
         std::hint::black_box(page);
     });
-    let page = radhus::views::form_run::check_answers(&frame, &engine, &a).into_string();
+    let page = radhus::views::form_run::check_answers(&frame, &engine, &a, &Default::default())
+        .into_string();
     // A POST of the group step: 120 rows × 3 fields, applied and validated.
     let posted: Vec<(String, String)> = a
         .values
@@ -311,6 +313,7 @@ async fn store_submissions(out: &mut String) {
                     updated: 0,
                     expires: i64::MAX,
                     submitted: None,
+                    files: Default::default(),
                 };
                 store.save_draft(id.clone(), d).await.unwrap();
                 ids.push(id);
@@ -330,7 +333,7 @@ async fn store_submissions(out: &mut String) {
     let t = Instant::now();
     for id in ids {
         store
-            .submit(id, a.clone(), vec!["archive".into()], 0, 2026)
+            .submit(id, a.clone(), vec![], vec!["archive".into()], 0, 2026)
             .await
             .unwrap()
             .unwrap();
@@ -348,7 +351,7 @@ async fn store_submissions(out: &mut String) {
         set.spawn(async move {
             for id in chunk {
                 store
-                    .submit(id, a.clone(), vec!["archive".into()], 0, 2026)
+                    .submit(id, a.clone(), vec![], vec!["archive".into()], 0, 2026)
                     .await
                     .unwrap()
                     .unwrap();

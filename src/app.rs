@@ -104,6 +104,8 @@ pub struct State {
     pub delivery_wake: tokio::sync::Notify,
     /// Tenants whose last delivery attempt failed and will be retried, with the error (for `/healthz`).
     pub delivery_health: std::sync::Mutex<HashMap<String, String>>,
+    /// Uploaded files on disk.
+    pub files: crate::attachments::FileStore,
 }
 
 impl State {
@@ -199,6 +201,7 @@ impl App {
             None => None,
         };
         let redirect_addr = redirect.as_ref().and_then(|l| l.local_addr().ok());
+        let files = crate::attachments::FileStore::new(&config.server.data_dir);
         let state = Arc::new(State {
             config,
             store: Arc::new(store),
@@ -212,6 +215,7 @@ impl App {
             started: Instant::now(),
             delivery_wake: tokio::sync::Notify::new(),
             delivery_health: std::sync::Mutex::new(HashMap::new()),
+            files,
         });
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut tasks = vec![tokio::spawn(server::serve_tls(
@@ -268,8 +272,39 @@ async fn sweep(state: Arc<State>, mut stop: watch::Receiver<bool>) {
                     (Err(e), _) | (_, Err(e)) => tracing::warn!(error = %e, "sweep failed"),
                     _ => {}
                 }
+                sweep_files(&state).await;
             }
             _ = stop.changed() => break,
+        }
+    }
+}
+
+/// Removes uploaded files that no draft and no submission holds (after a grace period).
+pub async fn sweep_files(state: &Arc<State>) -> usize {
+    let st = state.clone();
+    let run = tokio::task::spawn_blocking(move || {
+        let held = st.store.held_files()?;
+        Ok::<_, crate::store::StoreError>(
+            st.files.sweep(crate::attachments::ORPHAN_GRACE, &|t, id| {
+                held.contains(&(t.to_owned(), id.to_owned()))
+            }),
+        )
+    })
+    .await;
+    match run {
+        Ok(Ok(n)) => {
+            if n > 0 {
+                tracing::info!(files = n, "orphaned uploads removed");
+            }
+            n
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "file sweep failed");
+            0
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "file sweep failed");
+            0
         }
     }
 }

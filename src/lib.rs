@@ -18,6 +18,7 @@
 //! - [`web`]: request handlers, one file per route group.
 
 pub mod app;
+pub mod attachments;
 pub mod cli;
 pub mod config;
 pub mod control;

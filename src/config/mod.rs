@@ -69,6 +69,8 @@ pub struct Config {
     pub source: Option<PathBuf>,
     pub server: ServerConfig,
     pub limits: Limits,
+    /// Virus scanning of uploads, when configured.
+    pub clamav: Option<crate::attachments::clamav::ClamavConfig>,
     pub tenants: Vec<TenantConfig>,
     /// Index into `tenants` of the tenant that answers any host name.
     pub default_tenant: Option<usize>,
@@ -95,6 +97,9 @@ pub struct Limits {
     pub header_timeout: Duration,
     pub body_timeout: Duration,
     pub shutdown_grace: Duration,
+    /// All attachments of one submission together.
+    pub max_upload_bytes: u64,
+    pub max_attachments: usize,
 }
 
 impl Default for Limits {
@@ -106,6 +111,8 @@ impl Default for Limits {
             header_timeout: Duration::from_secs(raw.header_timeout_secs),
             body_timeout: Duration::from_secs(raw.body_timeout_secs),
             shutdown_grace: Duration::from_secs(raw.shutdown_grace_secs),
+            max_upload_bytes: raw.max_upload_mb * 1_000_000,
+            max_attachments: raw.max_attachments,
         }
     }
 }
@@ -329,6 +336,37 @@ fn validate(
     if l.max_form_bytes < 1024 {
         errs.push("limits.max_form_bytes", "must be at least 1024");
     }
+    if l.max_upload_mb == 0 || l.max_upload_mb > 10_000 {
+        errs.push("limits.max_upload_mb", "must be between 1 and 10000");
+    }
+    if l.max_attachments == 0 {
+        errs.push("limits.max_attachments", "must be at least 1");
+    }
+    let clamav = raw.clamav.as_ref().and_then(|c| {
+        use crate::attachments::clamav::{ClamavConfig, ClamdAddress};
+        let address = if c.address.starts_with('/') {
+            ClamdAddress::Unix(PathBuf::from(&c.address))
+        } else if c
+            .address
+            .rsplit_once(':')
+            .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok())
+        {
+            ClamdAddress::Tcp(c.address.clone())
+        } else {
+            errs.push(
+                "clamav.address",
+                "must be a unix socket path (starting with /) or host:port",
+            );
+            return None;
+        };
+        if c.timeout_secs == 0 {
+            errs.push("clamav.timeout_secs", "must be at least 1");
+        }
+        Some(ClamavConfig {
+            address,
+            timeout: Duration::from_secs(c.timeout_secs.max(1)),
+        })
+    });
     for (key, v) in [
         ("limits.header_timeout_secs", l.header_timeout_secs),
         ("limits.body_timeout_secs", l.body_timeout_secs),
@@ -509,7 +547,10 @@ fn validate(
             header_timeout: Duration::from_secs(l.header_timeout_secs),
             body_timeout: Duration::from_secs(l.body_timeout_secs),
             shutdown_grace: Duration::from_secs(l.shutdown_grace_secs),
+            max_upload_bytes: l.max_upload_mb.saturating_mul(1_000_000),
+            max_attachments: l.max_attachments,
         },
+        clamav,
         tenants,
         default_tenant,
     })

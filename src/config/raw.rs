@@ -12,6 +12,8 @@ pub struct RawConfig {
     pub server: RawServer,
     #[serde(default)]
     pub limits: RawLimits,
+    /// Virus scanning of uploads by a ClamAV daemon; off when absent.
+    pub clamav: Option<RawClamav>,
     #[serde(default, rename = "tenant")]
     pub tenants: Vec<RawTenant>,
 }
@@ -67,6 +69,32 @@ pub struct RawLimits {
     pub body_timeout_secs: u64,
     #[serde(default = "default_grace")]
     pub shutdown_grace_secs: u64,
+    /// All attachments of one submission together, in megabytes.
+    #[serde(default = "default_upload_mb")]
+    pub max_upload_mb: u64,
+    /// Attachments per submission.
+    #[serde(default = "default_attachments")]
+    pub max_attachments: usize,
+}
+
+fn default_upload_mb() -> u64 {
+    100
+}
+fn default_attachments() -> usize {
+    20
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClamav {
+    /// A unix socket path (`/run/clamav/clamd.ctl`) or `host:port`.
+    pub address: String,
+    #[serde(default = "default_clamav_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_clamav_timeout() -> u64 {
+    60
 }
 
 impl Default for RawLimits {
@@ -77,6 +105,8 @@ impl Default for RawLimits {
             header_timeout_secs: default_header_timeout(),
             body_timeout_secs: default_body_timeout(),
             shutdown_grace_secs: default_grace(),
+            max_upload_mb: default_upload_mb(),
+            max_attachments: default_attachments(),
         }
     }
 }

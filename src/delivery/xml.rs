@@ -713,6 +713,7 @@ mod tests {
             answers,
             draft_started: STARTED,
             submitted: SUBMITTED,
+            files: vec![],
         };
         let rows = vec![
             row("Om barnet", "barn_navn", "Barnets navn", "Øyvind Ærlig"),

@@ -373,8 +373,21 @@ impl<'a> Engine<'a> {
         si: usize,
         out: &mut Vec<FieldError>,
     ) {
-        if !f.kind.is_input() || matches!(f.kind, Kind::Attachment { .. }) {
-            // Attachments are stored by the delivery capability; until then they are not enforced.
+        if !f.kind.is_input() {
+            return;
+        }
+        if let Kind::Attachment { max_files, .. } = f.kind {
+            // The answer lists the ids of the files the draft holds; the files were judged on upload.
+            let n = a.get(name).map_or(0, |v| v.values().len());
+            if n == 0 && self.required(f, a, row) {
+                out.push(err(name, si, Message::Key("v-required-file", vec![])));
+            } else if n > max_files as usize {
+                out.push(err(
+                    name,
+                    si,
+                    Message::Key("v-file-too-many", vec![("max", max_files.to_string())]),
+                ));
+            }
             return;
         }
         if let Kind::Address = f.kind {
@@ -567,6 +580,34 @@ impl<'a> Engine<'a> {
     }
 
     /// The answers that count: visible steps and fields only (hidden answers are dropped on submit).
+    /// The ids of the files the answers hold, in the order of the form (fields, then rows).
+    pub fn file_ids(&self, a: &Answers) -> Vec<String> {
+        let mut out: Vec<String> = vec![];
+        let mut push = |name: &str| {
+            if let Some(v) = a.get(name) {
+                out.extend(v.values().into_iter().map(str::to_owned));
+            }
+        };
+        for step in &self.def.steps {
+            for f in &step.fields {
+                match &f.kind {
+                    Kind::Attachment { .. } => push(&f.id),
+                    Kind::Group { fields, .. } => {
+                        for i in 0..a.row_count(&f.id) {
+                            for sub in fields {
+                                if let Kind::Attachment { .. } = sub.kind {
+                                    push(&row_name(&f.id, i, &sub.id));
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
     pub fn prune(&self, a: &Answers) -> Answers {
         let mut keep: Vec<String> = vec![];
         let mut rows = std::collections::BTreeMap::new();

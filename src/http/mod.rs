@@ -159,9 +159,36 @@ async fn run(
     params: &[&str],
     req: Request<Incoming>,
 ) -> Result<Resp, WebError> {
+    let slot: crate::web::BodySlot = std::sync::Mutex::new(None);
+    let multipart =
+        body == BodyLimit::Upload && crate::attachments::multipart::is_multipart(req.headers());
     let form = match body {
         BodyLimit::None => None,
-        BodyLimit::Form => {
+        BodyLimit::Upload if multipart => {
+            // The handler reads the stream itself (CSRF is its first part). A body declared larger
+            // than any submission may be is refused before a byte of it is read.
+            let limits = &ctx.state.config.limits;
+            let whole = limits
+                .max_upload_bytes
+                .saturating_add(limits.max_form_bytes as u64)
+                .saturating_add(64 * 1024);
+            let declared = req
+                .headers()
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok());
+            if declared.is_some_and(|n| n > whole) {
+                return Err(WebError::TooLarge {
+                    limit: usize::try_from(whole).unwrap_or(usize::MAX),
+                });
+            }
+            let (parts, body) = req.into_parts();
+            if let Ok(mut s) = slot.lock() {
+                *s = Some((parts.headers, body));
+            }
+            None
+        }
+        BodyLimit::Form | BodyLimit::Upload => {
             let (parts, body) = req.into_parts();
             let ctype = parts
                 .headers
@@ -204,6 +231,7 @@ async fn run(
         ctx,
         params,
         form: &form,
+        body: multipart.then_some(&slot),
     };
     match handler {
         Handler::Portal => crate::web::portal::start(&web),

@@ -50,6 +50,9 @@ pub enum BodyLimit {
     None,
     /// `limits.max_form_bytes` from the config.
     Form,
+    /// A form that may also carry files: urlencoded as [`BodyLimit::Form`], or `multipart/form-data`
+    /// handed to the handler as a stream (limits from the form and `limits.max_upload_mb`).
+    Upload,
 }
 
 #[derive(Debug)]
@@ -81,6 +84,16 @@ const fn post(pattern: &'static str, handler: Handler) -> Route {
     }
 }
 
+const fn upload(pattern: &'static str, handler: Handler) -> Route {
+    Route {
+        method: Method::POST,
+        pattern,
+        class: RouteClass::Public,
+        handler,
+        body: BodyLimit::Upload,
+    }
+}
+
 pub static ROUTES: &[Route] = &[
     get("/", RouteClass::Public, Handler::Portal),
     get("/sok", RouteClass::Public, Handler::Search),
@@ -91,7 +104,7 @@ pub static ROUTES: &[Route] = &[
         RouteClass::Public,
         Handler::StepGet,
     ),
-    post("/skjema/{form}/steg/{n}", Handler::StepPost),
+    upload("/skjema/{form}/steg/{n}", Handler::StepPost),
     get(
         "/skjema/{form}/kontroll",
         RouteClass::Public,

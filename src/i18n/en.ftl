@@ -108,7 +108,14 @@ address-poststed = Town
 v-address-street = Enter the street address.
 v-address-postnummer = Enter the postcode.
 v-address-poststed = Enter the town.
-attachment-later = Uploading attachments is coming soon. If you have an attachment, email it to the municipality with the reference number you get after sending the form.
+attachment-upload = Upload file
+attachment-remove = Remove
+attachment-rules = File type: { $types }. Up to { $max } MB per file, at most { $count } { $count ->
+    [one] file
+   *[other] files
+}.
+attachment-uploaded = Uploaded files
+attachment-choose = Choose file
 control-title = Complete these before you send
 control-intro = Some answers are missing or need correcting. Choose a link to go straight to the question.
 control-step = Step: { $step }

@@ -108,7 +108,14 @@ address-poststed = Poststed
 v-address-street = Skriv inn gateadressen.
 v-address-postnummer = Skriv inn postnummeret.
 v-address-poststed = Skriv inn poststedet.
-attachment-later = Opplasting av vedlegg kommer snart. Har du et vedlegg, kan du sende det på e-post til kommunen og oppgi referansenummeret du får når du har sendt skjemaet.
+attachment-upload = Last opp fil
+attachment-remove = Fjern
+attachment-rules = Filtype: { $types }. Inntil { $max } MB per fil, høyst { $count } { $count ->
+    [one] fil
+   *[other] filer
+}.
+attachment-uploaded = Opplastede filer
+attachment-choose = Velg fil
 control-title = Dette mangler før du kan sende
 control-intro = Noen svar mangler eller må rettes. Velg en lenke for å gå rett til spørsmålet.
 control-step = Steg: { $step }

@@ -108,7 +108,14 @@ address-poststed = Poststad
 v-address-street = Skriv inn gateadressa.
 v-address-postnummer = Skriv inn postnummeret.
 v-address-poststed = Skriv inn poststaden.
-attachment-later = Opplasting av vedlegg kjem snart. Har du eit vedlegg, kan du sende det på e-post til kommunen og oppgi referansenummeret du får når du har sendt skjemaet.
+attachment-upload = Last opp fil
+attachment-remove = Fjern
+attachment-rules = Filtype: { $types }. Inntil { $max } MB per fil, høgst { $count } { $count ->
+    [one] fil
+   *[other] filer
+}.
+attachment-uploaded = Opplasta filer
+attachment-choose = Vel fil
 control-title = Dette manglar før du kan sende
 control-intro = Nokre svar manglar eller må rettast. Vel ei lenkje for å gå rett til spørsmålet.
 control-step = Steg: { $step }

@@ -49,6 +49,20 @@ v-email-local-dots = An email address cannot start with a full stop, have a full
 v-email-domain = Check the part of the email address after the @. It must be a domain such as example.com, with a full stop and an ending such as .no or .com.
 v-email-domain-characters = The part of the email address after the @ can only contain letters, digits, hyphens and full stops. Check that you have not typed a comma instead of a full stop.
 
+## Attachments (uploads)
+v-required-file = Upload a file for “{ $label }”.
+v-file-too-many = You can upload at most { $max } { $max ->
+    [one] file
+   *[other] files
+} here. Remove a file before you upload a new one.
+v-file-total-count = One application can have at most { $max } attachments.
+v-file-empty = The file “{ $name }” is empty. Choose a file with content.
+v-file-too-large = The file “{ $name }” is too large. It must be { $max } MB or smaller.
+v-file-total-size = All attachments together must be { $max } MB or smaller. Remove a file or upload a smaller one.
+v-file-type = The file “{ $name }” is a type that cannot be used here. Upload a { $types } file.
+v-file-infected = The file “{ $name }” was refused because the virus check found harmful content. The file has been deleted.
+v-file-scan-failed = We could not check the file “{ $name }” for viruses just now. Try again in a few minutes.
+
 ## Generic field messages (the form engine)
 # v-required: an empty text field. v-required-choice: no radio button chosen. v-required-consent: a
 # checkbox that must be ticked.

@@ -49,6 +49,20 @@ v-email-local-dots = E-postadressen kan ikke begynne med punktum, ha punktum ret
 v-email-domain = Sjekk det som står etter @ i e-postadressen. Det må være et domene som eksempel.no, med punktum og en endelse som .no eller .com.
 v-email-domain-characters = Det som står etter @ i e-postadressen, kan bare inneholde bokstaver, tall, bindestrek og punktum. Sjekk at du ikke har skrevet komma i stedet for punktum.
 
+## Attachments (uploads)
+v-required-file = Last opp en fil til «{ $label }».
+v-file-too-many = Du kan laste opp høyst { $max } { $max ->
+    [one] fil
+   *[other] filer
+} her. Fjern en fil før du laster opp en ny.
+v-file-total-count = Du kan ha høyst { $max } vedlegg i én søknad.
+v-file-empty = Filen «{ $name }» er tom. Velg en fil med innhold.
+v-file-too-large = Filen «{ $name }» er for stor. Den kan være høyst { $max } MB.
+v-file-total-size = Vedleggene kan til sammen være høyst { $max } MB. Fjern en fil eller last opp en mindre.
+v-file-type = Filen «{ $name }» har en filtype som ikke kan brukes her. Last opp en fil av typen { $types }.
+v-file-infected = Filen «{ $name }» ble avvist fordi virussjekken fant skadelig innhold. Filen er slettet.
+v-file-scan-failed = Vi kunne ikke sjekke filen «{ $name }» for virus akkurat nå. Prøv igjen om litt.
+
 ## Generic field messages (the form engine)
 # v-required: an empty text field. v-required-choice: no radio button chosen. v-required-consent: a
 # checkbox that must be ticked.

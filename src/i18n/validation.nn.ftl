@@ -49,6 +49,20 @@ v-email-local-dots = E-postadressa kan ikkje byrje med punktum, ha punktum rett 
 v-email-domain = Sjekk det som står etter @ i e-postadressa. Det må vere eit domene som eksempel.no, med punktum og ei ending som .no eller .com.
 v-email-domain-characters = Det som står etter @ i e-postadressa, kan berre innehalde bokstavar, tal, bindestrek og punktum. Sjekk at du ikkje har skrive komma i staden for punktum.
 
+## Attachments (uploads)
+v-required-file = Last opp ei fil til «{ $label }».
+v-file-too-many = Du kan laste opp høgst { $max } { $max ->
+    [one] fil
+   *[other] filer
+} her. Fjern ei fil før du lastar opp ei ny.
+v-file-total-count = Du kan ha høgst { $max } vedlegg i éin søknad.
+v-file-empty = Fila «{ $name }» er tom. Vel ei fil med innhald.
+v-file-too-large = Fila «{ $name }» er for stor. Ho kan vere høgst { $max } MB.
+v-file-total-size = Vedlegga kan til saman vere høgst { $max } MB. Fjern ei fil eller last opp ei mindre.
+v-file-type = Fila «{ $name }» har ein filtype som ikkje kan brukast her. Last opp ei fil av typen { $types }.
+v-file-infected = Fila «{ $name }» vart avvist fordi viruskontrollen fann skadeleg innhald. Fila er sletta.
+v-file-scan-failed = Vi kunne ikkje sjekke fila «{ $name }» for virus akkurat no. Prøv igjen om litt.
+
 ## Generic field messages (the form engine)
 # v-required: an empty text field. v-required-choice: no radio button chosen. v-required-consent: a
 # checkbox that must be ticked.

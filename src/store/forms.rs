@@ -27,6 +27,27 @@ pub struct Draft {
     pub expires: i64,
     /// Set in the submission's transaction: the reference it became.
     pub submitted: Option<String>,
+    /// Uploaded files by id; the attachment field's answer lists the ids it holds.
+    #[serde(default)]
+    pub files: BTreeMap<String, StoredFile>,
+}
+
+/// An uploaded file: stored under `<data>/files/<tenant>/<id>`, described here.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StoredFile {
+    /// Random id (also the file name on disk).
+    pub id: String,
+    /// The input name it was uploaded through (`vedlegg`, `barn[0].vedlegg`).
+    pub field: String,
+    /// The citizen's name for it, cleaned of paths and control characters (for display only).
+    pub name: String,
+    pub size: u64,
+    /// Lowercase hex.
+    pub sha256: String,
+    /// Judged from the content, not the name.
+    pub content_type: String,
+    /// Extension for the content type (`pdf`, `jpg` …).
+    pub ext: String,
 }
 
 impl records::Record for Draft {
@@ -46,6 +67,9 @@ pub struct Submission {
     pub answers: Answers,
     pub draft_started: i64,
     pub submitted: i64,
+    /// Attachments in the order they are numbered in deliveries (`attachments/1-…`).
+    #[serde(default)]
+    pub files: Vec<StoredFile>,
 }
 
 impl records::Record for Submission {
@@ -198,6 +222,7 @@ impl Store {
         &self,
         draft_id: String,
         answers: Answers,
+        files: Vec<StoredFile>,
         targets: Vec<String>,
         now: i64,
         year: i32,
@@ -233,8 +258,19 @@ impl Store {
                 answers,
                 draft_started: draft.created,
                 submitted: now,
+                files,
             };
             put(tx, key_value::TENANTREFERENCE_SUBMISSION, &key, &sub)?;
+            {
+                // The files now belong to the submission: the orphan sweep keeps them for good.
+                let mut owners = tx.open_table(key_value::TENANTFILE_REFERENCE)?;
+                for f in &sub.files {
+                    owners.insert(
+                        format!("{}/{}", draft.tenant, f.id).as_str(),
+                        reference.as_str(),
+                    )?;
+                }
+            }
             for target in targets {
                 let row = OutboxRow {
                     tenant: draft.tenant.clone(),
@@ -307,6 +343,35 @@ impl Store {
             Ok(n)
         })
         .await
+    }
+
+    /// Saves a draft durably (after an upload: the file it points at is already on disk).
+    pub async fn save_draft_durably(&self, id: String, draft: Draft) -> Result<(), StoreError> {
+        self.write(true, move |tx| {
+            put(tx, key_value::DRAFTID_DRAFT, &id, &draft)
+        })
+        .await
+    }
+
+    /// Every `(tenant, file id)` held by a draft or owned by a submission — what the orphan sweep keeps.
+    pub fn held_files(&self) -> Result<std::collections::HashSet<(String, String)>, StoreError> {
+        let tx = self.db.begin_read()?;
+        let mut held = std::collections::HashSet::new();
+        for entry in tx.open_table(key_value::DRAFTID_DRAFT)?.iter()? {
+            let (_, v) = entry?;
+            if let Ok(d) = records::decode::<Draft>(v.value()) {
+                for id in d.files.keys() {
+                    held.insert((d.tenant.clone(), id.clone()));
+                }
+            }
+        }
+        for entry in tx.open_table(key_value::TENANTFILE_REFERENCE)?.iter()? {
+            let (k, _) = entry?;
+            if let Some((t, id)) = k.value().split_once('/') {
+                held.insert((t.to_owned(), id.to_owned()));
+            }
+        }
+        Ok(held)
     }
 
     /// A tenant's lists of values.

@@ -33,6 +33,11 @@ pub const TENANTREFERENCETARGET_OUTBOXROW: TableDefinition<&str, &[u8]> =
 pub const TENANTLIST_VALUELIST: TableDefinition<&str, &[u8]> =
     TableDefinition::new("tenantlist_valuelist");
 
+/// Which submission owns an uploaded file, by `tenant/file id` (value: the reference). Written in the
+/// submission's transaction; a file on disk that no submission and no live draft holds is an orphan.
+pub const TENANTFILE_REFERENCE: TableDefinition<&str, &str> =
+    TableDefinition::new("tenantfile_reference");
+
 /// Every table with record values, for the migration that creates them.
 pub const ALL: [TableDefinition<&str, &[u8]>; 6] = [
     META,

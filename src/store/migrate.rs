@@ -12,14 +12,26 @@ pub struct Migration {
 }
 
 /// The ordered list. Append only; never edit a step that has shipped.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "create tables and the secret key",
-    run: v1_create,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "create tables and the secret key",
+        run: v1_create,
+    },
+    Migration {
+        version: 2,
+        name: "owners of uploaded files",
+        run: v2_file_owners,
+    },
+];
 
 /// The schema version this build writes.
-pub const CURRENT: u32 = 1;
+pub const CURRENT: u32 = 2;
+
+fn v2_file_owners(tx: &WriteTransaction) -> Result<(), StoreError> {
+    tx.open_table(key_value::TENANTFILE_REFERENCE)?;
+    Ok(())
+}
 
 fn v1_create(tx: &WriteTransaction) -> Result<(), StoreError> {
     for def in key_value::ALL {

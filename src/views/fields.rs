@@ -14,6 +14,8 @@ pub struct FieldCtx<'a> {
     pub engine: &'a Engine<'a>,
     pub answers: &'a Answers,
     pub errors: &'a [FieldError],
+    /// The draft's uploaded files, by id.
+    pub files: &'a std::collections::BTreeMap<String, crate::attachments::StoredFile>,
 }
 
 /// A message in the page's language; catalogue messages get the field's label as `label`.
@@ -205,12 +207,11 @@ pub fn field(cx: &FieldCtx<'_>, f: &Field, row: Option<(&Field, usize)>) -> Mark
             }
         },
         Kind::Address => address(cx, f, &name),
-        Kind::Attachment { .. } => html! {
-            div.field {
-                p.field__label { (label_text(cx, f)) }
-                div.notice { p { (cx.loc.t("attachment-later")) } }
-            }
-        },
+        Kind::Attachment {
+            accept,
+            max_size_mb,
+            max_files,
+        } => attachment(cx, f, &name, &p, (accept, *max_size_mb, *max_files)),
         kind => {
             let (ty, mode, width, auto) = input_attrs(kind);
             let autocomplete = f.autocomplete.as_deref().or(auto);
@@ -239,6 +240,74 @@ pub fn field(cx: &FieldCtx<'_>, f: &Field, row: Option<(&Field, usize)>) -> Mark
                     input class=(class) id=(p.id) name=(name) type=(ty) value=(value) inputmode=[mode] autocomplete=[autocomplete] spellcheck=[spell] aria-describedby=[p.describedby()] aria-invalid=[invalid];
                     @if let Some(u) = unit { " " span.input__unit { (u) } }
                 }
+            }
+        }
+    }
+}
+
+/// A file input with the files already uploaded (each with a Remove button) and an Upload button, so it
+/// works without JavaScript: choosing a file and pressing Upload or Next both send it.
+fn attachment(
+    cx: &FieldCtx<'_>,
+    f: &Field,
+    name: &str,
+    p: &Parts,
+    (accept, max_mb, max_files): (&[String], f64, u32),
+) -> Markup {
+    let ids: Vec<&str> = cx.answers.get(name).map(|a| a.values()).unwrap_or_default();
+    let held: Vec<&crate::attachments::StoredFile> =
+        ids.iter().filter_map(|id| cx.files.get(*id)).collect();
+    let room = (max_files as usize).saturating_sub(held.len());
+    let rules_id = format!("{}-rules", p.id);
+    let describedby = match p.describedby() {
+        Some(d) => format!("{rules_id} {d}"),
+        None => rules_id.clone(),
+    };
+    let max = if max_mb.fract() == 0.0 {
+        format!("{max_mb:.0}")
+    } else {
+        format!("{max_mb}")
+    };
+    let rules = cx.loc.tf(
+        "attachment-rules",
+        &[
+            ("types", crate::attachments::accept_names(accept).into()),
+            ("max", max.into()),
+            ("count", max_files.into()),
+        ],
+    );
+    let cls = if p.error.is_some() {
+        "field field--error"
+    } else {
+        "field"
+    };
+    html! {
+        div class=(cls) {
+            @if room > 0 {
+                label.field__label for=(p.id) { (label_text(cx, f)) }
+            } @else {
+                p.field__label id=(p.id) { (label_text(cx, f)) }
+            }
+            p.field__hint id=(rules_id) { (rules) }
+            (hint_and_error(cx, f, p))
+            @if !held.is_empty() {
+                ul.file-list aria-label=(cx.loc.t("attachment-uploaded")) {
+                    @for file in &held {
+                        li.file-list__item {
+                            span.file-list__name { (file.name) }
+                            " "
+                            span.file-list__size { "(" (crate::attachments::format_size(file.size, cx.loc.lang)) ")" }
+                            " "
+                            button.button.button--link type="submit" name="handling" value={ "fjern-fil:" (file.id) } {
+                                (cx.loc.t("attachment-remove")) span.visually-hidden { " " (file.name) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if room > 0 {
+                input.file-input id=(p.id) type="file" name=(name) accept=(crate::attachments::accept_attr(accept)) multiple[room > 1] aria-describedby=(describedby) aria-invalid=[p.error.as_ref().map(|_| "true")];
+                button.button.button--secondary.file-upload type="submit" name="handling" value="last-opp" { (cx.loc.t("attachment-upload")) }
             }
         }
     }

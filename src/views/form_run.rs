@@ -52,6 +52,9 @@ pub struct StepView<'a> {
     pub visible: &'a [usize],
     /// Where "Next" returns to (`?fra=oppsummering` after a change link).
     pub action: String,
+    pub files: &'a std::collections::BTreeMap<String, crate::attachments::StoredFile>,
+    /// The step has a file input: the form is sent as multipart.
+    pub uploads: bool,
 }
 
 pub fn step(frame: &Frame<'_>, v: &StepView<'_>) -> Markup {
@@ -66,6 +69,7 @@ pub fn step(frame: &Frame<'_>, v: &StepView<'_>) -> Markup {
         engine: v.engine,
         answers: v.answers,
         errors: v.errors,
+        files: v.files,
     };
     let total = v.visible.len();
     let main = html! {
@@ -89,7 +93,7 @@ pub fn step(frame: &Frame<'_>, v: &StepView<'_>) -> Markup {
                 }
             }
         }
-        form method="post" action=(v.action) novalidate {
+        form method="post" action=(v.action) enctype=[v.uploads.then_some("multipart/form-data")] novalidate {
             input type="hidden" name="csrf" value=(frame.csrf);
             // Enter in a text field submits the first button in the form: make that "Next", not "Add".
             button.visually-hidden type="submit" name="handling" value="neste" tabindex="-1" aria-hidden="true" { (loc.t("button-next")) }
@@ -140,7 +144,36 @@ pub fn control(
 }
 
 /// Check-answers: every visible answer with a change link, then the send button.
-pub fn check_answers(frame: &Frame<'_>, engine: &Engine<'_>, answers: &Answers) -> Markup {
+/// The names and sizes of the files an attachment answer holds: "a.pdf (1,2 MB), b.jpg (340 kB)".
+pub fn files_text(
+    loc: crate::i18n::Loc<'_>,
+    answers: &Answers,
+    name: &str,
+    files: &std::collections::BTreeMap<String, crate::attachments::StoredFile>,
+) -> String {
+    answers
+        .get(name)
+        .map(|a| a.values())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|id| files.get(*id))
+        .map(|f| {
+            format!(
+                "{} ({})",
+                f.name,
+                crate::attachments::format_size(f.size, loc.lang)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn check_answers(
+    frame: &Frame<'_>,
+    engine: &Engine<'_>,
+    answers: &Answers,
+    files: &std::collections::BTreeMap<String, crate::attachments::StoredFile>,
+) -> Markup {
     let loc = frame.loc;
     let def = engine.def;
     let yes_no = (loc.t("answer-yes"), loc.t("answer-no"));
@@ -168,12 +201,18 @@ pub fn check_answers(frame: &Frame<'_>, engine: &Engine<'_>, answers: &Answers) 
                                             p {
                                                 @for (j, sub) in fields.iter().filter(|s| s.kind.is_input() && engine.field_visible(s, answers, Some((f, i)))).enumerate() {
                                                     @if j > 0 { br; }
-                                                    (label_of(loc, sub)) ": " (engine.display(sub, &row_name(&f.id, i, &sub.id), answers, loc.lang, yes_no))
+                                                    @let rn = row_name(&f.id, i, &sub.id);
+                                                    (label_of(loc, sub)) ": "
+                                                    @if let Kind::Attachment { .. } = sub.kind { (files_text(loc, answers, &rn, files)) }
+                                                    @else { (engine.display(sub, &rn, answers, loc.lang, yes_no)) }
                                                 }
                                             }
                                         }
                                     }
-                                    Kind::Attachment { .. } => { (loc.t("check-not-answered")) }
+                                    Kind::Attachment { .. } => {
+                                        @let shown = files_text(loc, answers, &f.id, files);
+                                        @if shown.is_empty() { (loc.t("check-not-answered")) } @else { (shown) }
+                                    }
                                     _ => {
                                         @let shown = engine.display(f, &f.id, answers, loc.lang, yes_no);
                                         @if shown.is_empty() { (loc.t("check-not-answered")) } @else { (shown) }

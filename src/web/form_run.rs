@@ -9,6 +9,7 @@ use std::sync::Arc;
 use hyper::StatusCode;
 
 use super::{Request, frame};
+use crate::attachments::multipart;
 use crate::forms::FormDef;
 use crate::forms::engine::{Engine, Lists, today_in_norway};
 use crate::http::Resp;
@@ -83,6 +84,7 @@ pub async fn start(r: &Request<'_, '_>) -> Result<Resp, WebError> {
         updated: now,
         expires: now + r.ctx.state.config.server.draft_lifetime.as_secs() as i64,
         submitted: None,
+        files: Default::default(),
     };
     let store = &r.ctx.state.store;
     let mut session = store
@@ -165,6 +167,8 @@ fn render_step(
         step,
         visible: &visible,
         action,
+        files: &l.draft.files,
+        uploads: step_has_uploads(l.def, step),
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -209,11 +213,17 @@ enum Action {
     Back,
     Add(String),
     Remove(String, usize),
+    Upload,
+    RemoveFile(String),
 }
 
 fn action(r: &Request<'_, '_>) -> Action {
     match r.field("handling").unwrap_or("neste") {
         "tilbake" => Action::Back,
+        "last-opp" => Action::Upload,
+        a if a.starts_with("fjern-fil:") => {
+            Action::RemoveFile(a.trim_start_matches("fjern-fil:").to_owned())
+        }
         a if a.starts_with("legg-til:") => {
             Action::Add(a.trim_start_matches("legg-til:").to_owned())
         }
@@ -231,10 +241,109 @@ fn action(r: &Request<'_, '_>) -> Action {
     }
 }
 
+/// Whether a step has a file input (directly or in a group): its form is sent as multipart.
+fn step_has_uploads(def: &FormDef, step: usize) -> bool {
+    use crate::forms::definition::Kind;
+    def.steps.get(step).is_some_and(|s| {
+        s.fields.iter().any(|f| match &f.kind {
+            Kind::Attachment { .. } => true,
+            Kind::Group { fields, .. } => fields
+                .iter()
+                .any(|x| matches!(x.kind, Kind::Attachment { .. })),
+            _ => false,
+        })
+    })
+}
+
+/// The upload rules for an input name on this step (an attachment field, or one in an existing row).
+fn upload_rule(
+    def: &FormDef,
+    step: usize,
+    draft: &Draft,
+    name: &str,
+) -> Option<multipart::FieldRule> {
+    use crate::forms::definition::Kind;
+    let (si, f) = def.field_for_name(name)?;
+    if si != step {
+        return None;
+    }
+    let Kind::Attachment {
+        accept,
+        max_size_mb,
+        max_files,
+    } = &f.kind
+    else {
+        return None;
+    };
+    if let Some((group, rest)) = name.split_once('[') {
+        let row: usize = rest.split_once(']')?.0.parse().ok()?;
+        if row >= draft.answers.row_count(group) {
+            return None;
+        }
+    } else if f.id != name {
+        return None;
+    }
+    Some(multipart::FieldRule {
+        accept: accept.clone(),
+        max_bytes: (max_size_mb * 1_000_000.0) as u64,
+        max_files: *max_files as usize,
+        already: draft.answers.get(name).map_or(0, |a| a.values().len()),
+    })
+}
+
+/// Reads a multipart step POST: text fields, and files stored durably on disk.
+async fn read_multipart(
+    r: &Request<'_, '_>,
+    l: &Loaded<'_>,
+    step: usize,
+) -> Result<Option<multipart::Parsed>, WebError> {
+    let Some(taken) = r
+        .body
+        .and_then(|slot| slot.lock().ok().and_then(|mut s| s.take()))
+    else {
+        return Ok(None);
+    };
+    let (headers, body) = taken;
+    let ctx = r.ctx;
+    let cfg = &ctx.state.config;
+    let limits = multipart::Limits {
+        submission_bytes: cfg.limits.max_upload_bytes,
+        submission_files: cfg.limits.max_attachments,
+        text_bytes: cfg.limits.max_form_bytes,
+        idle: cfg.limits.body_timeout,
+    };
+    let held = l.draft.files.values();
+    let already = (held.len(), l.draft.files.values().map(|f| f.size).sum());
+    let csrf_ok = |t: &str| {
+        !ctx.new_session && crate::http::csrf::verify(&ctx.state.csrf_key, &ctx.session, t)
+    };
+    let rule = |name: &str| upload_rule(l.def, step, &l.draft, name);
+    let cx = multipart::Context {
+        files: &ctx.state.files,
+        tenant: ctx.tenant.config.id.as_str(),
+        clamav: cfg.clamav.as_ref(),
+        limits: &limits,
+        already,
+        csrf_ok: &csrf_ok,
+        rule: &rule,
+    };
+    match multipart::read(&headers, body, &cx).await {
+        Ok(p) => Ok(Some(p)),
+        Err(WebError::Csrf { .. }) => Err(WebError::Csrf {
+            action: ctx.path.clone(),
+            fields: vec![],
+        }),
+        Err(e) => Err(e),
+    }
+}
+
 pub async fn step_post(r: &Request<'_, '_>) -> Result<Resp, WebError> {
     let mut l = match load(r)? {
         Flow::Ready(l) => l,
-        Flow::Redirect(resp) => return Ok(resp),
+        Flow::Redirect(resp) => {
+            // Nothing to attach to; a multipart body is simply not read.
+            return Ok(resp);
+        }
     };
     let position = match position_of(r, &l) {
         Ok(p) => p,
@@ -247,9 +356,34 @@ pub async fn step_post(r: &Request<'_, '_>) -> Result<Resp, WebError> {
         let Some(step) = visible.get(position).copied() else {
             return Err(WebError::NotFound);
         };
-        engine.apply(step, &mut l.draft.answers, r.form);
         step
     };
+    let parsed = read_multipart(r, &l, step).await?;
+    let (fields, new_files, problems) = match parsed {
+        Some(p) => (p.fields, p.files, p.problems),
+        None => (r.form.to_vec(), vec![], vec![]),
+    };
+    let r = &Request {
+        ctx: r.ctx,
+        params: r.params,
+        form: &fields,
+        body: None,
+    };
+    Engine::new(l.def, &l.lists, today).apply(step, &mut l.draft.answers, r.form);
+    let uploaded = !new_files.is_empty();
+    for f in new_files {
+        let mut ids: Vec<String> = l
+            .draft
+            .answers
+            .get(&f.field)
+            .map(|a| a.values().into_iter().map(str::to_owned).collect())
+            .unwrap_or_default();
+        ids.push(f.id.clone());
+        l.draft
+            .answers
+            .set(f.field.clone(), crate::forms::answers::Answer::Many(ids));
+        l.draft.files.insert(f.id.clone(), f);
+    }
     let def = l.def;
     let act = action(r);
     // Row actions only for groups on this step.
@@ -280,11 +414,60 @@ pub async fn step_post(r: &Request<'_, '_>) -> Result<Resp, WebError> {
                 crate::forms::answers::anchor(g)
             ));
         }
+        Action::RemoveFile(id) => {
+            if let Some(f) = l.draft.files.get(id) {
+                let field = f.field.clone();
+                let left: Vec<String> = l
+                    .draft
+                    .answers
+                    .get(&field)
+                    .map(|a| {
+                        a.values()
+                            .into_iter()
+                            .filter(|v| v != id)
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                l.draft
+                    .answers
+                    .set(field.clone(), crate::forms::answers::Answer::Many(left));
+                redirect = Some(format!(
+                    "{}#{}",
+                    r.ctx.here(),
+                    crate::forms::answers::anchor(&field)
+                ));
+            }
+        }
+        Action::Upload if problems.is_empty() => {
+            let to = fields_anchor(def, step);
+            redirect = Some(format!("{}{to}", r.ctx.here()));
+        }
         _ => {}
     }
+    // Files no answer holds any more (removed, or their row removed) leave the draft.
     let engine = Engine::new(def, &l.lists, today);
-    let mut errors = vec![];
-    if redirect.is_none() {
+    let held: std::collections::HashSet<String> =
+        engine.file_ids(&l.draft.answers).into_iter().collect();
+    let dropped: Vec<String> = l
+        .draft
+        .files
+        .keys()
+        .filter(|id| !held.contains(*id))
+        .cloned()
+        .collect();
+    for id in &dropped {
+        l.draft.files.remove(id);
+    }
+    let mut errors: Vec<crate::forms::engine::FieldError> = problems
+        .iter()
+        .map(|p| crate::forms::engine::FieldError {
+            name: p.field.clone(),
+            step,
+            message: crate::forms::engine::Message::Key(p.key, p.args.clone()),
+        })
+        .collect();
+    if redirect.is_none() && errors.is_empty() {
         match act {
             Action::Back => {
                 redirect = Some(if position == 0 {
@@ -293,6 +476,7 @@ pub async fn step_post(r: &Request<'_, '_>) -> Result<Resp, WebError> {
                     step_url(def, position - 1)
                 });
             }
+            Action::Upload | Action::RemoveFile(_) => {}
             _ => {
                 errors = engine.validate_step(step, &l.draft.answers);
                 if errors.is_empty() {
@@ -309,15 +493,38 @@ pub async fn step_post(r: &Request<'_, '_>) -> Result<Resp, WebError> {
     }
     l.draft.updated = unix_now();
     l.draft.lang = r.ctx.lang;
-    r.ctx
-        .state
-        .store
-        .save_draft(l.id.clone(), l.draft.clone())
-        .await?;
+    let store = &r.ctx.state.store;
+    if uploaded {
+        // The citizen sees the file as uploaded only once the draft holding it is durable.
+        store
+            .save_draft_durably(l.id.clone(), l.draft.clone())
+            .await?;
+    } else {
+        store.save_draft(l.id.clone(), l.draft.clone()).await?;
+    }
+    for id in &dropped {
+        r.ctx
+            .state
+            .files
+            .remove(r.ctx.tenant.config.id.as_str(), id);
+    }
     match redirect {
         Some(to) => Ok(see_other(&to)),
         None => render_step(r, &l, position, &errors),
     }
+}
+
+/// `#anchor` of the step's first file input, to land back at it after an upload.
+fn fields_anchor(def: &FormDef, step: usize) -> String {
+    def.steps
+        .get(step)
+        .and_then(|s| {
+            s.fields
+                .iter()
+                .find(|f| matches!(f.kind, crate::forms::definition::Kind::Attachment { .. }))
+        })
+        .map(|f| format!("#{}", crate::forms::answers::anchor(&f.id)))
+        .unwrap_or_default()
 }
 
 pub fn control(r: &Request<'_, '_>) -> Result<Resp, WebError> {
@@ -353,7 +560,7 @@ pub fn check_answers(r: &Request<'_, '_>) -> Result<Resp, WebError> {
     let f = frame(ctx, &csrf, &here);
     Ok(html(
         StatusCode::OK,
-        views::form_run::check_answers(&f, &engine, &l.draft.answers).into_string(),
+        views::form_run::check_answers(&f, &engine, &l.draft.answers, &l.draft.files).into_string(),
     ))
 }
 
@@ -364,16 +571,23 @@ pub async fn submit(r: &Request<'_, '_>) -> Result<Resp, WebError> {
     let Some((id, draft)) = load_draft(r, def)? else {
         return Ok(landing(def));
     };
-    let answers = if draft.submitted.is_some() {
+    let (answers, files) = if draft.submitted.is_some() {
         // Already sent (double click, back-and-resubmit): the store returns the same reference.
-        draft.answers.clone()
+        (draft.answers.clone(), vec![])
     } else {
         let lists = r.ctx.tenant.lists(today());
         let engine = Engine::new(def, &lists, today());
         if !engine.validate_all(&draft.answers).is_empty() {
             return Ok(see_other(&format!("/skjema/{}/kontroll", def.id)));
         }
-        engine.prune(&draft.answers)
+        let answers = engine.prune(&draft.answers);
+        // Only the files of visible answers go with the submission, numbered in the form's order.
+        let files = engine
+            .file_ids(&answers)
+            .iter()
+            .filter_map(|id| draft.files.get(id).cloned())
+            .collect();
+        (answers, files)
     };
     let now = time::OffsetDateTime::now_utc();
     let targets = def.delivery_targets.clone();
@@ -381,6 +595,7 @@ pub async fn submit(r: &Request<'_, '_>) -> Result<Resp, WebError> {
         .submit(
             id,
             answers,
+            files,
             targets,
             now.unix_timestamp(),
             today_in_norway(now).year(),

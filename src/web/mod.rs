@@ -16,7 +16,12 @@ pub struct Request<'a, 'c> {
     pub ctx: &'a Ctx<'c>,
     pub params: &'a [&'a str],
     pub form: &'a [(String, String)],
+    /// A `multipart/form-data` body not read yet (upload routes only); the handler takes it.
+    pub body: Option<&'a BodySlot>,
 }
+
+/// A request body handed to the handler unread.
+pub type BodySlot = std::sync::Mutex<Option<(hyper::HeaderMap, hyper::body::Incoming)>>;
 
 impl Request<'_, '_> {
     /// The n-th path parameter.

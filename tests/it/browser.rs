@@ -321,6 +321,17 @@ async fn every_page_type_passes_axe_in_three_languages() {
             .click()
             .await
             .unwrap();
+        // Wait for the switch's response (its cookie) before navigating away, or the POST is cancelled.
+        for _ in 0..100 {
+            let now = c
+                .execute("return document.documentElement.lang;", vec![])
+                .await
+                .unwrap();
+            if now.as_str() == Some(lang) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
         let mut pages: Vec<(String, String)> = vec![];
         for (kind, path) in [
             ("portal", "/"),

@@ -92,6 +92,48 @@ impl Walk<'_> {
         }
     }
 
+    /// POSTs `multipart/form-data` (fields in order, then files) and follows the redirect.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(String, String)],
+        files: &[(String, String, Vec<u8>)],
+    ) -> Page {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            self.srv.url(self.host, path)
+        };
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.clone(), v.clone());
+        }
+        for (k, name, bytes) in files {
+            form = form.part(
+                k.clone(),
+                reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.clone()),
+            );
+        }
+        let r = self
+            .client
+            .post(&url)
+            .header("accept-language", self.lang)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        if status == 303 {
+            let loc = r.headers()["location"].to_str().unwrap().to_owned();
+            return self.get(&loc).await;
+        }
+        Page {
+            status,
+            url,
+            html: Html::parse(&r.text().await.unwrap()),
+        }
+    }
+
     pub async fn start(&self, form: &str) -> Page {
         let landing = self.get(&format!("/skjema/{form}")).await;
         let token = csrf_of(&landing.html);
@@ -119,6 +161,10 @@ fn inputs(h: &Html) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+fn multipart_form(h: &Html) -> bool {
+    h.attr("main form[method=post]", "enctype").as_deref() == Some("multipart/form-data")
 }
 
 fn action_of(h: &Html) -> String {
@@ -150,8 +196,23 @@ pub async fn fill_step(w: &Walk<'_>, page: Page, answers: &BTreeMap<String, Answ
             }
         }
         let mut fields = vec![("csrf".to_owned(), csrf_of(&page.html))];
+        let mut files: Vec<(String, String, Vec<u8>)> = vec![];
         for (name, ty) in inputs(&page.html) {
             if name == "csrf" || name == "handling" || name == "tilbake" {
+                continue;
+            }
+            if ty == "file" {
+                // An example names a file in forms/examples/; upload it (once: it stays in the draft).
+                if let Some(a) = answers.get(&name) {
+                    for file in a.values() {
+                        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                            .join("forms/examples")
+                            .join(file);
+                        let bytes = std::fs::read(&path)
+                            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                        files.push((name.clone(), file.to_owned(), bytes));
+                    }
+                }
                 continue;
             }
             match answers.get(&name) {
@@ -172,6 +233,9 @@ pub async fn fill_step(w: &Walk<'_>, page: Page, answers: &BTreeMap<String, Answ
             }
             None => {
                 fields.push(("handling".into(), "neste".into()));
+                if multipart_form(&page.html) {
+                    return w.post_multipart(&action, &fields, &files).await;
+                }
                 return w.post(&action, &fields).await;
             }
         }

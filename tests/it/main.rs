@@ -7,6 +7,7 @@
     clippy::indexing_slicing
 )]
 
+mod attachments;
 mod browser;
 mod check_forms;
 mod cli;

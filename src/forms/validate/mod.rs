@@ -252,6 +252,15 @@ mod tests {
     /// Keys the form engine uses for ordinary fields; no validator in this module produces them.
     const GENERIC_KEYS: &[&str] = &[
         "v-required",
+        "v-required-file",
+        "v-file-too-many",
+        "v-file-total-count",
+        "v-file-empty",
+        "v-file-too-large",
+        "v-file-total-size",
+        "v-file-type",
+        "v-file-infected",
+        "v-file-scan-failed",
         "v-required-choice",
         "v-required-consent",
         "v-too-long",
