@@ -28,6 +28,7 @@ pub mod forms;
 pub mod http;
 pub mod i18n;
 pub mod ids;
+pub mod pdf;
 pub mod store;
 pub mod themes;
 pub mod views;

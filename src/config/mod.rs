@@ -71,6 +71,8 @@ pub struct Config {
     pub limits: Limits,
     /// Virus scanning of uploads, when configured.
     pub clamav: Option<crate::attachments::clamav::ClamavConfig>,
+    /// SMTP for e-mail targets and receipt copies, when configured.
+    pub smtp: Option<crate::delivery::email::SmtpConfig>,
     pub tenants: Vec<TenantConfig>,
     /// Index into `tenants` of the tenant that answers any host name.
     pub default_tenant: Option<usize>,
@@ -149,6 +151,23 @@ pub struct TenantConfig {
     pub archive_dir: PathBuf,
     pub forms: FormSelection,
     pub intro: Option<Texts>,
+    /// Delivery targets besides the archive folder.
+    pub targets: Vec<TargetConfig>,
+}
+
+/// A named delivery target of a tenant.
+#[derive(Debug, Clone)]
+pub struct TargetConfig {
+    pub name: String,
+    /// Every form delivers here, not only those that name it.
+    pub all_forms: bool,
+    pub kind: TargetKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TargetKind {
+    Http(crate::delivery::http_post::HttpTarget),
+    Email { to: String },
 }
 
 /// Built-in themes a tenant may name with `theme = "…"`.
@@ -262,8 +281,193 @@ pub fn valid_host(h: &str) -> bool {
         })
 }
 
+fn read_pem(errs: &mut Errors<'_>, base: &Path, key: &str, file: &Path) -> Option<Vec<u8>> {
+    let p = resolve(base, file);
+    match std::fs::read(&p) {
+        Ok(b) if b.starts_with(b"-----BEGIN") => Some(b),
+        Ok(_) => {
+            errs.push(key, format!("{} is not a PEM certificate", p.display()));
+            None
+        }
+        Err(e) => {
+            errs.push(key, format!("cannot read {}: {e}", p.display()));
+            None
+        }
+    }
+}
+
+fn smtp_config(
+    errs: &mut Errors<'_>,
+    base: &Path,
+    m: raw::RawSmtp,
+) -> Option<crate::delivery::email::SmtpConfig> {
+    use crate::delivery::email::{SmtpConfig, SmtpSecurity};
+    let security = match m.security.as_str() {
+        "starttls" => SmtpSecurity::StartTls,
+        "tls" => SmtpSecurity::Tls,
+        "none" if crate::delivery::package::is_loopback_host(&m.host) => SmtpSecurity::None,
+        "none" => {
+            errs.push(
+                "smtp.security",
+                "\"none\" (no TLS) is only allowed for a server on this machine (localhost, 127.0.0.1, ::1)",
+            );
+            return None;
+        }
+        other => {
+            errs.push(
+                "smtp.security",
+                format!("\"{other}\" is not one of starttls, tls, none"),
+            );
+            return None;
+        }
+    };
+    if m.host.trim().is_empty() {
+        errs.push("smtp.host", "must not be empty");
+    }
+    if !crate::delivery::email::check_address(&m.from) {
+        errs.push(
+            "smtp.from",
+            format!(
+                "\"{}\" is not an e-mail address (\"Name <address>\" or an address)",
+                m.from
+            ),
+        );
+    }
+    if m.username.is_some() != m.password.is_some() {
+        errs.push(
+            "smtp.password",
+            "give both username and password, or neither",
+        );
+    }
+    let password = m
+        .password
+        .and_then(|p| read_secret_as(errs, base, p, "smtp.password", 1))
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
+    let ca_pem = m
+        .ca_file
+        .as_deref()
+        .and_then(|f| read_pem(errs, base, "smtp.ca_file", f));
+    Some(SmtpConfig {
+        host: m.host,
+        port: m.port,
+        security,
+        username: m.username,
+        password,
+        from: m.from,
+        ca_pem,
+        timeout: Duration::from_secs(m.timeout_secs.max(1)),
+    })
+}
+
+fn target_config(
+    errs: &mut Errors<'_>,
+    base: &Path,
+    key: &str,
+    t: raw::RawTarget,
+    smtp: bool,
+) -> Option<TargetConfig> {
+    let k = |f: &str| format!("{key}.{f}");
+    let name_ok = !t.name.is_empty()
+        && t.name.len() <= 40
+        && t.name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !name_ok || t.name == "archive" || t.name.starts_with("kvittering") {
+        errs.push(
+            k("name"),
+            format!(
+                "\"{}\" must be 1–40 of a–z, 0–9 and -, and not \"archive\" or start with \"kvittering\"",
+                t.name
+            ),
+        );
+        return None;
+    }
+    let timeout = Duration::from_secs(t.timeout_secs.max(1));
+    let kind = match t.kind.as_str() {
+        "http" => {
+            let url = t.url.unwrap_or_default();
+            let host = url
+                .strip_prefix("http://")
+                .or_else(|| url.strip_prefix("https://"))
+                .map(|rest| rest.split(['/', '?']).next().unwrap_or_default())
+                .map(|hp| {
+                    if let Some(v6) = hp.strip_prefix('[') {
+                        v6.split(']').next().unwrap_or_default().to_owned()
+                    } else {
+                        hp.rsplit_once(':').map_or(hp, |(h, _)| h).to_owned()
+                    }
+                });
+            match host {
+                None => {
+                    errs.push(k("url"), format!("\"{url}\" must start with https://"));
+                    return None;
+                }
+                Some(h)
+                    if url.starts_with("http://")
+                        && !crate::delivery::package::is_loopback_host(&h) =>
+                {
+                    errs.push(
+                        k("url"),
+                        "must use https:// (http:// is only allowed for a receiver on this machine)",
+                    );
+                    return None;
+                }
+                Some(_) => {}
+            }
+            let Some(secret) = t.secret else {
+                errs.push(
+                    k("secret"),
+                    "an http target needs a secret for its signature (at least 32 characters)",
+                );
+                return None;
+            };
+            let secret = read_secret_as(errs, base, secret, &k("secret"), 32)?;
+            let ca_pem = t
+                .ca_file
+                .as_deref()
+                .and_then(|f| read_pem(errs, base, &k("ca_file"), f));
+            TargetKind::Http(crate::delivery::http_post::HttpTarget {
+                url,
+                secret,
+                ca_pem,
+                timeout,
+            })
+        }
+        "email" => {
+            let to = t.to.unwrap_or_default();
+            if !crate::delivery::email::check_address(&to) {
+                errs.push(k("to"), format!("\"{to}\" is not an e-mail address"));
+                return None;
+            }
+            if !smtp {
+                errs.push(k("kind"), "an email target needs an [smtp] section");
+                return None;
+            }
+            TargetKind::Email { to }
+        }
+        other => {
+            errs.push(k("kind"), format!("\"{other}\" is not one of http, email"));
+            return None;
+        }
+    };
+    Some(TargetConfig {
+        name: t.name,
+        all_forms: t.all_forms,
+        kind,
+    })
+}
+
 fn read_secret(errs: &mut Errors<'_>, base: &Path, secret: RawSecret) -> Option<Vec<u8>> {
-    let key = "server.secret_key";
+    read_secret_as(errs, base, secret, "server.secret_key", 32)
+}
+
+fn read_secret_as(
+    errs: &mut Errors<'_>,
+    base: &Path,
+    secret: RawSecret,
+    key: &str,
+    min_len: usize,
+) -> Option<Vec<u8>> {
     let value = match secret {
         RawSecret::Value(v) => v,
         RawSecret::Env { env } => match std::env::var(&env) {
@@ -296,8 +500,8 @@ fn read_secret(errs: &mut Errors<'_>, base: &Path, secret: RawSecret) -> Option<
             }
         }
     };
-    if value.len() < 32 {
-        errs.push(key, "must be at least 32 characters long");
+    if value.len() < min_len {
+        errs.push(key, format!("must be at least {min_len} characters long"));
         return None;
     }
     Some(value.into_bytes())
@@ -367,6 +571,7 @@ fn validate(
             timeout: Duration::from_secs(c.timeout_secs.max(1)),
         })
     });
+    let smtp = raw.smtp.and_then(|m| smtp_config(&mut errs, base, m));
     for (key, v) in [
         ("limits.header_timeout_secs", l.header_timeout_secs),
         ("limits.body_timeout_secs", l.body_timeout_secs),
@@ -382,8 +587,21 @@ fn validate(
     let mut tenants: Vec<TenantConfig> = vec![];
     let mut hosts_seen: Vec<(String, String)> = vec![];
     let mut ids_seen: Vec<String> = vec![];
-    for (i, t) in raw.tenants.into_iter().enumerate() {
+    for (i, mut t) in raw.tenants.into_iter().enumerate() {
         let k = |f: &str| format!("tenant[{i}].{f}");
+        let mut targets: Vec<TargetConfig> = vec![];
+        for (j, rt) in std::mem::take(&mut t.targets).into_iter().enumerate() {
+            let key = k(&format!("target[{j}]"));
+            if let Some(tc) = target_config(&mut errs, base, &key, rt, smtp.is_some()) {
+                if targets.iter().any(|x| x.name == tc.name) {
+                    errs.push(
+                        format!("{key}.name"),
+                        format!("\"{}\" is used twice", tc.name),
+                    );
+                }
+                targets.push(tc);
+            }
+        }
         let id = match TenantId::parse(&t.id) {
             Ok(id) => Some(id),
             Err(e) => {
@@ -504,6 +722,7 @@ fn validate(
                 archive_dir: resolve(base, &t.archive_dir),
                 forms,
                 intro: t.intro,
+                targets,
             });
         }
     }
@@ -551,6 +770,7 @@ fn validate(
             max_attachments: l.max_attachments,
         },
         clamav,
+        smtp,
         tenants,
         default_tenant,
     })

@@ -14,6 +14,8 @@ pub struct RawConfig {
     pub limits: RawLimits,
     /// Virus scanning of uploads by a ClamAV daemon; off when absent.
     pub clamav: Option<RawClamav>,
+    /// The SMTP server for e-mail targets and receipt copies; e-mail is off when absent.
+    pub smtp: Option<RawSmtp>,
     #[serde(default, rename = "tenant")]
     pub tenants: Vec<RawTenant>,
 }
@@ -97,6 +99,56 @@ fn default_clamav_timeout() -> u64 {
     60
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSmtp {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    /// `starttls` (default), `tls` (implicit TLS, port 465) or `none` (loopback only).
+    #[serde(default = "default_smtp_security")]
+    pub security: String,
+    pub username: Option<String>,
+    pub password: Option<RawSecret>,
+    /// `Name <address>` or an address.
+    pub from: String,
+    /// An extra trusted CA certificate (PEM), for a server with its own CA.
+    pub ca_file: Option<PathBuf>,
+    #[serde(default = "default_target_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+fn default_smtp_security() -> String {
+    "starttls".into()
+}
+fn default_target_timeout() -> u64 {
+    30
+}
+
+/// A delivery target of a tenant besides its archive folder.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTarget {
+    /// The name forms use in `[[delivery]] target = "…"`.
+    pub name: String,
+    /// `http` or `email`.
+    pub kind: String,
+    /// Every form of the tenant delivers here too, not only forms that name it.
+    #[serde(default)]
+    pub all_forms: bool,
+    /// http: the receiver's URL, the HMAC secret, an extra CA (PEM).
+    pub url: Option<String>,
+    pub secret: Option<RawSecret>,
+    pub ca_file: Option<PathBuf>,
+    /// email: the functional mailbox.
+    pub to: Option<String>,
+    #[serde(default = "default_target_timeout")]
+    pub timeout_secs: u64,
+}
+
 impl Default for RawLimits {
     fn default() -> Self {
         RawLimits {
@@ -146,6 +198,8 @@ pub struct RawTenant {
     #[serde(default = "all_forms")]
     pub forms: Vec<String>,
     pub intro: Option<Texts>,
+    #[serde(default, rename = "target")]
+    pub targets: Vec<RawTarget>,
 }
 
 fn default_lang() -> String {

@@ -38,13 +38,47 @@ pub enum DropError {
 /// A file of the delivery, relative to the submission's folder (`attachments/1-bilde.jpg`).
 pub struct DropFile {
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub content: Content,
+}
+
+/// Made for the delivery (XML, PDF), or an uploaded file copied from the store without reading it into
+/// memory (its size and SHA-256 were taken when it was uploaded).
+pub enum Content {
+    Bytes(Vec<u8>),
+    Stored {
+        path: std::path::PathBuf,
+        size: u64,
+        sha256: String,
+    },
+}
+
+impl DropFile {
+    pub fn bytes(name: impl Into<String>, bytes: Vec<u8>) -> DropFile {
+        DropFile {
+            name: name.into(),
+            content: Content::Bytes(bytes),
+        }
+    }
+
+    fn size(&self) -> u64 {
+        match &self.content {
+            Content::Bytes(b) => b.len() as u64,
+            Content::Stored { size, .. } => *size,
+        }
+    }
+
+    fn sha256(&self) -> String {
+        match &self.content {
+            Content::Bytes(b) => hex(&Sha256::digest(b)),
+            Content::Stored { sha256, .. } => sha256.clone(),
+        }
+    }
 }
 
 #[derive(Serialize)]
 struct ManifestFile<'a> {
     name: &'a str,
-    size: usize,
+    size: u64,
     sha256: String,
 }
 
@@ -77,8 +111,8 @@ pub fn manifest(head: &ManifestHead<'_>, files: &[DropFile]) -> Vec<u8> {
             .iter()
             .map(|f| ManifestFile {
                 name: &f.name,
-                size: f.bytes.len(),
-                sha256: hex(&Sha256::digest(&f.bytes)),
+                size: f.size(),
+                sha256: f.sha256(),
             })
             .collect(),
     };
@@ -164,22 +198,30 @@ pub fn deliver(
     let tmp = archive.join(format!("{prefix}{}", hex(&rnd)));
     fs::create_dir(&tmp).map_err(io(&tmp))?;
     let mut dirs = vec![tmp.clone()];
-    for f in files
-        .iter()
-        .map(|f| (f.name.as_str(), f.bytes.as_slice()))
-        .chain([("manifest.json", manifest.as_slice())])
-    {
-        let path = tmp.join(f.0);
+    let manifest_file = DropFile::bytes("manifest.json", manifest);
+    for f in files.iter().chain([&manifest_file]) {
+        let path = tmp.join(&f.name);
         if let Some(parent) = path.parent()
             && !dirs.iter().any(|d| d == parent)
         {
             fs::create_dir_all(parent).map_err(io(parent))?;
             dirs.push(parent.to_path_buf());
         }
-        let mut file = File::create(&path).map_err(io(&path))?;
-        file.write_all(f.1)
-            .and_then(|()| file.sync_all())
-            .map_err(io(&path))?;
+        match &f.content {
+            Content::Bytes(b) => {
+                let mut file = File::create(&path).map_err(io(&path))?;
+                file.write_all(b)
+                    .and_then(|()| file.sync_all())
+                    .map_err(io(&path))?;
+            }
+            Content::Stored { path: from, .. } => {
+                // copy_file_range where the file system allows it; the copy is fsynced like the rest.
+                fs::copy(from, &path).map_err(io(from))?;
+                File::open(&path)
+                    .and_then(|f| f.sync_all())
+                    .map_err(io(&path))?;
+            }
+        }
     }
     for d in dirs.iter().rev() {
         sync_dir(d)?;
@@ -205,14 +247,8 @@ mod tests {
 
     fn files() -> Vec<DropFile> {
         vec![
-            DropFile {
-                name: "submission.xml".into(),
-                bytes: b"<x/>".to_vec(),
-            },
-            DropFile {
-                name: "attachments/1-bilde.jpg".into(),
-                bytes: vec![0xff, 0xd8, 0xff],
-            },
+            DropFile::bytes("submission.xml", b"<x/>".to_vec()),
+            DropFile::bytes("attachments/1-bilde.jpg", vec![0xff, 0xd8, 0xff]),
         ]
     }
 
@@ -238,7 +274,7 @@ mod tests {
         );
         // Different content: refused, nothing overwritten.
         let mut other = files();
-        other[0].bytes = b"<y/>".to_vec();
+        other[0] = DropFile::bytes("submission.xml", b"<y/>".to_vec());
         let err = deliver(dir.path(), "2026-00001", &head(), &other).unwrap_err();
         assert!(matches!(err, DropError::Conflict { .. }), "{err}");
         assert_eq!(fs::read(folder.join("submission.xml")).unwrap(), b"<x/>");
@@ -257,10 +293,7 @@ mod tests {
         deliver(dir.path(), "2026-00002", &head(), &files()).unwrap();
         assert!(!dir.path().join(".2026-00002.tmp-deadbeef").exists());
         for bad in ["../x", "/etc/passwd", "a/../b", ".hidden", "a\\b", ""] {
-            let f = vec![DropFile {
-                name: bad.into(),
-                bytes: vec![],
-            }];
+            let f = vec![DropFile::bytes(bad, vec![])];
             assert!(
                 matches!(
                     deliver(dir.path(), "2026-00003", &head(), &f),

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::file_drop::{self, DropError, DropFile, ManifestHead};
+use super::file_drop::{self, Content, DropError, DropFile, ManifestHead};
+use super::package::{Failure, Package, PackageFile};
 use super::xml;
 use crate::app::State;
 use crate::forms::answers::row_name;
@@ -30,12 +31,6 @@ pub fn backoff(attempts: u32) -> i64 {
     let _ = getrandom::fill(&mut r);
     let jitter = (i64::from(u16::from_le_bytes(r)) % 41) - 20; // -20..=20 %
     (base + base * jitter / 100).max(1)
-}
-
-/// Why one delivery did not happen, and whether trying again can help.
-enum Failure {
-    Retry(String),
-    Permanent(String),
 }
 
 /// Runs until `stop` turns true; woken early by `state.delivery_wake`.
@@ -135,51 +130,172 @@ async fn attempt(state: &Arc<State>, row: &OutboxRow) -> Result<String, Failure>
         Ok(None) => return Err(Failure::Permanent("the submission does not exist".into())),
         Err(e) => return Err(Failure::Retry(e.to_string())),
     };
-    match row.target.as_str() {
-        "archive" => {
-            let files = render(state, tenant, &sub).map_err(Failure::Retry)?;
-            let dir = tenant.config.archive_dir.clone();
-            let head_owned = (
-                sub.reference.clone(),
-                sub.tenant.clone(),
-                sub.form.clone(),
-                sub.form_version,
-                sub.form_hash.clone(),
-            );
-            let result = tokio::task::spawn_blocking(move || {
-                let head = ManifestHead {
-                    reference: &head_owned.0,
-                    tenant: &head_owned.1,
-                    form: &head_owned.2,
-                    form_version: head_owned.3,
-                    form_hash: &head_owned.4,
-                };
-                file_drop::deliver(&dir, &head_owned.0, &head, &files)
-            })
-            .await
-            .map_err(|e| Failure::Retry(e.to_string()))?;
-            match result {
-                Ok(proof) => Ok(format!("manifest sha256 {proof}")),
-                Err(e @ (DropError::Conflict { .. } | DropError::BadName(_))) => {
-                    Err(Failure::Permanent(e.to_string()))
-                }
-                Err(e) => Err(Failure::Retry(e.to_string())),
+    let def = form_of(state, tenant, &sub).map_err(Failure::Retry)?;
+    let head_owned = (
+        sub.reference.clone(),
+        sub.tenant.clone(),
+        sub.form.clone(),
+        sub.form_version,
+        sub.form_hash.clone(),
+    );
+    let target = row.target.as_str();
+    if target == "archive" {
+        let files = render(state, tenant, def, &sub).map_err(Failure::Retry)?;
+        let dir = tenant.config.archive_dir.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let head = ManifestHead {
+                reference: &head_owned.0,
+                tenant: &head_owned.1,
+                form: &head_owned.2,
+                form_version: head_owned.3,
+                form_hash: &head_owned.4,
+            };
+            file_drop::deliver(&dir, &head_owned.0, &head, &files)
+        })
+        .await
+        .map_err(|e| Failure::Retry(e.to_string()))?;
+        return match result {
+            Ok(proof) => Ok(format!("manifest sha256 {proof}")),
+            Err(e @ (DropError::Conflict { .. } | DropError::BadName(_))) => {
+                Err(Failure::Permanent(e.to_string()))
             }
+            Err(e) => Err(Failure::Retry(e.to_string())),
+        };
+    }
+    let loc = state.i18n.loc(sub.lang);
+    let form_title = def.title.get(sub.lang).to_owned();
+    let message_id = format!("<{}.{}.{}@radhus>", sub.tenant, sub.reference, target);
+    if target.starts_with("kvittering-") {
+        // A copy of the receipt to the address the citizen gave: the PDF only.
+        let Some(smtp) = &state.config.smtp else {
+            return Err(Failure::Retry(
+                "no [smtp] is configured for receipt copies".into(),
+            ));
+        };
+        let Some(to) = row.to.clone() else {
+            return Err(Failure::Permanent("the copy has no address".into()));
+        };
+        let pdf = crate::pdf::submission_pdf_kept(
+            &state.config.server.data_dir,
+            &state.i18n,
+            tenant,
+            def,
+            &sub,
+        )
+        .map_err(Failure::Retry)?;
+        let args = [
+            ("form", form_title.clone().into()),
+            ("reference", sub.reference.clone().into()),
+            ("municipality", tenant.config.name.clone().into()),
+        ];
+        let mail = super::email::Mail {
+            to,
+            subject: loc.tf("mail-receipt-subject", &args),
+            text: loc.tf("mail-receipt-body", &args),
+            attachments: vec![PackageFile {
+                name: format!("{}-{}.pdf", sub.form, sub.reference),
+                content_type: "application/pdf".into(),
+                bytes: pdf,
+            }],
+            message_id,
+        };
+        return super::email::send(smtp, &mail).await;
+    }
+    let Some(tc) = tenant.config.targets.iter().find(|t| t.name == target) else {
+        return Err(Failure::Permanent(format!(
+            "the tenant has no delivery target \"{target}\" (forms name it in [[delivery]]; configure it as [[tenant.target]])"
+        )));
+    };
+    let files = render(state, tenant, def, &sub).map_err(Failure::Retry)?;
+    let head = ManifestHead {
+        reference: &head_owned.0,
+        tenant: &head_owned.1,
+        form: &head_owned.2,
+        form_version: head_owned.3,
+        form_hash: &head_owned.4,
+    };
+    let manifest = file_drop::manifest(&head, &files);
+    let mut package_files = vec![];
+    for f in files {
+        let content_type = content_type_of(&f.name, &sub);
+        let bytes = match f.content {
+            Content::Bytes(b) => b,
+            Content::Stored { path, .. } => tokio::fs::read(&path)
+                .await
+                .map_err(|e| Failure::Retry(format!("reading {}: {e}", path.display())))?,
+        };
+        package_files.push(PackageFile {
+            name: f.name,
+            content_type,
+            bytes,
+        });
+    }
+    package_files.push(PackageFile {
+        name: "manifest.json".into(),
+        content_type: "application/json".into(),
+        bytes: manifest,
+    });
+    match &tc.kind {
+        crate::config::TargetKind::Http(http) => {
+            let package = Package {
+                reference: sub.reference.clone(),
+                tenant: sub.tenant.clone(),
+                form: sub.form.clone(),
+                form_version: sub.form_version,
+                submitted: sub.submitted,
+                files: package_files,
+            };
+            let http = http.clone();
+            let name = tc.name.clone();
+            tokio::task::spawn_blocking(move || super::http_post::post(&http, &name, &package))
+                .await
+                .map_err(|e| Failure::Retry(e.to_string()))?
         }
-        other => Err(Failure::Permanent(format!(
-            "unknown delivery target \"{other}\""
-        ))),
+        crate::config::TargetKind::Email { to } => {
+            let Some(smtp) = &state.config.smtp else {
+                return Err(Failure::Retry("no [smtp] is configured".into()));
+            };
+            let args = [
+                ("form", form_title.clone().into()),
+                ("reference", sub.reference.clone().into()),
+                ("municipality", tenant.config.name.clone().into()),
+            ];
+            let mail = super::email::Mail {
+                to: to.clone(),
+                subject: loc.tf("mail-archive-subject", &args),
+                text: loc.tf("mail-archive-body", &args),
+                attachments: package_files,
+                message_id,
+            };
+            super::email::send(smtp, &mail).await
+        }
     }
 }
 
-/// The files of a delivery: our XML and the Noark 5 arkivmelding (the PDF and attachments come with the
-/// attachments capability).
-fn render(
-    state: &State,
-    tenant: &crate::app::Tenant,
+/// The content type of a delivered file, by its name (attachments: as judged on upload).
+fn content_type_of(name: &str, sub: &Submission) -> String {
+    if name.ends_with(".xml") {
+        return "application/xml".into();
+    }
+    if name.ends_with(".pdf") && !name.starts_with("attachments/") {
+        return "application/pdf".into();
+    }
+    name.strip_prefix("attachments/")
+        .and_then(|rest| rest.split_once('-'))
+        .and_then(|(n, _)| n.parse::<usize>().ok())
+        .and_then(|n| sub.files.get(n.wrapping_sub(1)))
+        .map_or_else(
+            || "application/octet-stream".into(),
+            |f| f.content_type.clone(),
+        )
+}
+
+fn form_of<'a>(
+    state: &'a State,
+    tenant: &'a crate::app::Tenant,
     sub: &Submission,
-) -> Result<Vec<DropFile>, String> {
-    let def = tenant
+) -> Result<&'a crate::forms::FormDef, String> {
+    tenant
         .forms
         .iter()
         .find(|f| f.id.as_str() == sub.form)
@@ -190,7 +306,17 @@ fn render(
                 .iter()
                 .find(|f| f.id.as_str() == sub.form)
         })
-        .ok_or_else(|| format!("the form {} is not known", sub.form))?;
+        .map(|f| &**f)
+        .ok_or_else(|| format!("the form {} is not known", sub.form))
+}
+
+/// The files of a delivery: our XML, the Noark 5 arkivmelding, the PDF and the attachments.
+fn render(
+    state: &State,
+    tenant: &crate::app::Tenant,
+    def: &crate::forms::FormDef,
+    sub: &Submission,
+) -> Result<Vec<DropFile>, String> {
     let today = today_in_norway(time::OffsetDateTime::now_utc());
     let lists = tenant.lists(today);
     let engine = Engine::new(def, &lists, today);
@@ -238,23 +364,57 @@ fn render(
             }
         }
     }
-    let files: Vec<(String, String)> = vec![("submission.xml".into(), "application/xml".into())];
+    // The attachments, numbered in the form's order, under safe names.
+    let mut attachments = vec![];
+    for (i, f) in sub.files.iter().enumerate() {
+        let path = state
+            .files
+            .path(&sub.tenant, &f.id)
+            .ok_or_else(|| format!("bad file id {}", f.id))?;
+        let name = format!(
+            "attachments/{}-{}",
+            i + 1,
+            crate::attachments::safe_name(&f.name, &f.ext)
+        );
+        attachments.push((
+            name,
+            f.content_type.clone(),
+            Content::Stored {
+                path,
+                size: f.size,
+                sha256: f.sha256.clone(),
+            },
+        ));
+    }
+    let mut listed: Vec<(String, String)> = vec![
+        ("submission.xml".into(), "application/xml".into()),
+        ("submission.pdf".into(), "application/pdf".into()),
+    ];
+    listed.extend(attachments.iter().map(|(n, t, _)| (n.clone(), t.clone())));
+    let pdf = crate::pdf::submission_pdf_kept(
+        &state.config.server.data_dir,
+        &state.i18n,
+        tenant,
+        def,
+        sub,
+    )?;
     let cx = xml::Context {
         tenant_name: &tenant.config.name,
         form_title: def.title.get(sub.lang),
         rows: &rows,
-        files: &files,
+        files: &listed,
     };
     let submission = xml::submission_xml(sub, &cx).map_err(|e| e.to_string())?;
     let arkiv = xml::arkivmelding_xml(sub, &cx).map_err(|e| e.to_string())?;
-    Ok(vec![
-        DropFile {
-            name: "submission.xml".into(),
-            bytes: submission,
-        },
-        DropFile {
-            name: "arkivmelding.xml".into(),
-            bytes: arkiv,
-        },
-    ])
+    let mut out = vec![
+        DropFile::bytes("submission.xml", submission),
+        DropFile::bytes("arkivmelding.xml", arkiv),
+        DropFile::bytes("submission.pdf", pdf),
+    ];
+    out.extend(
+        attachments
+            .into_iter()
+            .map(|(name, _, content)| DropFile { name, content }),
+    );
+    Ok(out)
 }

@@ -244,6 +244,9 @@ async fn run(
         Handler::CheckAnswers => crate::web::form_run::check_answers(&web),
         Handler::Submit => crate::web::form_run::submit(&web).await,
         Handler::Receipt => crate::web::form_run::receipt(&web),
+        Handler::ReceiptPdf => crate::web::form_run::receipt_pdf(&web).await,
+        Handler::ReceiptEmail => crate::web::form_run::receipt_email(&web).await,
+        Handler::BlankPdf => crate::web::portal::blank_pdf(&web).await,
         Handler::Language => crate::web::language::switch(&web).await,
         Handler::Static => crate::web::assets::serve(&web),
         Handler::Robots => Ok(response::text(

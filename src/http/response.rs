@@ -67,6 +67,17 @@ pub fn text(status: StatusCode, content_type: &'static str, body: impl Into<Byte
     r
 }
 
+/// A PDF for download, with its file name.
+pub fn pdf(bytes: Vec<u8>, filename: &str) -> Resp {
+    let mut r = with_body(StatusCode::OK, "application/pdf", bytes);
+    let h = r.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
 /// 303 See Other to a path on the same site (POST/redirect/GET).
 pub fn see_other(location: &str) -> Resp {
     let mut r = Response::new(Full::new(Bytes::new()));

@@ -134,3 +134,32 @@ receipt-keep = Keep the reference number. Give it if you contact us about this c
 receipt-new = Fill in another form
 draft-gone-title = This form is no longer in progress
 draft-gone-body = The draft is too old, or it was started in another browser. Start the form again.
+
+## PDF and the receipt's copies
+pdf-reference = Reference
+pdf-sent = Sent
+pdf-attachments = Attachments
+pdf-blank-intro = Fill in the form in block capitals and send it to the municipality. It is quicker to fill it in online.
+pdf-blank-subject = Form for filling in on paper
+pdf-blank-address = Street address, postcode and town
+pdf-blank-tick-any = Tick all that apply.
+pdf-blank-consent = Tick if you agree
+pdf-blank-attach = Attach
+receipt-pdf = Download the receipt as a PDF
+receipt-email-heading = Get a copy by email
+receipt-email-label = Email address
+receipt-email-hint = We send the receipt with your answers as a PDF. Attachments are not included.
+receipt-email-send = Send copy
+receipt-email-sent = We are sending a copy to { $address }. It usually arrives within a few minutes.
+form-blank-pdf = Form for filling in on paper (PDF)
+receipt-email-too-many = { $max } copies of this receipt have already been sent.
+
+## E-mail
+mail-receipt-subject = Receipt: { $form } ({ $reference })
+mail-receipt-body = Hello,
+
+    This is a copy of what you sent to { $municipality }: { $form }, reference number { $reference }. Your answers are attached as a PDF.
+
+    Give the reference number if you contact the municipality about it. Replies to this email are not read.
+mail-archive-subject = { $form } – { $reference }
+mail-archive-body = New submission from the { $municipality } citizens' portal: { $form }, reference { $reference }. The answers are attached as PDF and XML, with any attachments.

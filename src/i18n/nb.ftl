@@ -134,3 +134,32 @@ receipt-keep = Ta vare på referansenummeret. Oppgi det hvis du kontakter oss om
 receipt-new = Fyll ut et nytt skjema
 draft-gone-title = Utfyllingen finnes ikke lenger
 draft-gone-body = Utkastet er for gammelt, eller det ble startet i en annen nettleser. Start skjemaet på nytt.
+
+## PDF and the receipt's copies
+pdf-reference = Referanse
+pdf-sent = Sendt
+pdf-attachments = Vedlegg
+pdf-blank-intro = Fyll ut skjemaet med blokkbokstaver og send det til kommunen. Det går raskere å fylle det ut på nett.
+pdf-blank-subject = Skjema til utfylling på papir
+pdf-blank-address = Gateadresse, postnummer og poststed
+pdf-blank-tick-any = Kryss av for alle som passer.
+pdf-blank-consent = Kryss av hvis du samtykker
+pdf-blank-attach = Legg ved
+receipt-pdf = Last ned kvitteringen som PDF
+receipt-email-heading = Få en kopi på e-post
+receipt-email-label = E-postadresse
+receipt-email-hint = Vi sender kvitteringen med svarene dine som PDF. Vedlegg sendes ikke.
+receipt-email-send = Send kopi
+receipt-email-sent = Vi sender en kopi til { $address }. Den kommer vanligvis innen noen minutter.
+form-blank-pdf = Skjema til utfylling på papir (PDF)
+receipt-email-too-many = Det er alt sendt { $max } kopier av denne kvitteringen.
+
+## E-mail
+mail-receipt-subject = Kvittering: { $form } ({ $reference })
+mail-receipt-body = Hei!
+
+    Her er en kopi av det du sendte til { $municipality }: { $form }, med referansenummer { $reference }. Svarene dine ligger ved som PDF.
+
+    Oppgi referansenummeret hvis du kontakter kommunen om saken. Denne e-posten kan ikke besvares.
+mail-archive-subject = { $form } – { $reference }
+mail-archive-body = Ny innsending fra innbyggerportalen til { $municipality }: { $form }, referanse { $reference }. Svarene ligger ved som PDF og XML, sammen med eventuelle vedlegg.

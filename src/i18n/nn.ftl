@@ -134,3 +134,32 @@ receipt-keep = Ta vare på referansenummeret. Oppgi det om du kontaktar oss om s
 receipt-new = Fyll ut eit nytt skjema
 draft-gone-title = Utfyllinga finst ikkje lenger
 draft-gone-body = Utkastet er for gammalt, eller det vart starta i ein annan nettlesar. Start skjemaet på nytt.
+
+## PDF and the receipt's copies
+pdf-reference = Referanse
+pdf-sent = Sendt
+pdf-attachments = Vedlegg
+pdf-blank-intro = Fyll ut skjemaet med blokkbokstavar og send det til kommunen. Det går raskare å fylle det ut på nett.
+pdf-blank-subject = Skjema til utfylling på papir
+pdf-blank-address = Gateadresse, postnummer og poststad
+pdf-blank-tick-any = Kryss av for alle som passar.
+pdf-blank-consent = Kryss av om du samtykkjer
+pdf-blank-attach = Legg ved
+receipt-pdf = Last ned kvitteringa som PDF
+receipt-email-heading = Få ein kopi på e-post
+receipt-email-label = E-postadresse
+receipt-email-hint = Vi sender kvitteringa med svara dine som PDF. Vedlegg blir ikkje sende.
+receipt-email-send = Send kopi
+receipt-email-sent = Vi sender ein kopi til { $address }. Han kjem vanlegvis innan nokre minutt.
+form-blank-pdf = Skjema til utfylling på papir (PDF)
+receipt-email-too-many = Det er alt sendt { $max } kopiar av denne kvitteringa.
+
+## E-mail
+mail-receipt-subject = Kvittering: { $form } ({ $reference })
+mail-receipt-body = Hei!
+
+    Her er ein kopi av det du sende til { $municipality }: { $form }, med referansenummer { $reference }. Svara dine ligg ved som PDF.
+
+    Oppgi referansenummeret om du kontaktar kommunen om saka. Denne e-posten kan ikkje svarast på.
+mail-archive-subject = { $form } – { $reference }
+mail-archive-body = Ny innsending frå innbyggjarportalen til { $municipality }: { $form }, referanse { $reference }. Svara ligg ved som PDF og XML, saman med eventuelle vedlegg.

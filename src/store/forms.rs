@@ -103,6 +103,9 @@ pub struct OutboxRow {
     pub target: String,
     pub state: OutboxState,
     pub created: i64,
+    /// For a copy of the receipt: the address the citizen gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
 }
 
 impl records::Record for OutboxRow {
@@ -278,6 +281,7 @@ impl Store {
                     target: target.clone(),
                     state: OutboxState::Pending,
                     created: now,
+                    to: None,
                 };
                 put(
                     tx,
@@ -341,6 +345,54 @@ impl Store {
                 keep
             })?;
             Ok(n)
+        })
+        .await
+    }
+
+    /// Adds a copy of the receipt to the outbox (target `kvittering-<n>`), at most `max` per submission.
+    /// Returns false when the submission has that many already.
+    pub async fn add_receipt_copy(
+        &self,
+        tenant: &crate::ids::TenantId,
+        reference: &str,
+        to: String,
+        now: i64,
+        max: usize,
+    ) -> Result<bool, StoreError> {
+        let prefix = format!("{tenant}/{reference}/kvittering-");
+        let (tenant, reference) = (tenant.to_string(), reference.to_owned());
+        self.write(true, move |tx| {
+            let n = {
+                let t = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
+                let mut n = 0;
+                for e in t.range(prefix.as_str()..)? {
+                    let (k, _) = e?;
+                    if !k.value().starts_with(&prefix) {
+                        break;
+                    }
+                    n += 1;
+                }
+                n
+            };
+            if n >= max {
+                return Ok(false);
+            }
+            let target = format!("kvittering-{}", n + 1);
+            let row = OutboxRow {
+                tenant: tenant.clone(),
+                reference: reference.clone(),
+                target: target.clone(),
+                state: OutboxState::Pending,
+                created: now,
+                to: Some(to),
+            };
+            put(
+                tx,
+                key_value::TENANTREFERENCETARGET_OUTBOXROW,
+                &format!("{tenant}/{reference}/{target}"),
+                &row,
+            )?;
+            Ok(true)
         })
         .await
     }

@@ -241,6 +241,10 @@ pub struct ReceiptView<'a> {
     pub reference: &'a str,
     pub date: String,
     pub time: String,
+    /// The e-mail copy form: what was typed, a message about it, or the address a copy goes to.
+    pub email_value: &'a str,
+    pub email_error: Option<String>,
+    pub email_sent: Option<String>,
 }
 
 pub fn receipt(frame: &Frame<'_>, def: &FormDef, v: &ReceiptView<'_>) -> Markup {
@@ -259,6 +263,25 @@ pub fn receipt(frame: &Frame<'_>, def: &FormDef, v: &ReceiptView<'_>) -> Markup 
             p { (loc.t("form-handling-time")) ": " (loc.tf("form-handling-days", &[("days", days.into())])) }
         }
         p { (loc.t("receipt-keep")) }
+        p { a href={ "/skjema/" (def.id) "/kvittering/" (v.reference) "/pdf" } download { (loc.t("receipt-pdf")) } }
+        h2 { (loc.t("receipt-email-heading")) }
+        @if let Some(to) = &v.email_sent {
+            div.notice role="status" { p { (loc.tf("receipt-email-sent", &[("address", to.clone().into())])) } }
+        }
+        form method="post" action={ "/skjema/" (def.id) "/kvittering/" (v.reference) "/epost" } novalidate {
+            input type="hidden" name="csrf" value=(frame.csrf);
+            div class=(if v.email_error.is_some() { "field field--error" } else { "field" }) {
+                label.field__label for="f-epost" { (loc.t("receipt-email-label")) }
+                p.field__hint #f-epost-hint { (loc.t("receipt-email-hint")) }
+                @if let Some(e) = &v.email_error {
+                    p.field__error #f-epost-error { span.visually-hidden { (loc.t("error-prefix")) " " } (e) }
+                }
+                input.input #f-epost type="email" name="epost" value=(v.email_value) autocomplete="email" spellcheck="false"
+                    aria-describedby=(if v.email_error.is_some() { "f-epost-hint f-epost-error" } else { "f-epost-hint" })
+                    aria-invalid=[v.email_error.as_ref().map(|_| "true")];
+            }
+            button.button.button--secondary type="submit" { (loc.t("receipt-email-send")) }
+        }
         p { a href="/" { (loc.t("receipt-new")) } }
     };
     page(

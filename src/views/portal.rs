@@ -135,9 +135,10 @@ pub fn landing(frame: &Frame<'_>, f: &FormDef) -> Markup {
                 ul.checklist { @for item in need.get(lang) { li { (item) } } }
             }
         }
-        @if !f.links.is_empty() {
-            h2 { (loc.t("form-read-more")) }
-            ul.links { @for l in &f.links { li { a href=(l.url) { (l.title.get(lang)) } } } }
+        h2 { (loc.t("form-read-more")) }
+        ul.links {
+            @for l in &f.links { li { a href=(l.url) { (l.title.get(lang)) } } }
+            li { a href={ "/skjema/" (f.id) "/blankett.pdf" } download { (loc.t("form-blank-pdf")) } }
         }
     };
     let home = loc.t("breadcrumb-home");

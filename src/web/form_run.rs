@@ -590,7 +590,13 @@ pub async fn submit(r: &Request<'_, '_>) -> Result<Resp, WebError> {
         (answers, files)
     };
     let now = time::OffsetDateTime::now_utc();
-    let targets = def.delivery_targets.clone();
+    // The form's targets, and the tenant's targets that take every form.
+    let mut targets = def.delivery_targets.clone();
+    for t in r.ctx.tenant.config.targets.iter().filter(|t| t.all_forms) {
+        if !targets.contains(&t.name) {
+            targets.push(t.name.clone());
+        }
+    }
     let submitted = store
         .submit(
             id,
@@ -619,7 +625,10 @@ pub async fn submit(r: &Request<'_, '_>) -> Result<Resp, WebError> {
     )))
 }
 
-pub fn receipt(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+/// The submission behind a receipt URL, if this session sent it.
+fn receipt_submission<'t>(
+    r: &Request<'_, 't>,
+) -> Result<(&'t Arc<FormDef>, crate::store::forms::Submission), WebError> {
     let def = form(r)?;
     let reference = r.param(1).ok_or(WebError::NotFound)?;
     let store = &r.ctx.state.store;
@@ -636,19 +645,115 @@ pub fn receipt(r: &Request<'_, '_>) -> Result<Resp, WebError> {
     if sub.form != def.id.as_str() {
         return Err(WebError::NotFound);
     }
+    Ok((def, sub))
+}
+
+fn receipt_page(
+    r: &Request<'_, '_>,
+    email_value: &str,
+    email_error: Option<String>,
+) -> Result<Resp, WebError> {
+    let (def, sub) = receipt_submission(r)?;
     let at = time::OffsetDateTime::from_unix_timestamp(sub.submitted)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let local = crate::forms::engine::norway_time(at);
     let ctx = r.ctx;
+    // After "send copy": the address of the newest copy.
+    let email_sent = if r.ctx.query_param("kopi").is_some() {
+        ctx.state
+            .store
+            .outbox_rows(&ctx.tenant.config.id, &sub.reference)?
+            .into_iter()
+            .filter(|row| row.target.starts_with("kvittering-"))
+            .max_by_key(|row| row.created * 100 + row.target.len() as i64)
+            .and_then(|row| row.to)
+    } else {
+        None
+    };
     let (csrf, here) = (ctx.csrf_token(), ctx.here());
     let f = frame(ctx, &csrf, &here);
+    let status = if email_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let v = views::form_run::ReceiptView {
         reference: &sub.reference,
         date: crate::forms::engine::format_date(local.date()),
         time: format!("{:02}:{:02}", local.hour(), local.minute()),
+        email_value,
+        email_error,
+        email_sent,
     };
     Ok(html(
-        StatusCode::OK,
+        status,
         views::form_run::receipt(&f, def, &v).into_string(),
     ))
+}
+
+pub fn receipt(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+    receipt_page(r, "", None)
+}
+
+/// GET …/kvittering/{reference}/pdf: the submission as a PDF, for the session that sent it.
+pub async fn receipt_pdf(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+    let (def, sub) = receipt_submission(r)?;
+    let bytes = crate::pdf::submission_pdf_kept(
+        &r.ctx.state.config.server.data_dir,
+        &r.ctx.state.i18n,
+        r.ctx.tenant,
+        def,
+        &sub,
+    )
+    .map_err(WebError::Internal)?;
+    Ok(crate::http::response::pdf(
+        bytes,
+        &format!("{}-{}.pdf", def.id, sub.reference),
+    ))
+}
+
+/// Copies of the receipt one submission may have sent by e-mail.
+const MAX_RECEIPT_COPIES: usize = 5;
+
+/// POST …/kvittering/{reference}/epost: queue a copy of the receipt to the address given.
+pub async fn receipt_email(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+    let (def, sub) = receipt_submission(r)?;
+    let typed = r.field("epost").unwrap_or("").trim().to_owned();
+    let loc = r.ctx.loc();
+    let address = match crate::forms::validate::email::check(&typed) {
+        Ok(a) => a,
+        Err(e) => {
+            let msg = views::fields::message_text(
+                loc,
+                &crate::forms::engine::Message::Key(e.key, e.args),
+                loc.t("receipt-email-label"),
+            );
+            return receipt_page(r, &typed, Some(msg));
+        }
+    };
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let added = r
+        .ctx
+        .state
+        .store
+        .add_receipt_copy(
+            &r.ctx.tenant.config.id,
+            &sub.reference,
+            address,
+            now,
+            MAX_RECEIPT_COPIES,
+        )
+        .await?;
+    if !added {
+        let msg = loc.tf(
+            "receipt-email-too-many",
+            &[("max", MAX_RECEIPT_COPIES.into())],
+        );
+        return receipt_page(r, &typed, Some(msg));
+    }
+    r.ctx.state.delivery_wake.notify_one();
+    Ok(see_other(&format!(
+        "/skjema/{}/kvittering/{}?kopi=1",
+        def.id, sub.reference
+    )))
 }

@@ -60,3 +60,16 @@ pub fn landing(r: &Request<'_, '_>) -> Result<Resp, WebError> {
         views::portal::landing(&f, form).into_string(),
     ))
 }
+
+/// GET /skjema/{form}/blankett.pdf: the form for filling in on paper, in the page's language.
+pub async fn blank_pdf(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+    let ctx = r.ctx;
+    let form = form_of(r)?.clone();
+    let (state_tenant, lang) = (ctx.tenant, ctx.lang);
+    let bytes = crate::pdf::blank_pdf(&ctx.state.i18n, state_tenant, &form, lang)
+        .map_err(WebError::Internal)?;
+    Ok(crate::http::response::pdf(
+        bytes,
+        &format!("{}.pdf", form.id),
+    ))
+}
