@@ -12,6 +12,21 @@ use crate::support::TestServer;
 
 const HOST: &str = "eksempel.localhost";
 
+pub fn pdftotext(file: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(file)
+        .arg("-")
+        .output()
+        .expect("pdftotext is not installed: apt-get install poppler-utils (.ci/run does this)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 fn xmllint(schema: &Path, file: &Path) {
     let out = std::process::Command::new("xmllint")
         .args(["--noout", "--nonet", "--schema"])
@@ -99,6 +114,53 @@ async fn a_submission_lands_in_the_archive_once_with_valid_xml() {
         serde_json::from_slice(&std::fs::read(folder.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["reference"], reference.as_str());
     assert_eq!(manifest["form"], "barnehage-soknad");
+    // The PDF carries the answers (text extractable, Norwegian letters intact) and the attachment is
+    // there byte for byte under its safe name; the manifest lists every file with size and SHA-256.
+    let text = pdftotext(&folder.join("submission.pdf"));
+    assert!(
+        text.contains("Kari Nordli") && text.contains(&reference),
+        "{text}"
+    );
+    assert!(
+        text.contains("Søk om barnehageplass") && text.contains("Særlige behov"),
+        "{text}"
+    );
+    let attached = folder.join("attachments/1-uttalelse-allergi.pdf");
+    let original = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("forms/examples/uttalelse-allergi.pdf"),
+    )
+    .unwrap();
+    assert_eq!(std::fs::read(&attached).unwrap(), original);
+    let names: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "submission.xml",
+            "arkivmelding.xml",
+            "submission.pdf",
+            "attachments/1-uttalelse-allergi.pdf",
+            "manifest.json"
+        ][..4]
+    );
+    for f in manifest["files"].as_array().unwrap() {
+        let bytes = std::fs::read(folder.join(f["name"].as_str().unwrap())).unwrap();
+        assert_eq!(f["size"].as_u64().unwrap(), bytes.len() as u64);
+        use sha2::Digest;
+        let sha: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(f["sha256"], sha.as_str());
+    }
+    assert!(
+        xml.contains("attachments/1-uttalelse-allergi.pdf"),
+        "the XML lists the files"
+    );
     // Delivering again (as after a crash between the rename and the commit) finds the same folder: done,
     // nothing duplicated.
     let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();

@@ -20,4 +20,5 @@ mod portal;
 mod security;
 mod server_lifecycle;
 mod support;
+mod targets;
 mod tls_scan;

@@ -1,0 +1,497 @@
+//! PDFs and the delivery targets besides the archive, against real peers: the receipt's PDF download and
+//! the blank paper form (read back with pdftotext/pdfinfo); an HTTP receiver started here that checks
+//! the signature and fails once; Python's aiosmtpd with STARTTLS and AUTH for the functional mailbox and
+//! the citizen's receipt copy, the messages read back with Python's own MIME parser.
+
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use radhus::store::forms::OutboxState;
+
+use crate::delivery::pdftotext;
+use crate::form_run::{HOST, Walk, example, walk};
+use crate::support::{TestServer, csrf_of};
+
+fn pdfinfo(file: &Path) -> String {
+    let out = std::process::Command::new("pdfinfo")
+        .arg(file)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+async fn row_state(srv: &TestServer, reference: &str, target: &str) -> Option<OutboxState> {
+    let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
+    srv.running()
+        .state()
+        .store
+        .outbox_rows(&tenant, reference)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.target == target)
+        .map(|r| r.state)
+}
+
+async fn wait_delivered(srv: &TestServer, reference: &str, target: &str) -> String {
+    for _ in 0..600 {
+        if let Some(OutboxState::Delivered { proof, .. }) = row_state(srv, reference, target).await
+        {
+            return proof;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!(
+        "{target} of {reference} not delivered: {:?}",
+        row_state(srv, reference, target).await
+    );
+}
+
+#[tokio::test]
+async fn the_receipt_offers_its_pdf_and_every_form_a_blank_pdf() {
+    let srv = TestServer::start().await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nn",
+        host: HOST,
+    };
+    let reference = walk(&w, "barnehage-soknad", &example("barnehage-soknad")).await;
+    let receipt = w
+        .get(&format!("/skjema/barnehage-soknad/kvittering/{reference}"))
+        .await;
+    let href = receipt
+        .html
+        .attr("a[href$='/pdf']", "href")
+        .expect("a PDF link on the receipt");
+    let r = w.client.get(srv.url(HOST, &href)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("barnehage-soknad-{reference}.pdf"))
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kvittering.pdf");
+    std::fs::write(&file, r.bytes().await.unwrap()).unwrap();
+    let text = pdftotext(&file);
+    assert!(
+        text.contains(&reference) && text.contains("Kari Nordli"),
+        "{text}"
+    );
+    assert!(text.contains("Særlege behov"), "nynorsk labels: {text}");
+    assert!(
+        text.contains("uttalelse-allergi.pdf"),
+        "the attachment is listed"
+    );
+    let info = pdfinfo(&file);
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    assert!(info.contains("Author:          Eksempel kommune"), "{info}");
+    assert!(!info.contains("1970"), "{info}");
+    // The same bytes as the archived copy.
+    let archived = srv
+        .data_dir()
+        .join(format!("archive/eksempel/{reference}/submission.pdf"));
+    wait_delivered(&srv, &reference, "archive").await;
+    assert_eq!(
+        std::fs::read(&archived).unwrap(),
+        std::fs::read(&file).unwrap()
+    );
+    // Another session gets nothing.
+    let other = srv.client();
+    let r = other.get(srv.url(HOST, &href)).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+
+    // The blank form, linked from the landing page, in the page's language.
+    for (lang, label) in [("nb", "Barnets fødselsnummer"), ("en", "Child's national identity number")] {
+        let w = Walk {
+            srv: &srv,
+            client: srv.client(),
+            lang,
+            host: HOST,
+        };
+        let landing = w.get("/skjema/barnehage-soknad").await;
+        let href = landing
+            .html
+            .attr("a[href$='blankett.pdf']", "href")
+            .expect("a blank-form link on the landing page");
+        let r = w
+            .client
+            .get(srv.url(HOST, &href))
+            .header("accept-language", lang)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        let file = dir.path().join(format!("blank-{lang}.pdf"));
+        std::fs::write(&file, r.bytes().await.unwrap()).unwrap();
+        let text = pdftotext(&file);
+        assert!(text.contains(label), "{lang}: {text}");
+        assert!(pdfinfo(&file).contains("Pages:"), "{lang}");
+    }
+}
+
+/// What the HTTP receiver saw.
+#[derive(Clone, Default)]
+struct Seen {
+    requests: Arc<Mutex<Vec<(hyper::HeaderMap, Vec<u8>)>>>,
+}
+
+/// A real HTTP receiver on 127.0.0.1: answers 503 to the first request, then 201.
+async fn receiver() -> (u16, Seen) {
+    use http_body_util::BodyExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Seen::default();
+    let s2 = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let s3 = s2.clone();
+            tokio::spawn(async move {
+                let svc = hyper::service::service_fn(
+                    move |req: hyper::Request<hyper::body::Incoming>| {
+                        let s4 = s3.clone();
+                        async move {
+                            let (parts, body) = req.into_parts();
+                            let bytes = body.collect().await.unwrap().to_bytes().to_vec();
+                            let n = {
+                                let mut v = s4.requests.lock().unwrap();
+                                v.push((parts.headers, bytes));
+                                v.len()
+                            };
+                            let status = if n == 1 { 503 } else { 201 };
+                            Ok::<_, Infallible>(
+                                hyper::Response::builder()
+                                    .status(status)
+                                    .body(http_body_util::Full::new(bytes::Bytes::from_static(
+                                        b"ok",
+                                    )))
+                                    .unwrap(),
+                            )
+                        }
+                    },
+                );
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
+                    .await;
+            });
+        }
+    });
+    (port, seen)
+}
+
+const SECRET: &str = "a-shared-secret-of-at-least-32-characters";
+
+#[tokio::test]
+async fn the_http_target_gets_a_signed_envelope_and_is_retried_after_a_5xx() {
+    let (port, seen) = receiver().await;
+    let srv = TestServer::start_with(|c| {
+        c.tenants[0].targets.push(radhus::config::TargetConfig {
+            name: "saksystem".into(),
+            all_forms: true,
+            kind: radhus::config::TargetKind::Http(radhus::delivery::http_post::HttpTarget {
+                url: format!("http://127.0.0.1:{port}/inn"),
+                secret: SECRET.as_bytes().to_vec(),
+                ca_pem: None,
+                timeout: Duration::from_secs(10),
+            }),
+        });
+    })
+    .await;
+    assert_eq!(
+        srv.running().state().config.tenants[0].id.as_str(),
+        "eksempel"
+    );
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let reference = walk(&w, "barnehage-soknad", &example("barnehage-soknad")).await;
+    // The first answer is 503: the row waits for a retry, visible as failing.
+    for _ in 0..200 {
+        if matches!(
+            row_state(&srv, &reference, "saksystem").await,
+            Some(OutboxState::Failing { .. })
+        ) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let s = row_state(&srv, &reference, "saksystem").await.unwrap();
+    assert!(format!("{s:?}").contains("503"), "{s:?}");
+    let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
+    srv.running()
+        .state()
+        .store
+        .retry_deliveries(&tenant, &reference)
+        .await
+        .unwrap();
+    srv.running().state().delivery_wake.notify_one();
+    let proof = wait_delivered(&srv, &reference, "saksystem").await;
+    assert!(proof.contains("201"), "{proof}");
+    let requests = seen.requests.lock().unwrap().clone();
+    assert_eq!(requests.len(), 2);
+    for (headers, body) in &requests {
+        // The receiver's check, as docs/http-target.md tells receivers to do it.
+        let ts = headers["x-radhus-timestamp"].to_str().unwrap();
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+        mac.update(ts.as_bytes());
+        mac.update(b".");
+        mac.update(body);
+        let want: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            headers["x-radhus-signature"],
+            format!("sha256={want}").as_str()
+        );
+        assert_eq!(
+            headers["idempotency-key"],
+            format!("eksempel/{reference}/saksystem").as_str()
+        );
+    }
+    assert_eq!(requests[0].1, requests[1].1, "the same envelope both times");
+    let env: serde_json::Value = serde_json::from_slice(&requests[1].1).unwrap();
+    assert_eq!(env["reference"], reference.as_str());
+    let files = env["files"].as_array().unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert!(
+        names.contains(&"submission.pdf") && names.contains(&"manifest.json"),
+        "{names:?}"
+    );
+    let att = files
+        .iter()
+        .find(|f| f["name"] == "attachments/1-uttalelse-allergi.pdf")
+        .expect("the attachment is in the envelope");
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(att["content_base64"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(
+        bytes,
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("forms/examples/uttalelse-allergi.pdf")
+        )
+        .unwrap()
+    );
+    assert_eq!(att["content_type"], "application/pdf");
+}
+
+/// Python's aiosmtpd with STARTTLS required and AUTH required (tests/peers/smtp_peer.py).
+struct SmtpPeer {
+    _child: tokio::process::Child,
+    port: u16,
+    cert_pem: String,
+    out: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+async fn smtp_peer() -> SmtpPeer {
+    use tokio::io::AsyncBufReadExt;
+    let dir = tempfile::tempdir().unwrap();
+    let ck =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()]).unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert, ck.cert.pem()).unwrap();
+    std::fs::write(&key, ck.signing_key.serialize_pem()).unwrap();
+    let out = dir.path().join("out");
+    let mut child = tokio::process::Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/smtp_peer.py"))
+        .args([
+            "--mode",
+            "starttls",
+            "--user",
+            "radhus",
+            "--password",
+            "hemmelig-passord",
+        ])
+        .arg("--outdir")
+        .arg(&out)
+        .arg("--cert")
+        .arg(&cert)
+        .arg("--key")
+        .arg(&key)
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("python3 with aiosmtpd (pip install aiosmtpd; .ci/run does this)");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .expect("the SMTP peer exited: is aiosmtpd installed?");
+    let port = line
+        .strip_prefix("listening 127.0.0.1:")
+        .unwrap()
+        .parse()
+        .unwrap();
+    SmtpPeer {
+        _child: child,
+        port,
+        cert_pem: ck.cert.pem(),
+        out,
+        _dir: dir,
+    }
+}
+
+async fn parse_eml(path: &Path) -> serde_json::Value {
+    const SCRIPT: &str = r#"
+import email, email.policy, hashlib, json, sys
+msg = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+atts = [{"filename": p.get_filename(), "content_type": p.get_content_type(),
+         "sha256": hashlib.sha256(p.get_content()).hexdigest()} for p in msg.iter_attachments()]
+body = msg.get_body(preferencelist=("plain",))
+print(json.dumps({"subject": msg["subject"], "to": str(msg["to"]), "message_id": msg["message-id"],
+                  "text": body.get_content(), "attachments": atts}))
+"#;
+    let out = tokio::process::Command::new("python3")
+        .args(["-c", SCRIPT])
+        .arg(path)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn the_mailbox_target_and_the_receipt_copy_arrive_by_smtp_with_starttls_and_auth() {
+    let peer = smtp_peer().await;
+    let (port, ca) = (peer.port, peer.cert_pem.clone());
+    let srv = TestServer::start_with(|c| {
+        c.smtp = Some(radhus::delivery::email::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            security: radhus::delivery::email::SmtpSecurity::StartTls,
+            username: Some("radhus".into()),
+            password: Some("hemmelig-passord".into()),
+            from: "Eksempel kommune <noreply@eksempel.example>".into(),
+            ca_pem: Some(ca.into_bytes()),
+            timeout: Duration::from_secs(20),
+        });
+        c.tenants[0].targets.push(radhus::config::TargetConfig {
+            name: "postmottak".into(),
+            all_forms: true,
+            kind: radhus::config::TargetKind::Email {
+                to: "postmottak@eksempel.example".into(),
+            },
+        });
+    })
+    .await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let reference = walk(&w, "barnehage-soknad", &example("barnehage-soknad")).await;
+    wait_delivered(&srv, &reference, "postmottak").await;
+    // The citizen asks for a copy on the receipt page; a wrong address first.
+    let receipt = w
+        .get(&format!("/skjema/barnehage-soknad/kvittering/{reference}"))
+        .await;
+    let action = receipt
+        .html
+        .attr("form[action$='/epost']", "action")
+        .unwrap();
+    let bad = w
+        .post(
+            &action,
+            &[
+                ("csrf".into(), csrf_of(&receipt.html)),
+                ("epost".into(), "kari.example.no".into()),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.html.text(".field__error").contains("@"),
+        "{}",
+        bad.html.text(".field__error")
+    );
+    let ok = w
+        .post(
+            &action,
+            &[
+                ("csrf".into(), csrf_of(&bad.html)),
+                ("epost".into(), "kari@example.no".into()),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, 200);
+    assert!(
+        ok.html.text(".notice").contains("kari@example.no"),
+        "{}",
+        ok.html.text("main")
+    );
+    wait_delivered(&srv, &reference, "kvittering-1").await;
+
+    let mut mails = vec![];
+    for n in 1..=2 {
+        let env = std::fs::read_to_string(peer.out.join(format!("{n:04}.env"))).unwrap();
+        assert!(
+            env.contains("auth=True") && env.contains("tls=True"),
+            "{env}"
+        );
+        mails.push(parse_eml(&peer.out.join(format!("{n:04}.eml"))).await);
+    }
+    let archive = &mails[0];
+    assert_eq!(archive["to"], "postmottak@eksempel.example");
+    assert!(archive["subject"].as_str().unwrap().contains(&reference));
+    let names: Vec<&str> = archive["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["filename"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"submission.pdf") && names.contains(&"1-uttalelse-allergi.pdf"),
+        "{names:?}"
+    );
+    assert_eq!(
+        archive["message_id"],
+        format!("<eksempel.{reference}.postmottak@radhus>").as_str()
+    );
+    let copy = &mails[1];
+    assert_eq!(copy["to"], "kari@example.no");
+    assert!(
+        copy["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Kvittering: Søk om barnehageplass"),
+        "{}",
+        copy["subject"]
+    );
+    assert!(copy["text"].as_str().unwrap().contains(&reference));
+    let pdf = &copy["attachments"][0];
+    assert_eq!(pdf["content_type"], "application/pdf");
+    use sha2::Digest;
+    let archived =
+        std::fs::read(srv.data_dir().join(format!("pdf/eksempel/{reference}.pdf"))).unwrap();
+    let sha: String = sha2::Sha256::digest(&archived)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        pdf["sha256"],
+        sha.as_str(),
+        "the copy carries the same PDF as the archive"
+    );
+}
