@@ -134,10 +134,13 @@ async fn the_receipt_offers_its_pdf_and_every_form_a_blank_pdf() {
     }
 }
 
+/// A request as the receiver saw it: headers and body.
+type Received = (hyper::HeaderMap, Vec<u8>);
+
 /// What the HTTP receiver saw.
 #[derive(Clone, Default)]
 struct Seen {
-    requests: Arc<Mutex<Vec<(hyper::HeaderMap, Vec<u8>)>>>,
+    requests: Arc<Mutex<Vec<Received>>>,
 }
 
 /// A real HTTP receiver on 127.0.0.1: answers 503 to the first request, then 201.
