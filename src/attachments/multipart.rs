@@ -315,7 +315,14 @@ async fn receive(
     whole: u64,
 ) -> Result<Received, WebError> {
     let idle = cx.limits.idle;
-    let internal = |e: std::io::Error| WebError::Internal(format!("storing an upload: {e}"));
+    let internal = |e: std::io::Error| {
+        let text = format!("storing an upload: {e}");
+        if crate::http::error::is_storage_full(&text) {
+            WebError::StorageFull(text)
+        } else {
+            WebError::Internal(text)
+        }
+    };
     let id = super::new_id().map_err(internal)?;
     let tmp_dir = cx.files.tmp_dir();
     tokio::fs::create_dir_all(&tmp_dir)

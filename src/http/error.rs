@@ -27,6 +27,9 @@ pub enum WebError {
     },
     #[error("shutting down")]
     Unavailable,
+    /// The data disk is full (or the store cannot write): nothing was acknowledged.
+    #[error("storage full: {0}")]
+    StorageFull(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -43,6 +46,7 @@ impl WebError {
             WebError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             WebError::Csrf { .. } => StatusCode::FORBIDDEN,
             WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -59,13 +63,32 @@ impl WebError {
             WebError::HeadersTooLarge => ("error-431-title", "error-431-body"),
             WebError::Csrf { .. } => ("error-403-title", "error-403-body"),
             WebError::Unavailable => ("error-503-title", "error-503-body"),
+            WebError::StorageFull(_) => ("error-507-title", "error-507-body"),
             WebError::Internal(_) => ("error-500-title", "error-500-body"),
         }
     }
 }
 
+/// Whether an error text says the disk is full: ENOSPC, EFBIG (a file-size limit), EDQUOT — or redb's
+/// refusal to write after such an error.
+pub fn is_storage_full(text: &str) -> bool {
+    [
+        "(os error 28)",
+        "(os error 27)",
+        "(os error 122)",
+        "revious I/O error",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+}
+
 impl From<crate::store::StoreError> for WebError {
     fn from(e: crate::store::StoreError) -> Self {
-        WebError::Internal(e.to_string())
+        let text = e.to_string();
+        if is_storage_full(&text) {
+            WebError::StorageFull(text)
+        } else {
+            WebError::Internal(text)
+        }
     }
 }

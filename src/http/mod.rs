@@ -142,7 +142,7 @@ async fn dispatch(
     let mut resp = match result {
         Ok(r) => r,
         Err(e) => {
-            if let WebError::Internal(detail) = &e {
+            if let WebError::Internal(detail) | WebError::StorageFull(detail) = &e {
                 tracing::error!(request_id = %rid, error = %detail, "internal error");
             }
             crate::web::errors::page(&ctx, &e)

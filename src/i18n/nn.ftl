@@ -86,6 +86,8 @@ error-500-title = Noko gjekk gale hos oss
 error-500-body = Det er ikkje din feil. Prøv igjen om litt. Ingenting av det du har sendt inn tidlegare, er tapt.
 error-503-title = Tenesta er mellombels utilgjengeleg
 error-503-body = Tenesta startar på nytt eller er under vedlikehald. Prøv igjen om eit augneblink.
+error-507-title = Vi kan ikkje ta imot innsendingar akkurat no
+error-507-body = Det du sende, er ikkje lagra og ikkje sendt. Det du fylte ut tidlegare, er teke vare på. Prøv igjen seinare, eller kontakt kommunen om det hastar.
 
 ## The way through a form
 progress-label = Framdrift

@@ -138,10 +138,22 @@ impl Store {
     ) -> Result<R, StoreError> {
         let (tx, rx) = tokio::sync::oneshot::channel::<Result<R, String>>();
         let job: writer::Job = Box::new(move |wtx| {
-            let r = f(wtx)?;
-            Ok(Box::new(move |commit: Result<(), String>| {
-                let _ = tx.send(commit.map(|()| r));
-            }))
+            let wtx = match wtx {
+                Ok(w) => w,
+                Err(msg) => {
+                    let _ = tx.send(Err(msg.clone()));
+                    return Err(StoreError::Write(msg));
+                }
+            };
+            match f(wtx) {
+                Ok(r) => Ok(Box::new(move |commit: Result<(), String>| {
+                    let _ = tx.send(commit.map(|()| r));
+                })),
+                Err(e) => {
+                    let _ = tx.send(Err(e.to_string()));
+                    Err(e)
+                }
+            }
         });
         let sender = self.writer.as_ref().ok_or(StoreError::Closed)?;
         sender

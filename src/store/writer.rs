@@ -19,7 +19,10 @@ const MAX_BATCH: usize = 512;
 
 /// What a job hands back after running inside the transaction: a callback told whether the commit held.
 pub type Completion = Box<dyn FnOnce(Result<(), String>) + Send>;
-pub type Job = Box<dyn FnOnce(&WriteTransaction) -> Result<Completion, StoreError> + Send>;
+/// A write: given the transaction, it does its work and returns how to report the commit's outcome; given
+/// an error instead (the batch could not start or failed before it ran), it reports that error.
+pub type Job =
+    Box<dyn FnOnce(Result<&WriteTransaction, String>) -> Result<Completion, StoreError> + Send>;
 
 pub struct Request {
     pub durable: bool,
@@ -86,7 +89,7 @@ fn run_batch(db: &Database, batch: Vec<Request>, durable: bool) -> bool {
     let mut failed: Option<String> = None;
     let mut rest = batch.into_iter();
     for req in rest.by_ref() {
-        match (req.job)(&tx) {
+        match (req.job)(Ok(&tx)) {
             Ok(c) => completions.push(c),
             Err(e) => {
                 failed = Some(e.to_string());
@@ -121,9 +124,10 @@ fn run_batch(db: &Database, batch: Vec<Request>, durable: bool) -> bool {
 }
 
 fn fail_all(batch: Vec<Request>, msg: &str) {
-    // Jobs that never ran have no completion; dropping them drops their reply channel, which the caller
-    // sees as a failed write.
-    drop(batch);
+    // Jobs that never ran are told why, so every caller sees the real error (a full disk, say).
+    for req in batch {
+        let _ = (req.job)(Err(msg.to_owned()));
+    }
     tracing::error!(error = msg, "store write failed");
 }
 

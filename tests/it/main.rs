@@ -12,6 +12,7 @@ mod browser;
 mod check_forms;
 mod cli;
 mod config_fixtures;
+mod crash;
 mod delivery;
 mod form_run;
 mod hostile;

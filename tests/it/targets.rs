@@ -106,7 +106,10 @@ async fn the_receipt_offers_its_pdf_and_every_form_a_blank_pdf() {
     assert_eq!(r.status(), 404);
 
     // The blank form, linked from the landing page, in the page's language.
-    for (lang, label) in [("nb", "Barnets fødselsnummer"), ("en", "Child's national identity number")] {
+    for (lang, label) in [
+        ("nb", "Barnets fødselsnummer"),
+        ("en", "Child's national identity number"),
+    ] {
         let w = Walk {
             srv: &srv,
             client: srv.client(),

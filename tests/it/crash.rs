@@ -1,0 +1,412 @@
+//! Crash and fault tests against the real binary: SIGKILL at random moments while citizens submit forms
+//! with attachments, then restart, many times over; afterwards every acknowledged submission exists with
+//! its files, the references have no gaps, and each lands in the archive exactly once (complete, checked
+//! against its manifest) and at the HTTP receiver at least once. A data disk that is full (a file-size
+//! limit on the process) refuses new submissions with a clear page instead of acknowledging them.
+//!
+//! `RADHUS_CRASH_ROUNDS` sets the number of rounds (default 50); `scripts/soak` runs 1,000.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use radhus::store::forms::OutboxState;
+
+use crate::form_run::{HOST, Walk, example, walk};
+use crate::support::{TestServer, bin, client_for};
+
+const SECRET: &str = "crash-test-secret-at-least-32-characters";
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The demo setup in `dir`, plus an HTTP target (all forms) for the eksempel tenant.
+fn write_config(dir: &Path, port: u16, receiver: u16) -> PathBuf {
+    let listen = format!("127.0.0.1:{port}").parse().unwrap();
+    radhus::demo::prepare(dir, listen).unwrap();
+    let text = radhus::demo::config_text(listen).replacen(
+        "[tenant.intro]",
+        &format!(
+            "[[tenant.target]]\nname = \"saksystem\"\nkind = \"http\"\nurl = \"http://127.0.0.1:{receiver}/inn\"\nsecret = \"{SECRET}\"\nall_forms = true\n\n[tenant.intro]"
+        ),
+        1,
+    );
+    let path = dir.join("crash.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Starts `radhus serve`; with `fsize`, the process may not grow any file beyond that many bytes
+/// (RLIMIT_FSIZE, SIGXFSZ ignored so writes fail with EFBIG instead of killing it).
+fn spawn(config: &Path, fsize: Option<u64>) -> tokio::process::Child {
+    // tokio's process: waiting for the server never blocks this thread (the HTTP receiver runs on it).
+    let mut cmd = tokio::process::Command::new(bin());
+    // The server's warnings and errors go to server.log beside the config (shown when a test fails).
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(config.with_file_name("server.log"))
+        .unwrap();
+    cmd.arg("serve")
+        .arg("--config")
+        .arg(config)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .kill_on_drop(true);
+    if let Some(limit) = fsize {
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                let lim = libc::rlimit {
+                    rlim_cur: limit,
+                    rlim_max: limit,
+                };
+                if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                Ok(())
+            });
+        }
+    }
+    cmd.spawn().unwrap()
+}
+
+async fn ready(client: &reqwest::Client, port: u16) {
+    for _ in 0..400 {
+        if let Ok(r) = client
+            .get(format!("https://localhost:{port}/healthz"))
+            .send()
+            .await
+            && r.status().is_success() | (r.status() == 503)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the server did not come up");
+}
+
+/// A view of the external server for the walking helpers (they only need its address and certificate).
+fn view(port: u16, cert_pem: &[u8]) -> TestServer {
+    TestServer {
+        running: None,
+        addr: format!("127.0.0.1:{port}").parse().unwrap(),
+        dir: tempfile::tempdir().unwrap(),
+        cert_pem: cert_pem.to_vec(),
+    }
+}
+
+/// Idempotency keys the receiver has seen, with counts.
+type Keys = Arc<Mutex<BTreeMap<String, usize>>>;
+
+async fn receiver() -> (u16, Keys) {
+    use http_body_util::BodyExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let keys: Keys = Arc::default();
+    let k2 = keys.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let k3 = k2.clone();
+            tokio::spawn(async move {
+                let svc = hyper::service::service_fn(
+                    move |req: hyper::Request<hyper::body::Incoming>| {
+                        let k4 = k3.clone();
+                        async move {
+                            let key = req.headers()["idempotency-key"]
+                                .to_str()
+                                .unwrap()
+                                .to_owned();
+                            let _ = req.into_body().collect().await;
+                            *k4.lock().unwrap().entry(key).or_default() += 1;
+                            Ok::<_, std::convert::Infallible>(hyper::Response::new(
+                                http_body_util::Full::new(bytes::Bytes::from_static(b"stored")),
+                            ))
+                        }
+                    },
+                );
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
+                    .await;
+            });
+        }
+    });
+    (port, keys)
+}
+
+fn rand_below(n: u64) -> u64 {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).unwrap();
+    u64::from_le_bytes(b) % n
+}
+
+#[tokio::test]
+async fn submissions_survive_sigkill_and_land_exactly_once() {
+    // The page parser is not Send: the citizens run as local tasks on this thread.
+    tokio::task::LocalSet::new()
+        .run_until(sigkill_rounds())
+        .await;
+}
+
+/// While true, panics are not printed: citizens' walks end in a panic when the server is killed under them.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+async fn sigkill_rounds() {
+    crate::support::init_crypto();
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+            default_hook(info);
+        }
+    }));
+    let rounds: usize = std::env::var("RADHUS_CRASH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50);
+    let dir = tempfile::tempdir().unwrap();
+    let (receiver_port, keys) = receiver().await;
+    let port = free_port();
+    let config = write_config(dir.path(), port, receiver_port);
+    let cert = std::fs::read(dir.path().join("tls/cert.pem")).unwrap();
+    let probe = client_for(format!("127.0.0.1:{port}").parse().unwrap(), &cert);
+    let acked: Arc<Mutex<Vec<String>>> = Arc::default();
+    let forms = ["kulturmidler", "kontaktskjema", "feil-vei-gatelys"];
+    QUIET.store(true, std::sync::atomic::Ordering::Relaxed);
+    for round in 0..rounds {
+        let mut child = spawn(&config, None);
+        ready(&probe, port).await;
+        let mut tasks = vec![];
+        for c in 0..4 {
+            let (acked, cert) = (acked.clone(), cert.clone());
+            let form = forms[(round + c) % forms.len()];
+            tasks.push(tokio::task::spawn_local(async move {
+                let srv = view(port, &cert);
+                loop {
+                    let w = Walk {
+                        srv: &srv,
+                        client: srv.client(),
+                        lang: "nb",
+                        host: HOST,
+                    };
+                    // A walk that meets the kill panics inside its own task; its acknowledgement, if any,
+                    // was recorded by then only when the receipt page came back.
+                    let reference = walk(&w, form, &example(form)).await;
+                    acked.lock().unwrap().push(reference);
+                }
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(50 + rand_below(450))).await;
+        child.kill().await.unwrap(); // SIGKILL, then reaped
+        for t in tasks {
+            t.abort();
+            let _ = t.await;
+        }
+    }
+    QUIET.store(false, std::sync::atomic::Ordering::Relaxed);
+    // Let the last deliveries finish, then stop cleanly and read the store directly.
+    let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
+    let mut settled = false;
+    for _ in 0..20 {
+        let mut child = spawn(&config, None);
+        ready(&probe, port).await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        unsafe_sigterm(&child);
+        child.wait().await.unwrap();
+        let store = radhus::store::Store::open(dir.path()).unwrap();
+        let subs = store.submissions(&tenant).unwrap();
+        let all_done = subs.iter().all(|s| {
+            store
+                .outbox_rows(&tenant, &s.reference)
+                .unwrap()
+                .iter()
+                .all(|r| matches!(r.state, OutboxState::Delivered { .. }))
+        });
+        drop(store);
+        if all_done {
+            settled = true;
+            break;
+        }
+    }
+    assert!(settled, "deliveries did not finish");
+    let store = radhus::store::Store::open(dir.path()).unwrap();
+    let subs = store.submissions(&tenant).unwrap();
+    let refs: BTreeSet<String> = subs.iter().map(|s| s.reference.clone()).collect();
+    let acked: BTreeSet<String> = acked.lock().unwrap().iter().cloned().collect();
+    assert!(
+        acked.len() >= rounds / 2,
+        "too few submissions to prove anything: {}",
+        acked.len()
+    );
+    let missing: Vec<_> = acked.difference(&refs).collect();
+    assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
+    // Gap-free: the counter moves only with a committed submission.
+    for (i, s) in subs.iter().enumerate() {
+        let n: usize = s.reference.rsplit('-').next().unwrap().parse().unwrap();
+        assert_eq!(n, i + 1, "references have a gap at {}", s.reference);
+    }
+    // Exactly once in the archive, complete, nothing else there.
+    let archive = dir.path().join("archive/eksempel");
+    let entries: BTreeSet<String> = std::fs::read_dir(&archive)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        entries, refs,
+        "the archive holds one folder per submission and nothing else"
+    );
+    let example_pdf = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("forms/examples/budsjett-sommerkonsert.pdf"),
+    )
+    .unwrap();
+    for s in &subs {
+        let folder = archive.join(&s.reference);
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(folder.join("manifest.json")).unwrap()).unwrap();
+        let mut listed = BTreeSet::from(["manifest.json".to_owned()]);
+        for f in manifest["files"].as_array().unwrap() {
+            let name = f["name"].as_str().unwrap();
+            listed.insert(name.split('/').next().unwrap().to_owned());
+            let bytes = std::fs::read(folder.join(name)).unwrap();
+            use sha2::Digest;
+            let sha: String = sha2::Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(f["sha256"], sha.as_str(), "{}/{name}", s.reference);
+        }
+        let present: BTreeSet<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(present, listed, "{}", s.reference);
+        if s.form == "kulturmidler" {
+            assert_eq!(s.files.len(), 1);
+            let att = folder.join("attachments/1-budsjett-sommerkonsert.pdf");
+            assert_eq!(std::fs::read(att).unwrap(), example_pdf, "{}", s.reference);
+        }
+        let key = format!("eksempel/{}/saksystem", s.reference);
+        assert!(
+            keys.lock().unwrap().get(&key).copied().unwrap_or(0) >= 1,
+            "the HTTP receiver never got {key}"
+        );
+    }
+    let seen = keys.lock().unwrap().clone();
+    eprintln!(
+        "{rounds} rounds: {} acknowledged, {} committed, {} HTTP deliveries for {} keys",
+        acked.len(),
+        subs.len(),
+        seen.values().sum::<usize>(),
+        seen.len()
+    );
+}
+
+fn unsafe_sigterm(child: &tokio::process::Child) {
+    let pid = i32::try_from(child.id().unwrap()).unwrap();
+    // SAFETY: sending a signal to our own child.
+    unsafe {
+        libc::kill(pid, libc::SIGTERM);
+    }
+}
+
+#[tokio::test]
+async fn a_full_disk_refuses_submissions_clearly_and_keeps_what_was_acknowledged() {
+    crate::support::init_crypto();
+    let dir = tempfile::tempdir().unwrap();
+    let (receiver_port, _keys) = receiver().await;
+    let port = free_port();
+    let config = write_config(dir.path(), port, receiver_port);
+    let cert = std::fs::read(dir.path().join("tls/cert.pem")).unwrap();
+    let probe = client_for(format!("127.0.0.1:{port}").parse().unwrap(), &cert);
+    // No file of the process may grow past 600 kB: the store fills up after a few dozen submissions.
+    let mut child = spawn(&config, Some(600 * 1024));
+    ready(&probe, port).await;
+    let srv = view(port, &cert);
+    let mut acked = vec![];
+    let mut refused = None;
+    'outer: for _ in 0..400 {
+        let client = srv.client();
+        let w = Walk {
+            srv: &srv,
+            client: client.clone(),
+            lang: "nb",
+            host: HOST,
+        };
+        // The walk by hand, so that a refusal anywhere is seen.
+        let mut page = w.start("kontaktskjema").await;
+        let answers = example("kontaktskjema");
+        for _ in 0..10 {
+            if page.status == 507 {
+                refused = Some(page);
+                break 'outer;
+            }
+            assert_eq!(
+                page.status,
+                200,
+                "{}\n{}",
+                page.url,
+                std::fs::read_to_string(dir.path().join("server.log")).unwrap_or_default()
+            );
+            if page.url.ends_with("/oppsummering") {
+                let token = crate::support::csrf_of(&page.html);
+                let r = client
+                    .post(srv.url(HOST, "/skjema/kontaktskjema/send"))
+                    .form(&[("csrf", token)])
+                    .send()
+                    .await
+                    .unwrap();
+                match r.status().as_u16() {
+                    303 => {
+                        let loc = r.headers()["location"].to_str().unwrap().to_owned();
+                        acked.push(loc.rsplit('/').next().unwrap().to_owned());
+                        continue 'outer;
+                    }
+                    507 => {
+                        refused = Some(crate::form_run::Page {
+                            status: 507,
+                            url: String::new(),
+                            html: crate::support::Html::parse(&r.text().await.unwrap()),
+                        });
+                        break 'outer;
+                    }
+                    other => panic!("sending got {other}"),
+                }
+            }
+            page = crate::form_run::fill_step(&w, page, &answers).await;
+        }
+    }
+    let refused = refused.expect("the disk never filled up");
+    assert!(
+        refused
+            .html
+            .text("h1")
+            .contains("Vi kan ikke ta imot innsendinger"),
+        "{}",
+        refused.html.text("main")
+    );
+    assert!(!acked.is_empty());
+    unsafe_sigterm(&child);
+    child.wait().await.unwrap();
+    // Without the limit, everything acknowledged is there.
+    let store = radhus::store::Store::open(dir.path()).unwrap();
+    let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
+    let refs: BTreeSet<String> = store
+        .submissions(&tenant)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.reference)
+        .collect();
+    for a in &acked {
+        assert!(refs.contains(a), "{a} was acknowledged and is gone");
+    }
+}
