@@ -512,6 +512,156 @@ async fn http_submissions(out: &mut String, dur: Duration) {
     running.shutdown().await;
 }
 
+/// PDF render time: a two-page submission (24 answers and a 10-row table) and a long one (500 answers).
+fn pdf(out: &mut String) {
+    use radhus::pdf::{Block, PdfDoc};
+    let fonts = radhus::pdf::fonts().unwrap();
+    let doc = |answers: usize, table: bool| {
+        let mut blocks = vec![Block::Heading("Om barnet".into())];
+        for i in 0..answers {
+            blocks.push(Block::Answer {
+                label: format!("Spørsmål {i}: hva heter barnet, og når skal det begynne?"),
+                value: format!(
+                    "Ærlig Øvrebø på Å, svar nummer {i} – med litt mer tekst som fyller linjen"
+                ),
+            });
+        }
+        if table {
+            blocks.push(Block::Table {
+                headers: vec!["Navn".into(), "Fødselsdato".into(), "Barnehage".into()],
+                rows: (0..10)
+                    .map(|i| {
+                        vec![
+                            format!("Søsken {i}"),
+                            "01.02.2020".into(),
+                            "Åsen barnehage".into(),
+                        ]
+                    })
+                    .collect(),
+            });
+        }
+        blocks.push(Block::Bullets(vec!["uttalelse.pdf (120 kB)".into()]));
+        PdfDoc {
+            title: "Søk om barnehageplass".into(),
+            author: "Eksempel kommune".into(),
+            subject: Some("Referanse 2026-00017".into()),
+            lang: "nb".into(),
+            created: time::OffsetDateTime::now_utc(),
+            header: "Eksempel kommune".into(),
+            footer: "Søk om barnehageplass · Referanse 2026-00017".into(),
+            blocks,
+        }
+    };
+    let two = doc(24, true);
+    let bytes = radhus::pdf::render(fonts, &two).unwrap();
+    let (med, _) = time_it(200, || {
+        radhus::pdf::render(fonts, &two).unwrap();
+    });
+    let _ = writeln!(
+        out,
+        "| PDF of a 2-page submission (24 answers, 10-row table; {} KB) | {:.2} ms | ≤ 10 ms |",
+        bytes.len() / 1000,
+        ms(med)
+    );
+    let long = doc(500, false);
+    let (med, _) = time_it(20, || {
+        radhus::pdf::render(fonts, &long).unwrap();
+    });
+    let _ = writeln!(
+        out,
+        "| PDF of 500 answers (28 pages) | {:.1} ms | – |",
+        ms(med)
+    );
+}
+
+/// File-drop deliveries to a folder on the same disk as `target/`, one at a time as the worker does them,
+/// beside a plain fsync baseline measured in the same run.
+fn file_drop(out: &mut String) {
+    use radhus::delivery::file_drop::{Content, DropFile, ManifestHead, deliver};
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-file-drop");
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&base).unwrap();
+    // Baseline: write 4 KiB and fdatasync, as `dd bs=4k oflag=dsync` does.
+    let n = 300;
+    let mut f = std::fs::File::create(base.join("baseline")).unwrap();
+    let t = Instant::now();
+    for _ in 0..n {
+        f.write_all(&[7u8; 4096]).unwrap();
+        f.sync_data().unwrap();
+    }
+    let syncs = n as f64 / t.elapsed().as_secs_f64();
+    let head = ManifestHead {
+        reference: "",
+        tenant: "eksempel",
+        form: "barnehage-soknad",
+        form_version: 1,
+        form_hash: "abc",
+    };
+    let small = || {
+        vec![
+            DropFile::bytes("submission.xml", vec![b'x'; 6_000]),
+            DropFile::bytes("arkivmelding.xml", vec![b'y'; 5_000]),
+            DropFile::bytes("submission.pdf", vec![b'z'; 35_000]),
+        ]
+    };
+    let archive = base.join("small");
+    std::fs::create_dir_all(&archive).unwrap();
+    let t = Instant::now();
+    for i in 0..n {
+        let r = format!("2026-{i:05}");
+        let h = ManifestHead {
+            reference: &r,
+            ..head
+        };
+        deliver(&archive, &r, &h, &small()).unwrap();
+    }
+    let per_s = n as f64 / t.elapsed().as_secs_f64();
+    let _ = writeln!(
+        out,
+        "| file-drop deliveries/s, small submission (XML ×2, 35 KB PDF, manifest; 7 fsyncs each) | {per_s:.0} /s (fdatasync baseline {syncs:.0} /s) | ≥ 500 /s |"
+    );
+    // With a 1 MB attachment copied from the store.
+    let att = base.join("attachment");
+    std::fs::write(&att, vec![0x25u8; 1_000_000]).unwrap();
+    let archive = base.join("large");
+    std::fs::create_dir_all(&archive).unwrap();
+    let m = 100;
+    let t = Instant::now();
+    for i in 0..m {
+        let r = format!("2026-{i:05}");
+        let h = ManifestHead {
+            reference: &r,
+            ..head
+        };
+        let mut files = small();
+        files.push(DropFile {
+            name: "attachments/1-vedlegg.pdf".into(),
+            content: Content::Stored {
+                path: att.clone(),
+                size: 1_000_000,
+                sha256: "0".repeat(64),
+            },
+        });
+        deliver(&archive, &r, &h, &files).unwrap();
+    }
+    let secs = t.elapsed().as_secs_f64();
+    let mb_s = m as f64 * 1.046 / secs;
+    // Baseline: 1 MB writes with fdatasync.
+    let mut f = std::fs::File::create(base.join("baseline-mb")).unwrap();
+    let t = Instant::now();
+    for _ in 0..m {
+        f.write_all(&vec![7u8; 1_000_000]).unwrap();
+        f.sync_data().unwrap();
+    }
+    let base_mb = m as f64 / t.elapsed().as_secs_f64();
+    let _ = writeln!(
+        out,
+        "| file-drop with a 1 MB attachment | {:.0} /s, {mb_s:.0} MB/s (1 MB fdatasync baseline {base_mb:.0} MB/s) | – |",
+        m as f64 / secs
+    );
+    let _ = std::fs::remove_dir_all(&base);
+}
+
 fn main() {
     // Benches build with the dev-dependencies, which bring a second rustls provider; pick ring.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -519,6 +669,8 @@ fn main() {
     let mut out = String::from("| measure | result | target |\n|---|---:|---:|\n");
     large_form(&mut out);
     search(&mut out);
+    pdf(&mut out);
+    file_drop(&mut out);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -99,6 +99,20 @@ pub async fn read(
     body: Incoming,
     cx: &Context<'_>,
 ) -> Result<Parsed, WebError> {
+    read_stream(headers, body.into_data_stream(), cx).await
+}
+
+/// [`read`] over any stream of body chunks (the fuzz target feeds it bytes in pieces).
+pub async fn read_stream<S, O, E>(
+    headers: &HeaderMap,
+    stream: S,
+    cx: &Context<'_>,
+) -> Result<Parsed, WebError>
+where
+    S: futures_core::Stream<Item = Result<O, E>> + Send + 'static,
+    O: Into<Bytes> + 'static,
+    E: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
+{
     let ctype = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -118,7 +132,6 @@ pub async fn read(
             limit: usize::try_from(whole).unwrap_or(usize::MAX),
         });
     }
-    let stream = body.into_data_stream();
     let constraints =
         multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(whole));
     let mut mp = multer::Multipart::with_constraints(stream, boundary, constraints);

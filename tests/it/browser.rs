@@ -551,3 +551,109 @@ async fn the_whole_journey_works_with_the_keyboard_alone() {
     assert!(reference.starts_with("20"), "{reference}");
     b.stop().await;
 }
+
+/// A citizen uploads an attachment (the file chooser is a real file input), sees it listed, sends the form,
+/// and downloads the receipt's PDF in the browser's own session — with JavaScript on and off. The upload
+/// step, with a file listed and with an error, passes axe.
+#[tokio::test]
+async fn an_attachment_is_uploaded_and_the_receipt_pdf_downloaded_in_the_browser() {
+    let srv = TestServer::start_with(|c| {
+        c.tenants[0].forms_dir = Some(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tenant-forms"),
+        );
+    })
+    .await;
+    let pdf = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("forms/examples/legeerklaering-parkering.pdf");
+    for js in [true, false] {
+        let b = Browser::start(js).await;
+        let name = if js { "upload-js" } else { "upload-nojs" };
+        let run = async {
+            b.goto(&srv.url("eksempel.localhost", "/skjema/vedlegg-test"))
+                .await;
+            b.el(".button--start").await.click().await.unwrap();
+            b.el("#f-navn")
+                .await
+                .send_keys("Åse Ødegård")
+                .await
+                .unwrap();
+            // Next without the file: the error is beside the file input.
+            b.el(".button-group button[value=neste]")
+                .await
+                .click()
+                .await
+                .unwrap();
+            b.el(".error-summary a[href='#f-dokument']").await;
+            if js {
+                let v = b.axe().await;
+                assert!(v.is_empty(), "axe on the upload step with an error: {v:?}");
+            }
+            b.el("input[type=file]")
+                .await
+                .send_keys(pdf.to_str().unwrap())
+                .await
+                .unwrap();
+            b.el("button.file-upload").await.click().await.unwrap();
+            assert_eq!(
+                b.text(".file-list__name").await,
+                "legeerklaering-parkering.pdf"
+            );
+            if js {
+                let v = b.axe().await;
+                assert!(v.is_empty(), "axe on the upload step with a file: {v:?}");
+            }
+            b.el(".button-group button[value=neste]")
+                .await
+                .click()
+                .await
+                .unwrap();
+            wait_for_path(&b, "/oppsummering").await;
+            assert!(
+                b.text("main")
+                    .await
+                    .contains("legeerklaering-parkering.pdf (")
+            );
+            b.el("main form button[type=submit]")
+                .await
+                .click()
+                .await
+                .unwrap();
+            let reference = b.text("#reference-id").await;
+            let href = b
+                .el("a[href$='/pdf']")
+                .await
+                .attr("href")
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(href.ends_with(&format!("/kvittering/{reference}/pdf")));
+            reference
+        };
+        let result = tokio::time::timeout(Duration::from_secs(60), run).await;
+        if result.is_err() {
+            b.save_artifacts(name).await;
+        }
+        let reference = result.expect("the upload journey finished in time");
+        if js {
+            // The download, in the browser's session (its cookie): a PDF with the answers.
+            let got = b
+                .client
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     fetch(document.querySelector(\"a[href$='/pdf']\").href)
+                       .then(r => r.arrayBuffer().then(b => done([r.status, r.headers.get('content-type'),
+                         String.fromCharCode(...new Uint8Array(b).slice(0, 5)), b.byteLength])))
+                       .catch(e => done(['error', String(e)]));",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(got[0], 200, "{got}");
+            assert_eq!(got[1], "application/pdf", "{got}");
+            assert_eq!(got[2], "%PDF-", "{got}");
+            assert!(got[3].as_u64().unwrap() > 5_000, "{got}");
+        }
+        assert!(reference.starts_with("20"), "{name}: {reference}");
+        b.stop().await;
+    }
+}
