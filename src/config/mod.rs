@@ -302,6 +302,7 @@ fn smtp_config(
     m: raw::RawSmtp,
 ) -> Option<crate::delivery::email::SmtpConfig> {
     use crate::delivery::email::{SmtpConfig, SmtpSecurity};
+    let before = errs.list.len();
     let security = match m.security.as_str() {
         "starttls" => SmtpSecurity::StartTls,
         "tls" => SmtpSecurity::Tls,
@@ -311,14 +312,14 @@ fn smtp_config(
                 "smtp.security",
                 "\"none\" (no TLS) is only allowed for a server on this machine (localhost, 127.0.0.1, ::1)",
             );
-            return None;
+            SmtpSecurity::None
         }
         other => {
             errs.push(
                 "smtp.security",
                 format!("\"{other}\" is not one of starttls, tls, none"),
             );
-            return None;
+            SmtpSecurity::None
         }
     };
     if m.host.trim().is_empty() {
@@ -347,6 +348,9 @@ fn smtp_config(
         .ca_file
         .as_deref()
         .and_then(|f| read_pem(errs, base, "smtp.ca_file", f));
+    if errs.list.len() > before {
+        return None;
+    }
     Some(SmtpConfig {
         host: m.host,
         port: m.port,
