@@ -258,10 +258,12 @@ fn attachment(
     let held: Vec<&crate::attachments::StoredFile> =
         ids.iter().filter_map(|id| cx.files.get(*id)).collect();
     let room = (max_files as usize).saturating_sub(held.len());
-    let rules_id = format!("{}-rules", p.id);
-    let describedby = match p.describedby() {
-        Some(d) => format!("{rules_id} {d}"),
-        None => rules_id.clone(),
+    // The generated rules ("PDF, up to 10 MB, at most 3 files") unless the form's own hint says it.
+    let rules_id = f.hint.is_none().then(|| format!("{}-rules", p.id));
+    let describedby = match (&rules_id, p.describedby()) {
+        (Some(r), Some(d)) => Some(format!("{r} {d}")),
+        (Some(r), None) => Some(r.clone()),
+        (None, d) => d,
     };
     let max = if max_mb.fract() == 0.0 {
         format!("{max_mb:.0}")
@@ -288,7 +290,7 @@ fn attachment(
             } @else {
                 p.field__label id=(p.id) { (label_text(cx, f)) }
             }
-            p.field__hint id=(rules_id) { (rules) }
+            @if let Some(rid) = &rules_id { p.field__hint id=(rid) { (rules) } }
             (hint_and_error(cx, f, p))
             @if !held.is_empty() {
                 ul.file-list aria-label=(cx.loc.t("attachment-uploaded")) {
@@ -306,7 +308,7 @@ fn attachment(
                 }
             }
             @if room > 0 {
-                input.file-input id=(p.id) type="file" name=(name) accept=(crate::attachments::accept_attr(accept)) multiple[room > 1] aria-describedby=(describedby) aria-invalid=[p.error.as_ref().map(|_| "true")];
+                input.file-input id=(p.id) type="file" name=(name) accept=(crate::attachments::accept_attr(accept)) multiple[room > 1] aria-describedby=[describedby] aria-invalid=[p.error.as_ref().map(|_| "true")];
                 button.button.button--secondary.file-upload type="submit" name="handling" value="last-opp" { (cx.loc.t("attachment-upload")) }
             }
         }
