@@ -10,7 +10,6 @@
 pub mod clamav;
 pub mod multipart;
 
-use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -284,9 +283,6 @@ impl FileStore {
         removed
     }
 }
-
-/// The set of `(tenant, id)` pairs the live drafts hold.
-pub type Held = HashSet<(String, String)>;
 
 #[cfg(test)]
 mod tests {

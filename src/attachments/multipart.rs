@@ -80,6 +80,20 @@ fn mb(bytes: u64) -> String {
     }
 }
 
+/// 413 before a byte is read when `Content-Length` says the body is larger than `limit`.
+pub fn refuse_declared_over(headers: &HeaderMap, limit: u64) -> Result<(), WebError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(WebError::TooLarge {
+            limit: usize::try_from(limit).unwrap_or(usize::MAX),
+        });
+    }
+    Ok(())
+}
+
 /// Whether a `Content-Type` is multipart form data.
 pub fn is_multipart(headers: &HeaderMap) -> bool {
     headers
@@ -123,15 +137,7 @@ where
         .submission_bytes
         .saturating_add(cx.limits.text_bytes as u64)
         .saturating_add(64 * 1024);
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > whole) {
-        return Err(WebError::TooLarge {
-            limit: usize::try_from(whole).unwrap_or(usize::MAX),
-        });
-    }
+    refuse_declared_over(headers, whole)?;
     let constraints =
         multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(whole));
     let mut mp = multer::Multipart::with_constraints(stream, boundary, constraints);

@@ -114,6 +114,27 @@ async fn deliver_one(state: &Arc<State>, key: String, row: OutboxRow) {
     }
 }
 
+/// The manifest's head, owned, so it can move into a blocking task.
+struct OwnedHead {
+    reference: String,
+    tenant: String,
+    form: String,
+    form_version: u32,
+    form_hash: String,
+}
+
+impl OwnedHead {
+    fn head(&self) -> ManifestHead<'_> {
+        ManifestHead {
+            reference: &self.reference,
+            tenant: &self.tenant,
+            form: &self.form,
+            form_version: self.form_version,
+            form_hash: &self.form_hash,
+        }
+    }
+}
+
 async fn attempt(state: &Arc<State>, row: &OutboxRow) -> Result<String, Failure> {
     let Some(tenant) = state
         .tenants
@@ -131,26 +152,19 @@ async fn attempt(state: &Arc<State>, row: &OutboxRow) -> Result<String, Failure>
         Err(e) => return Err(Failure::Retry(e.to_string())),
     };
     let def = form_of(state, tenant, &sub).map_err(Failure::Retry)?;
-    let head_owned = (
-        sub.reference.clone(),
-        sub.tenant.clone(),
-        sub.form.clone(),
-        sub.form_version,
-        sub.form_hash.clone(),
-    );
+    let head_owned = OwnedHead {
+        reference: sub.reference.clone(),
+        tenant: sub.tenant.clone(),
+        form: sub.form.clone(),
+        form_version: sub.form_version,
+        form_hash: sub.form_hash.clone(),
+    };
     let target = row.target.as_str();
     if target == "archive" {
         let files = render(state, tenant, def, &sub).map_err(Failure::Retry)?;
         let dir = tenant.config.archive_dir.clone();
         let result = tokio::task::spawn_blocking(move || {
-            let head = ManifestHead {
-                reference: &head_owned.0,
-                tenant: &head_owned.1,
-                form: &head_owned.2,
-                form_version: head_owned.3,
-                form_hash: &head_owned.4,
-            };
-            file_drop::deliver(&dir, &head_owned.0, &head, &files)
+            file_drop::deliver(&dir, &head_owned.reference, &head_owned.head(), &files)
         })
         .await
         .map_err(|e| Failure::Retry(e.to_string()))?;
@@ -207,14 +221,7 @@ async fn attempt(state: &Arc<State>, row: &OutboxRow) -> Result<String, Failure>
         )));
     };
     let files = render(state, tenant, def, &sub).map_err(Failure::Retry)?;
-    let head = ManifestHead {
-        reference: &head_owned.0,
-        tenant: &head_owned.1,
-        form: &head_owned.2,
-        form_version: head_owned.3,
-        form_hash: &head_owned.4,
-    };
-    let manifest = file_drop::manifest(&head, &files);
+    let manifest = file_drop::manifest(&head_owned.head(), &files);
     let mut package_files = vec![];
     for f in files {
         let content_type = content_type_of(&f.name, &sub);

@@ -172,16 +172,7 @@ async fn run(
                 .max_upload_bytes
                 .saturating_add(limits.max_form_bytes as u64)
                 .saturating_add(64 * 1024);
-            let declared = req
-                .headers()
-                .get(header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<u64>().ok());
-            if declared.is_some_and(|n| n > whole) {
-                return Err(WebError::TooLarge {
-                    limit: usize::try_from(whole).unwrap_or(usize::MAX),
-                });
-            }
+            crate::attachments::multipart::refuse_declared_over(req.headers(), whole)?;
             let (parts, body) = req.into_parts();
             if let Ok(mut s) = slot.lock() {
                 *s = Some((parts.headers, body));

@@ -80,6 +80,11 @@ impl Walk<'_> {
             .send()
             .await
             .unwrap();
+        self.follow(url, r).await
+    }
+
+    /// A POST's answer: the page it redirects to, or the page itself.
+    async fn follow(&self, url: String, r: reqwest::Response) -> Page {
         let status = r.status().as_u16();
         if status == 303 {
             let loc = r.headers()["location"].to_str().unwrap().to_owned();
@@ -122,16 +127,7 @@ impl Walk<'_> {
             .send()
             .await
             .unwrap();
-        let status = r.status().as_u16();
-        if status == 303 {
-            let loc = r.headers()["location"].to_str().unwrap().to_owned();
-            return self.get(&loc).await;
-        }
-        Page {
-            status,
-            url,
-            html: Html::parse(&r.text().await.unwrap()),
-        }
+        self.follow(url, r).await
     }
 
     pub async fn start(&self, form: &str) -> Page {
