@@ -72,9 +72,9 @@ pub fn submission_pdf_kept(
     }
 }
 
-/// The submission as the citizen sent it: every visible answer with its label in the submission's
+/// The submission as the citizen sent it (rendered anew; callers use [`submission_pdf_kept`]): every visible answer with its label in the submission's
 /// language, groups as tables, and the attachments.
-pub fn submission_pdf(
+fn submission_pdf(
     i18n: &I18n,
     tenant: &Tenant,
     def: &FormDef,

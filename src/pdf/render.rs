@@ -1884,45 +1884,4 @@ mod tests {
         assert_eq!(pages(&path), 1);
         std::fs::remove_file(path).unwrap();
     }
-
-    /// `cargo test --release -- --ignored --nocapture timing`
-    #[test]
-    #[ignore]
-    fn timing() {
-        let fonts = fonts();
-        let started = std::time::Instant::now();
-        let _ = Fonts::load().unwrap();
-        println!(
-            "Fonts::load: {:.2} ms",
-            started.elapsed().as_secs_f64() * 1e3
-        );
-        for (name, d) in [
-            ("two-pages", large_submission(24)),
-            ("large", large_submission(40)),
-            ("every-block-kind", every_block_kind()),
-            ("500-answers", many_answers(500)),
-            ("long-table", long_table()),
-            ("tall-box", tall_box_form()),
-        ] {
-            let bytes = render(fonts, &d).unwrap();
-            let path = std::env::temp_dir().join(format!("radhus-sample-{name}.pdf"));
-            std::fs::write(&path, &bytes).unwrap();
-            let runs = if matches!(name, "two-pages" | "large") {
-                200
-            } else {
-                20
-            };
-            let started = std::time::Instant::now();
-            for _ in 0..runs {
-                std::hint::black_box(render(fonts, std::hint::black_box(&d)).unwrap());
-            }
-            let ms = started.elapsed().as_secs_f64() * 1e3 / f64::from(runs);
-            println!(
-                "{name}: {} pages, {ms:.2} ms per render (avg of {runs}), {} bytes, {}",
-                pages(&path),
-                bytes.len(),
-                path.display()
-            );
-        }
-    }
 }
