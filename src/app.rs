@@ -291,16 +291,15 @@ pub async fn sweep_files(state: &Arc<State>) -> usize {
         )
     })
     .await;
-    match run {
-        Ok(Ok(n)) => {
+    match run
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()))
+    {
+        Ok(n) => {
             if n > 0 {
                 tracing::info!(files = n, "orphaned uploads removed");
             }
             n
-        }
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "file sweep failed");
-            0
         }
         Err(e) => {
             tracing::warn!(error = %e, "file sweep failed");

@@ -161,7 +161,11 @@ async fn attempt(state: &Arc<State>, row: &OutboxRow) -> Result<String, Failure>
     };
     let target = row.target.as_str();
     if target == "archive" {
-        let files = render(state, tenant, def, &sub).map_err(Failure::Retry)?;
+        let files: Vec<DropFile> = render(state, tenant, def, &sub)
+            .map_err(Failure::Retry)?
+            .into_iter()
+            .map(|t| t.file)
+            .collect();
         let dir = tenant.config.archive_dir.clone();
         let result = tokio::task::spawn_blocking(move || {
             file_drop::deliver(&dir, &head_owned.reference, &head_owned.head(), &files)
@@ -220,11 +224,14 @@ async fn attempt(state: &Arc<State>, row: &OutboxRow) -> Result<String, Failure>
             "the tenant has no delivery target \"{target}\" (forms name it in [[delivery]]; configure it as [[tenant.target]])"
         )));
     };
-    let files = render(state, tenant, def, &sub).map_err(Failure::Retry)?;
+    let (files, types): (Vec<DropFile>, Vec<String>) = render(state, tenant, def, &sub)
+        .map_err(Failure::Retry)?
+        .into_iter()
+        .map(|t| (t.file, t.content_type))
+        .unzip();
     let manifest = file_drop::manifest(&head_owned.head(), &files);
     let mut package_files = vec![];
-    for f in files {
-        let content_type = content_type_of(&f.name, &sub);
+    for (f, content_type) in files.into_iter().zip(types) {
         let bytes = match f.content {
             Content::Bytes(b) => b,
             Content::Stored { path, .. } => tokio::fs::read(&path)
@@ -279,24 +286,6 @@ async fn attempt(state: &Arc<State>, row: &OutboxRow) -> Result<String, Failure>
     }
 }
 
-/// The content type of a delivered file, by its name (attachments: as judged on upload).
-fn content_type_of(name: &str, sub: &Submission) -> String {
-    if name.ends_with(".xml") {
-        return "application/xml".into();
-    }
-    if name.ends_with(".pdf") && !name.starts_with("attachments/") {
-        return "application/pdf".into();
-    }
-    name.strip_prefix("attachments/")
-        .and_then(|rest| rest.split_once('-'))
-        .and_then(|(n, _)| n.parse::<usize>().ok())
-        .and_then(|n| sub.files.get(n.wrapping_sub(1)))
-        .map_or_else(
-            || "application/octet-stream".into(),
-            |f| f.content_type.clone(),
-        )
-}
-
 fn form_of<'a>(
     state: &'a State,
     tenant: &'a crate::app::Tenant,
@@ -317,13 +306,20 @@ fn form_of<'a>(
         .ok_or_else(|| format!("the form {} is not known", sub.form))
 }
 
+/// A file of a delivery with its content type (the HTTP and e-mail targets send it; the file drop does not
+/// need it).
+struct Typed {
+    file: DropFile,
+    content_type: String,
+}
+
 /// The files of a delivery: our XML, the Noark 5 arkivmelding, the PDF and the attachments.
 fn render(
     state: &State,
     tenant: &crate::app::Tenant,
     def: &crate::forms::FormDef,
     sub: &Submission,
-) -> Result<Vec<DropFile>, String> {
+) -> Result<Vec<Typed>, String> {
     let today = today_in_norway(time::OffsetDateTime::now_utc());
     let lists = tenant.lists(today);
     let engine = Engine::new(def, &lists, today);
@@ -413,15 +409,28 @@ fn render(
     };
     let submission = xml::submission_xml(sub, &cx).map_err(|e| e.to_string())?;
     let arkiv = xml::arkivmelding_xml(sub, &cx).map_err(|e| e.to_string())?;
+    let typed = |file: DropFile, content_type: &str| Typed {
+        file,
+        content_type: content_type.to_owned(),
+    };
     let mut out = vec![
-        DropFile::bytes("submission.xml", submission),
-        DropFile::bytes("arkivmelding.xml", arkiv),
-        DropFile::bytes("submission.pdf", pdf),
+        typed(
+            DropFile::bytes("submission.xml", submission),
+            "application/xml",
+        ),
+        typed(
+            DropFile::bytes("arkivmelding.xml", arkiv),
+            "application/xml",
+        ),
+        typed(DropFile::bytes("submission.pdf", pdf), "application/pdf"),
     ];
     out.extend(
         attachments
             .into_iter()
-            .map(|(name, _, content)| DropFile { name, content }),
+            .map(|(name, content_type, content)| Typed {
+                file: DropFile { name, content },
+                content_type,
+            }),
     );
     Ok(out)
 }

@@ -664,9 +664,12 @@ fn receipt_page(
             .store
             .outbox_rows(&ctx.tenant.config.id, &sub.reference)?
             .into_iter()
-            .filter(|row| row.target.starts_with("kvittering-"))
-            .max_by_key(|row| row.created * 100 + row.target.len() as i64)
-            .and_then(|row| row.to)
+            .filter_map(|row| {
+                let n: u32 = row.target.strip_prefix("kvittering-")?.parse().ok()?;
+                Some((n, row.to?))
+            })
+            .max_by_key(|(n, _)| *n)
+            .map(|(_, to)| to)
     } else {
         None
     };
