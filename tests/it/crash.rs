@@ -104,47 +104,6 @@ fn view(port: u16, cert_pem: &[u8]) -> TestServer {
     }
 }
 
-/// Idempotency keys the receiver has seen, with counts.
-type Keys = Arc<Mutex<BTreeMap<String, usize>>>;
-
-async fn receiver() -> (u16, Keys) {
-    use http_body_util::BodyExt;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let keys: Keys = Arc::default();
-    let k2 = keys.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let k3 = k2.clone();
-            tokio::spawn(async move {
-                let svc = hyper::service::service_fn(
-                    move |req: hyper::Request<hyper::body::Incoming>| {
-                        let k4 = k3.clone();
-                        async move {
-                            let key = req.headers()["idempotency-key"]
-                                .to_str()
-                                .unwrap()
-                                .to_owned();
-                            let _ = req.into_body().collect().await;
-                            *k4.lock().unwrap().entry(key).or_default() += 1;
-                            Ok::<_, std::convert::Infallible>(hyper::Response::new(
-                                http_body_util::Full::new(bytes::Bytes::from_static(b"stored")),
-                            ))
-                        }
-                    },
-                );
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
-    });
-    (port, keys)
-}
-
 fn rand_below(n: u64) -> u64 {
     let mut b = [0u8; 8];
     getrandom::fill(&mut b).unwrap();
@@ -175,7 +134,7 @@ async fn sigkill_rounds() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(50);
     let dir = tempfile::tempdir().unwrap();
-    let (receiver_port, keys) = receiver().await;
+    let (receiver_port, requests) = crate::support::http_receiver(|_| 200).await;
     let port = free_port();
     let config = write_config(dir.path(), port, receiver_port);
     let cert = std::fs::read(dir.path().join("tls/cert.pem")).unwrap();
@@ -255,6 +214,12 @@ async fn sigkill_rounds() {
         let n: usize = s.reference.rsplit('-').next().unwrap().parse().unwrap();
         assert_eq!(n, i + 1, "references have a gap at {}", s.reference);
     }
+    // Idempotency keys the receiver has seen, with counts.
+    let mut keys: BTreeMap<String, usize> = BTreeMap::new();
+    for (headers, _) in requests.lock().unwrap().iter() {
+        let key = headers["idempotency-key"].to_str().unwrap().to_owned();
+        *keys.entry(key).or_default() += 1;
+    }
     // Exactly once in the archive, complete, nothing else there.
     let archive = dir.path().join("archive/eksempel");
     let entries: BTreeSet<String> = std::fs::read_dir(&archive)
@@ -297,11 +262,11 @@ async fn sigkill_rounds() {
         }
         let key = format!("eksempel/{}/saksystem", s.reference);
         assert!(
-            keys.lock().unwrap().get(&key).copied().unwrap_or(0) >= 1,
+            keys.get(&key).copied().unwrap_or(0) >= 1,
             "the HTTP receiver never got {key}"
         );
     }
-    let seen = keys.lock().unwrap().clone();
+    let seen = keys;
     eprintln!(
         "{rounds} rounds: {} acknowledged, {} committed, {} HTTP deliveries for {} keys",
         acked.len(),
@@ -323,7 +288,7 @@ fn unsafe_sigterm(child: &tokio::process::Child) {
 async fn a_full_disk_refuses_submissions_clearly_and_keeps_what_was_acknowledged() {
     crate::support::init_crypto();
     let dir = tempfile::tempdir().unwrap();
-    let (receiver_port, _keys) = receiver().await;
+    let (receiver_port, _requests) = crate::support::http_receiver(|_| 200).await;
     let port = free_port();
     let config = write_config(dir.path(), port, receiver_port);
     let cert = std::fs::read(dir.path().join("tls/cert.pem")).unwrap();

@@ -237,3 +237,54 @@ pub fn csrf_of(html: &Html) -> String {
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_radhus"))
 }
+
+/// A request as an HTTP receiver saw it: headers and body.
+pub type Received = (hyper::HeaderMap, Vec<u8>);
+
+/// A real HTTP/1.1 receiver on 127.0.0.1 that records every request and answers the n-th (from 1) with
+/// `status(n)`. Runs on the caller's runtime.
+pub async fn http_receiver(
+    status: fn(usize) -> u16,
+) -> (u16, Arc<std::sync::Mutex<Vec<Received>>>) {
+    use http_body_util::BodyExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen: Arc<std::sync::Mutex<Vec<Received>>> = Arc::default();
+    let s2 = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let s3 = s2.clone();
+            tokio::spawn(async move {
+                let svc = hyper::service::service_fn(
+                    move |req: hyper::Request<hyper::body::Incoming>| {
+                        let s4 = s3.clone();
+                        async move {
+                            let (parts, body) = req.into_parts();
+                            let bytes = body.collect().await.unwrap().to_bytes().to_vec();
+                            let n = {
+                                let mut v = s4.lock().unwrap();
+                                v.push((parts.headers, bytes));
+                                v.len()
+                            };
+                            Ok::<_, std::convert::Infallible>(
+                                hyper::Response::builder()
+                                    .status(status(n))
+                                    .body(http_body_util::Full::new(bytes::Bytes::from_static(
+                                        b"stored",
+                                    )))
+                                    .unwrap(),
+                            )
+                        }
+                    },
+                );
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
+                    .await;
+            });
+        }
+    });
+    (port, seen)
+}

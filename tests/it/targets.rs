@@ -3,9 +3,7 @@
 //! the signature and fails once; Python's aiosmtpd with STARTTLS and AUTH for the functional mailbox and
 //! the citizen's receipt copy, the messages read back with Python's own MIME parser.
 
-use std::convert::Infallible;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use radhus::store::forms::OutboxState;
@@ -137,66 +135,12 @@ async fn the_receipt_offers_its_pdf_and_every_form_a_blank_pdf() {
     }
 }
 
-/// A request as the receiver saw it: headers and body.
-type Received = (hyper::HeaderMap, Vec<u8>);
-
-/// What the HTTP receiver saw.
-#[derive(Clone, Default)]
-struct Seen {
-    requests: Arc<Mutex<Vec<Received>>>,
-}
-
-/// A real HTTP receiver on 127.0.0.1: answers 503 to the first request, then 201.
-async fn receiver() -> (u16, Seen) {
-    use http_body_util::BodyExt;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let seen = Seen::default();
-    let s2 = seen.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let s3 = s2.clone();
-            tokio::spawn(async move {
-                let svc = hyper::service::service_fn(
-                    move |req: hyper::Request<hyper::body::Incoming>| {
-                        let s4 = s3.clone();
-                        async move {
-                            let (parts, body) = req.into_parts();
-                            let bytes = body.collect().await.unwrap().to_bytes().to_vec();
-                            let n = {
-                                let mut v = s4.requests.lock().unwrap();
-                                v.push((parts.headers, bytes));
-                                v.len()
-                            };
-                            let status = if n == 1 { 503 } else { 201 };
-                            Ok::<_, Infallible>(
-                                hyper::Response::builder()
-                                    .status(status)
-                                    .body(http_body_util::Full::new(bytes::Bytes::from_static(
-                                        b"ok",
-                                    )))
-                                    .unwrap(),
-                            )
-                        }
-                    },
-                );
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
-    });
-    (port, seen)
-}
-
 const SECRET: &str = "a-shared-secret-of-at-least-32-characters";
 
 #[tokio::test]
 async fn the_http_target_gets_a_signed_envelope_and_is_retried_after_a_5xx() {
-    let (port, seen) = receiver().await;
+    // 503 to the first request, then 201.
+    let (port, seen) = crate::support::http_receiver(|n| if n == 1 { 503 } else { 201 }).await;
     let srv = TestServer::start_with(|c| {
         c.tenants[0].targets.push(radhus::config::TargetConfig {
             name: "saksystem".into(),
@@ -243,7 +187,7 @@ async fn the_http_target_gets_a_signed_envelope_and_is_retried_after_a_5xx() {
     srv.running().state().delivery_wake.notify_one();
     let proof = wait_delivered(&srv, &reference, "saksystem").await;
     assert!(proof.contains("201"), "{proof}");
-    let requests = seen.requests.lock().unwrap().clone();
+    let requests = seen.lock().unwrap().clone();
     assert_eq!(requests.len(), 2);
     for (headers, body) in &requests {
         // The receiver's check, as docs/http-target.md tells receivers to do it.
