@@ -14,17 +14,9 @@ use std::time::Duration;
 use radhus::store::forms::OutboxState;
 
 use crate::form_run::{HOST, Walk, example, walk};
-use crate::support::{TestServer, bin, client_for};
+use crate::support::{TestServer, bin, client_for, free_port};
 
 const SECRET: &str = "crash-test-secret-at-least-32-characters";
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// The demo setup in `dir`, plus an HTTP target (all forms) for the eksempel tenant.
 fn write_config(dir: &Path, port: u16, receiver: u16) -> PathBuf {
