@@ -107,6 +107,39 @@ impl Browser {
         }
     }
 
+    /// Waits up to 5 s for the address to end with `suffix` (a click that submits a form returns before
+    /// the next page has loaded).
+    pub async fn wait_for_path(&self, suffix: &str) {
+        let mut last = String::new();
+        for _ in 0..100 {
+            if let Ok(url) = self.client.current_url().await {
+                if url.path().ends_with(suffix) {
+                    return;
+                }
+                last = url.to_string();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.save_artifacts("wait-for-path").await;
+        panic!("never reached {suffix}; still at {last}");
+    }
+
+    /// The focused element's `attr`, once it satisfies `want` or after 5 s (focus is moved by the page's
+    /// script, which may run just after the element appears).
+    pub async fn wait_for_focus(&self, attr: &str, want: impl Fn(&str) -> bool) -> String {
+        let mut value = String::new();
+        for _ in 0..100 {
+            if let Ok(el) = self.client.active_element().await {
+                value = el.attr(attr).await.ok().flatten().unwrap_or_default();
+                if want(&value) {
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        value
+    }
+
     pub async fn text(&self, css: &str) -> String {
         self.el(css).await.text().await.unwrap()
     }
@@ -174,7 +207,6 @@ impl Browser {
 /// Fills in the contact form through the page like a person would, making one mistake on the way and
 /// correcting it through the error summary link. Returns the reference id on the receipt.
 async fn contact_journey(b: &Browser, srv: &TestServer, name: &str) -> String {
-    let c = &b.client;
     b.goto(&srv.url("eksempel.localhost", "/")).await;
     // Find the form by search.
     b.el("#q")
@@ -199,28 +231,16 @@ async fn contact_journey(b: &Browser, srv: &TestServer, name: &str) -> String {
         .unwrap();
     let summary = b.text(".error-summary").await;
     assert!(!summary.is_empty(), "{name}: error summary shown");
-    let focused = c
-        .active_element()
-        .await
-        .unwrap()
-        .attr("class")
-        .await
-        .unwrap()
-        .unwrap_or_default();
+    let focused = b
+        .wait_for_focus("class", |v| v.contains("error-summary"))
+        .await;
     assert!(
         focused.contains("error-summary"),
         "{name}: focus moved to the error summary, not {focused}"
     );
     // Follow the summary's link to the field and correct it.
     b.el(".error-summary a").await.click().await.unwrap();
-    let field = c
-        .active_element()
-        .await
-        .unwrap()
-        .attr("id")
-        .await
-        .unwrap()
-        .unwrap_or_default();
+    let field = b.wait_for_focus("id", |v| v == "f-melding").await;
     assert_eq!(
         field, "f-melding",
         "{name}: the link puts focus on the field"
@@ -254,8 +274,7 @@ async fn contact_journey(b: &Browser, srv: &TestServer, name: &str) -> String {
         .await
         .unwrap();
     // Check answers, then send.
-    let url = c.current_url().await.unwrap();
-    assert!(url.path().ends_with("/oppsummering"), "{name}: {url}");
+    b.wait_for_path("/oppsummering").await;
     assert!(b.text("main").await.contains("Kari Nordmann"));
     b.el("main form button[type=submit]")
         .await
@@ -453,23 +472,6 @@ async fn tab_to(b: &Browser, css: &str) {
     panic!("Tab never reached {css}");
 }
 
-async fn wait_for_path(b: &Browser, suffix: &str) {
-    for _ in 0..100 {
-        if b.client
-            .current_url()
-            .await
-            .unwrap()
-            .path()
-            .ends_with(suffix)
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    b.save_artifacts("keyboard").await;
-    panic!("never reached {suffix}");
-}
-
 #[tokio::test]
 async fn the_whole_journey_works_with_the_keyboard_alone() {
     use fantoccini::key::Key;
@@ -493,13 +495,13 @@ async fn the_whole_journey_works_with_the_keyboard_alone() {
         .await
         .unwrap();
     press(&b, Key::Enter).await;
-    wait_for_path(&b, "/sok").await;
+    b.wait_for_path("/sok").await;
     tab_to(&b, ".results a[href='/skjema/kontaktskjema']").await;
     press(&b, Key::Enter).await;
-    wait_for_path(&b, "/skjema/kontaktskjema").await;
+    b.wait_for_path("/skjema/kontaktskjema").await;
     tab_to(&b, ".button--start").await;
     press(&b, Key::Space).await;
-    wait_for_path(&b, "/steg/1").await;
+    b.wait_for_path("/steg/1").await;
     // Step 1: the select with the keyboard, the message, then one Tab too far and back with Shift+Tab.
     tab_to(&b, "#f-emne").await;
     press(&b, Key::End).await; // the last option, "annet", in any language
@@ -529,14 +531,14 @@ async fn the_whole_journey_works_with_the_keyboard_alone() {
         .unwrap();
     assert_eq!(on_next.as_bool(), Some(true), "Shift+Tab goes back to Next");
     press(&b, Key::Enter).await;
-    wait_for_path(&b, "/steg/2").await;
+    b.wait_for_path("/steg/2").await;
     // Step 2: radios with Space and the arrow keys ("Nei": no reply wanted).
     tab_to(&b, "#f-svar_onskes").await;
     press(&b, Key::Space).await;
     press(&b, Key::Down).await;
     tab_to(&b, ".button-group button[value=neste]").await;
     press(&b, Key::Enter).await;
-    wait_for_path(&b, "/oppsummering").await;
+    b.wait_for_path("/oppsummering").await;
     tab_to(&b, "main form button[type=submit]").await;
     press(&b, Key::Enter).await;
     let reference = b.text("#reference-id").await;
@@ -599,7 +601,7 @@ async fn an_attachment_is_uploaded_and_the_receipt_pdf_downloaded_in_the_browser
                 .click()
                 .await
                 .unwrap();
-            wait_for_path(&b, "/oppsummering").await;
+            b.wait_for_path("/oppsummering").await;
             assert!(
                 b.text("main")
                     .await
