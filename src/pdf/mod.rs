@@ -1,11 +1,17 @@
 //! PDFs: the submission as sent (for the archive, the receipt download and the e-mail copy) and a blank
 //! form for filling in on paper. Laid out by [`render`] with printpdf and the embedded DejaVu Sans.
 
+mod doc;
+#[cfg(feature = "pdf")]
+mod render;
+#[cfg(not(feature = "pdf"))]
+#[path = "without.rs"]
 mod render;
 
 use std::sync::OnceLock;
 
-pub use render::{Block, Fonts, PdfDoc, PdfError, render};
+pub use doc::{Block, PdfDoc, PdfError};
+pub use render::{Fonts, render};
 
 use crate::app::Tenant;
 use crate::forms::FormDef;
