@@ -1,8 +1,9 @@
 //! Crash and fault tests against the real binary: SIGKILL at random moments while citizens submit forms
 //! with attachments, then restart, many times over; afterwards every acknowledged submission exists with
 //! its files, the references have no gaps, and each lands in the archive exactly once (complete, checked
-//! against its manifest) and at the HTTP receiver at least once. A data disk that is full (a file-size
-//! limit on the process) refuses new submissions with a clear page instead of acknowledging them.
+//! against its manifest) and at the HTTP receiver and the mailbox (a real SMTP server) at least once, each
+//! recognisable by its idempotency key or Message-ID. A data disk that is full (a file-size limit on the
+//! process) refuses new submissions with a clear page instead of acknowledging them.
 //!
 //! `RADHUS_CRASH_ROUNDS` sets the number of rounds (default 50); `scripts/soak` runs 1,000.
 
@@ -14,21 +15,37 @@ use std::time::Duration;
 use radhus::store::forms::OutboxState;
 
 use crate::form_run::{HOST, Walk, example, walk};
-use crate::support::{TestServer, bin, client_for, free_port};
+use crate::support::{SmtpPeer, TestServer, bin, client_for, free_port, smtp_peer};
 
 const SECRET: &str = "crash-test-secret-at-least-32-characters";
 
-/// The demo setup in `dir`, plus an HTTP target (all forms) for the eksempel tenant.
-fn write_config(dir: &Path, port: u16, receiver: u16) -> PathBuf {
+/// The demo setup in `dir`, plus an HTTP target (all forms) for the eksempel tenant and, with `smtp`, a
+/// mailbox target (all forms) through that SMTP server.
+fn write_config(dir: &Path, port: u16, receiver: u16, smtp: Option<&SmtpPeer>) -> PathBuf {
     let listen = format!("127.0.0.1:{port}").parse().unwrap();
     radhus::demo::prepare(dir, listen).unwrap();
-    let text = radhus::demo::config_text(listen).replacen(
+    let mut targets = format!(
+        "[[tenant.target]]\nname = \"saksystem\"\nkind = \"http\"\nurl = \"http://127.0.0.1:{receiver}/inn\"\nsecret = \"{SECRET}\"\nall_forms = true\n\n"
+    );
+    let mut smtp_section = String::new();
+    if let Some(peer) = smtp {
+        let ca = dir.join("smtp-ca.pem");
+        std::fs::write(&ca, &peer.cert_pem).unwrap();
+        targets.push_str(
+            "[[tenant.target]]\nname = \"postmottak\"\nkind = \"email\"\nto = \"postmottak@eksempel.example\"\nall_forms = true\n\n",
+        );
+        smtp_section = format!(
+            "\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"starttls\"\nusername = \"radhus\"\npassword = \"hemmelig-passord\"\nfrom = \"Eksempel kommune <noreply@eksempel.example>\"\nca_file = \"{}\"\n",
+            peer.port,
+            ca.display()
+        );
+    }
+    let mut text = radhus::demo::config_text(listen).replacen(
         "[tenant.intro]",
-        &format!(
-            "[[tenant.target]]\nname = \"saksystem\"\nkind = \"http\"\nurl = \"http://127.0.0.1:{receiver}/inn\"\nsecret = \"{SECRET}\"\nall_forms = true\n\n[tenant.intro]"
-        ),
+        &format!("{targets}[tenant.intro]"),
         1,
     );
+    text.push_str(&smtp_section);
     let path = dir.join("crash.toml");
     std::fs::write(&path, text).unwrap();
     path
@@ -127,8 +144,9 @@ async fn sigkill_rounds() {
         .unwrap_or(50);
     let dir = tempfile::tempdir().unwrap();
     let (receiver_port, requests) = crate::support::http_receiver(|_| 200).await;
+    let mailbox = smtp_peer().await;
     let port = free_port();
-    let config = write_config(dir.path(), port, receiver_port);
+    let config = write_config(dir.path(), port, receiver_port, Some(&mailbox));
     let cert = std::fs::read(dir.path().join("tls/cert.pem")).unwrap();
     let probe = client_for(format!("127.0.0.1:{port}").parse().unwrap(), &cert);
     let acked: Arc<Mutex<Vec<String>>> = Arc::default();
@@ -212,6 +230,20 @@ async fn sigkill_rounds() {
         let key = headers["idempotency-key"].to_str().unwrap().to_owned();
         *keys.entry(key).or_default() += 1;
     }
+    // Message-IDs the mailbox has seen, with counts (the raw messages as received).
+    let mut message_ids: BTreeMap<String, usize> = BTreeMap::new();
+    for e in std::fs::read_dir(&mailbox.out).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_some_and(|x| x == "eml") {
+            let raw = std::fs::read_to_string(&path).unwrap();
+            let id = raw
+                .lines()
+                .take_while(|l| !l.is_empty())
+                .find_map(|l| l.strip_prefix("Message-ID: "))
+                .unwrap_or_else(|| panic!("{} has no Message-ID", path.display()));
+            *message_ids.entry(id.to_owned()).or_default() += 1;
+        }
+    }
     // Exactly once in the archive, complete, nothing else there.
     let archive = dir.path().join("archive/eksempel");
     let entries: BTreeSet<String> = std::fs::read_dir(&archive)
@@ -257,14 +289,22 @@ async fn sigkill_rounds() {
             keys.get(&key).copied().unwrap_or(0) >= 1,
             "the HTTP receiver never got {key}"
         );
+        let id = format!("<eksempel.{}.postmottak@radhus>", s.reference);
+        assert!(
+            message_ids.get(&id).copied().unwrap_or(0) >= 1,
+            "the mailbox never got {id}"
+        );
     }
     let seen = keys;
     eprintln!(
-        "{rounds} rounds: {} acknowledged, {} committed, {} HTTP deliveries for {} keys",
+        "{rounds} rounds: {} acknowledged, {} committed, {} HTTP deliveries for {} keys, {} e-mails for {} \
+         Message-IDs",
         acked.len(),
         subs.len(),
         seen.values().sum::<usize>(),
-        seen.len()
+        seen.len(),
+        message_ids.values().sum::<usize>(),
+        message_ids.len()
     );
 }
 
@@ -282,7 +322,7 @@ async fn a_full_disk_refuses_submissions_clearly_and_keeps_what_was_acknowledged
     let dir = tempfile::tempdir().unwrap();
     let (receiver_port, _requests) = crate::support::http_receiver(|_| 200).await;
     let port = free_port();
-    let config = write_config(dir.path(), port, receiver_port);
+    let config = write_config(dir.path(), port, receiver_port, None);
     let cert = std::fs::read(dir.path().join("tls/cert.pem")).unwrap();
     let probe = client_for(format!("127.0.0.1:{port}").parse().unwrap(), &cert);
     // No file of the process may grow past 600 kB: the store fills up after a few dozen submissions.

@@ -17,8 +17,8 @@ pub struct TestServer {
     pub cert_pem: Vec<u8>,
 }
 
-/// The test build has two rustls providers (ring for the app, aws-lc-rs pulled by the WebDriver client),
-/// so the process default must be chosen explicitly before any client is built.
+/// Chooses ring, the app's rustls provider, as the process default before any client is built, so no
+/// test client depends on which providers the dependency tree happens to enable.
 pub fn init_crypto() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
@@ -296,4 +296,64 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// Python's aiosmtpd with STARTTLS required and AUTH required (tests/peers/smtp_peer.py).
+pub struct SmtpPeer {
+    _child: tokio::process::Child,
+    pub port: u16,
+    /// The peer's self-signed certificate, to trust as the CA.
+    pub cert_pem: String,
+    /// Where every accepted message lands as NNNN.eml.
+    pub out: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn smtp_peer() -> SmtpPeer {
+    use tokio::io::AsyncBufReadExt;
+    let dir = tempfile::tempdir().unwrap();
+    let ck =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()]).unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert, ck.cert.pem()).unwrap();
+    std::fs::write(&key, ck.signing_key.serialize_pem()).unwrap();
+    let out = dir.path().join("out");
+    let mut child = tokio::process::Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/smtp_peer.py"))
+        .args([
+            "--mode",
+            "starttls",
+            "--user",
+            "radhus",
+            "--password",
+            "hemmelig-passord",
+        ])
+        .arg("--outdir")
+        .arg(&out)
+        .arg("--cert")
+        .arg(&cert)
+        .arg("--key")
+        .arg(&key)
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("python3 with aiosmtpd (pip install aiosmtpd; .ci/run does this)");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .expect("the SMTP peer exited: is aiosmtpd installed?");
+    let port = line
+        .strip_prefix("listening 127.0.0.1:")
+        .unwrap()
+        .parse()
+        .unwrap();
+    SmtpPeer {
+        _child: child,
+        port,
+        cert_pem: ck.cert.pem(),
+        out,
+        _dir: dir,
+    }
 }

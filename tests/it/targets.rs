@@ -3,14 +3,14 @@
 //! the signature and fails once; Python's aiosmtpd with STARTTLS and AUTH for the functional mailbox and
 //! the citizen's receipt copy, the messages read back with Python's own MIME parser.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use radhus::store::forms::OutboxState;
 
 use crate::delivery::pdftotext;
 use crate::form_run::{HOST, Walk, example, walk};
-use crate::support::{TestServer, csrf_of};
+use crate::support::{TestServer, csrf_of, smtp_peer};
 
 fn pdfinfo(file: &Path) -> String {
     let out = std::process::Command::new("pdfinfo")
@@ -237,64 +237,6 @@ async fn the_http_target_gets_a_signed_envelope_and_is_retried_after_a_5xx() {
         .unwrap()
     );
     assert_eq!(att["content_type"], "application/pdf");
-}
-
-/// Python's aiosmtpd with STARTTLS required and AUTH required (tests/peers/smtp_peer.py).
-struct SmtpPeer {
-    _child: tokio::process::Child,
-    port: u16,
-    cert_pem: String,
-    out: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-async fn smtp_peer() -> SmtpPeer {
-    use tokio::io::AsyncBufReadExt;
-    let dir = tempfile::tempdir().unwrap();
-    let ck =
-        rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()]).unwrap();
-    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    std::fs::write(&cert, ck.cert.pem()).unwrap();
-    std::fs::write(&key, ck.signing_key.serialize_pem()).unwrap();
-    let out = dir.path().join("out");
-    let mut child = tokio::process::Command::new("python3")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/smtp_peer.py"))
-        .args([
-            "--mode",
-            "starttls",
-            "--user",
-            "radhus",
-            "--password",
-            "hemmelig-passord",
-        ])
-        .arg("--outdir")
-        .arg(&out)
-        .arg("--cert")
-        .arg(&cert)
-        .arg("--key")
-        .arg(&key)
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("python3 with aiosmtpd (pip install aiosmtpd; .ci/run does this)");
-    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .unwrap()
-        .unwrap()
-        .expect("the SMTP peer exited: is aiosmtpd installed?");
-    let port = line
-        .strip_prefix("listening 127.0.0.1:")
-        .unwrap()
-        .parse()
-        .unwrap();
-    SmtpPeer {
-        _child: child,
-        port,
-        cert_pem: ck.cert.pem(),
-        out,
-        _dir: dir,
-    }
 }
 
 async fn parse_eml(path: &Path) -> serde_json::Value {
