@@ -338,6 +338,19 @@ async fn contact_journey(b: &Browser, srv: &TestServer, name: &str, lang: &str) 
     b.text("#reference-id").await
 }
 
+/// Starts the contact form and presses Next with nothing filled in: the first step with its errors.
+async fn step_with_errors(b: &Browser, srv: &TestServer) {
+    b.goto(&srv.url("eksempel.localhost", "/skjema/kontaktskjema"))
+        .await;
+    b.el(".button--start").await.click().await.unwrap();
+    b.el(".button-group button[value=neste]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.el(".error-summary").await;
+}
+
 #[tokio::test]
 async fn citizen_journey_in_three_languages_with_and_without_javascript() {
     let srv = TestServer::start().await;
@@ -397,15 +410,7 @@ async fn no_page_scrolls_sideways_at_320px_or_at_200_percent_zoom() {
             pages.push((path.to_owned(), b.scrolls_sideways().await));
         }
         // A step with errors, then the way to the receipt (check-answers on the way).
-        b.goto(&srv.url("eksempel.localhost", "/skjema/kontaktskjema"))
-            .await;
-        b.el(".button--start").await.click().await.unwrap();
-        b.el(".button-group button[value=neste]")
-            .await
-            .click()
-            .await
-            .unwrap();
-        b.el(".error-summary").await;
+        step_with_errors(&b, &srv).await;
         pages.push(("step with errors".into(), b.scrolls_sideways().await));
         contact_journey(&b, &srv, name, "nb").await;
         pages.push(("receipt".into(), b.scrolls_sideways().await));
@@ -443,14 +448,7 @@ async fn every_page_type_passes_axe_in_three_languages() {
             check_page(&b, lang, kind, &mut failures).await;
         }
         // A step with errors, the control page, check-answers and the receipt.
-        b.goto(&srv.url("eksempel.localhost", "/skjema/kontaktskjema"))
-            .await;
-        b.el(".button--start").await.click().await.unwrap();
-        b.el(".button-group button[value=neste]")
-            .await
-            .click()
-            .await
-            .unwrap();
+        step_with_errors(&b, &srv).await;
         check_page(&b, lang, "step-with-errors", &mut failures).await;
         b.goto(&srv.url("eksempel.localhost", "/skjema/kontaktskjema/kontroll"))
             .await;

@@ -103,6 +103,26 @@ async fn ready(client: &reqwest::Client, port: u16) {
     panic!("the server did not come up");
 }
 
+/// The outbox rows by state, from the server's /metrics.
+async fn outbox_rows(client: &reqwest::Client, port: u16) -> BTreeMap<String, u64> {
+    let text = client
+        .get(format!("https://localhost:{port}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let rows: BTreeMap<String, u64> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("radhus_outbox_rows{state=\""))
+        .filter_map(|l| l.split_once("\"} "))
+        .map(|(state, n)| (state.to_owned(), n.parse().unwrap()))
+        .collect();
+    assert_eq!(rows.len(), 4, "outbox rows in /metrics: {text}");
+    rows
+}
+
 /// A view of the external server for the walking helpers (they only need its address and certificate).
 fn view(port: u16, cert_pem: &[u8]) -> TestServer {
     TestServer {
@@ -183,33 +203,44 @@ async fn sigkill_rounds() {
         }
     }
     QUIET.store(false, std::sync::atomic::Ordering::Relaxed);
-    // Let the last deliveries finish, then stop cleanly and read the store directly.
+    // Let the outbox drain with the server up (its /metrics counts the rows by state), then stop it cleanly
+    // and read the store directly. A long soak leaves thousands of e-mails queued, so the wait is for
+    // progress, not for a fixed time.
     let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
-    let mut settled = false;
-    for _ in 0..20 {
-        let mut child = spawn(&config, None);
-        ready(&probe, port).await;
-        tokio::time::sleep(Duration::from_millis(1500)).await;
-        unsafe_sigterm(&child);
-        child.wait().await.unwrap();
-        let store = radhus::store::Store::open(dir.path()).unwrap();
-        let subs = store.submissions(&tenant).unwrap();
-        let all_done = subs.iter().all(|s| {
-            store
-                .outbox_rows(&tenant, &s.reference)
-                .unwrap()
-                .iter()
-                .all(|r| matches!(r.state, OutboxState::Delivered { .. }))
-        });
-        drop(store);
-        if all_done {
-            settled = true;
+    let mut child = spawn(&config, None);
+    ready(&probe, port).await;
+    let (mut least, mut since) = (u64::MAX, std::time::Instant::now());
+    loop {
+        let rows = outbox_rows(&probe, port).await;
+        let (pending, failing, failed) = (rows["pending"], rows["failing"], rows["failed"]);
+        assert_eq!(failed, 0, "deliveries failed for good: {rows:?}");
+        if pending + failing == 0 {
             break;
         }
+        if pending + failing < least {
+            (least, since) = (pending + failing, std::time::Instant::now());
+        }
+        assert!(
+            since.elapsed() < Duration::from_secs(60),
+            "the outbox stopped draining: {rows:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    assert!(settled, "deliveries did not finish");
+    unsafe_sigterm(&child);
+    child.wait().await.unwrap();
     let store = radhus::store::Store::open(dir.path()).unwrap();
     let subs = store.submissions(&tenant).unwrap();
+    for sub in &subs {
+        for row in store.outbox_rows(&tenant, &sub.reference).unwrap() {
+            assert!(
+                matches!(row.state, OutboxState::Delivered { .. }),
+                "{} to {}: {:?}",
+                sub.reference,
+                row.target,
+                row.state
+            );
+        }
+    }
     let refs: BTreeSet<String> = subs.iter().map(|s| s.reference.clone()).collect();
     let acked: BTreeSet<String> = acked.lock().unwrap().iter().cloned().collect();
     assert!(
