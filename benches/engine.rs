@@ -516,6 +516,9 @@ async fn http_submissions(out: &mut String, dur: Duration) {
 fn pdf(out: &mut String) {
     use radhus::pdf::{Block, PdfDoc};
     let fonts = radhus::pdf::fonts().unwrap();
+    let logo = std::sync::Arc::new(
+        radhus::pdf::VectorLogo::from_svg(include_bytes!("../themes/default/logo.svg")).unwrap(),
+    );
     let doc = |answers: usize, table: bool| {
         let mut blocks = vec![Block::Heading("Om barnet".into())];
         for i in 0..answers {
@@ -548,6 +551,7 @@ fn pdf(out: &mut String) {
             lang: "nb".into(),
             created: time::OffsetDateTime::now_utc(),
             header: "Eksempel kommune".into(),
+            logo: Some(logo.clone()),
             footer: "Søk om barnehageplass · Referanse 2026-00017".into(),
             blocks,
         }

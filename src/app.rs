@@ -59,6 +59,8 @@ pub struct Tenant {
     search: Vec<SearchIndex>,
     pub assets: AssetSet,
     pub urls: AssetUrls,
+    /// The theme's logo as the PDFs draw it; None when logo.svg uses what PDFs cannot draw (logged).
+    pub pdf_logo: Option<Arc<crate::pdf::VectorLogo>>,
     /// The tenant's lists of values as stored (read at start; the list admin will refresh them).
     pub value_lists: std::collections::BTreeMap<String, crate::store::forms::ValueList>,
 }
@@ -137,6 +139,17 @@ fn build_tenant(cfg: &TenantConfig, registry: &Registry) -> Result<Tenant, Start
         .map(|l| SearchIndex::build(&listed, *l))
         .collect();
     let theme = crate::themes::build(&cfg.theme, cfg.theme_dir.as_deref())?;
+    let pdf_logo = match crate::pdf::VectorLogo::from_svg(&theme.logo_svg) {
+        Ok(logo) => Some(Arc::new(logo)),
+        Err(e) => {
+            // The web pages still show the logo; only PDFs go without it.
+            tracing::warn!(
+                tenant = %cfg.id,
+                "logo.svg cannot be drawn in PDFs, so PDFs are made without the logo: {e}"
+            );
+            None
+        }
+    };
     let mut assets = AssetSet::default();
     let urls = AssetUrls {
         css: assets.add(
@@ -154,6 +167,7 @@ fn build_tenant(cfg: &TenantConfig, registry: &Registry) -> Result<Tenant, Start
         search,
         assets,
         urls,
+        pdf_logo,
         value_lists: Default::default(),
     })
 }

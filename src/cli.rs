@@ -166,9 +166,20 @@ fn check_config(path: &Path) -> ExitCode {
         return ExitCode::from(2);
     }
     for (i, t) in cfg.tenants.iter().enumerate() {
-        if let Err(e) = crate::themes::build(&t.theme, t.theme_dir.as_deref()) {
-            eprintln!("{file}: tenant[{i}].theme_dir: {e}");
-            return ExitCode::from(2);
+        match crate::themes::build(&t.theme, t.theme_dir.as_deref()) {
+            Err(e) => {
+                eprintln!("{file}: tenant[{i}].theme_dir: {e}");
+                return ExitCode::from(2);
+            }
+            // Not fatal: the pages show the logo, the PDFs go without it.
+            Ok(theme) => {
+                if let Err(e) = crate::pdf::VectorLogo::from_svg(&theme.logo_svg) {
+                    eprintln!(
+                        "{file}: warning: tenant[{i}] ({}): logo.svg cannot be drawn in PDFs, so PDFs are made without the logo: {e}",
+                        t.id
+                    );
+                }
+            }
         }
     }
     let n = cfg.tenants.len();

@@ -39,6 +39,9 @@ pub struct PdfDoc {
     pub created: OffsetDateTime,
     /// Small text at the top of page 1 (municipality name).
     pub header: String,
+    /// The municipality's logo, drawn at the top of page 1 beside the header (a decoration: the header
+    /// names the municipality in text).
+    pub logo: Option<std::sync::Arc<super::VectorLogo>>,
     /// Small text at the bottom of every page, next to the "n / m" page number.
     pub footer: String,
     pub blocks: Vec<Block>,

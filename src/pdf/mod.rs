@@ -2,6 +2,7 @@
 //! form for filling in on paper. Laid out by [`render`] with printpdf and the embedded DejaVu Sans.
 
 mod doc;
+mod logo;
 #[cfg(feature = "pdf")]
 mod render;
 #[cfg(not(feature = "pdf"))]
@@ -11,6 +12,7 @@ mod render;
 use std::sync::OnceLock;
 
 pub use doc::{Block, PdfDoc, PdfError};
+pub use logo::{LogoError, VectorLogo};
 pub use render::{Fonts, render};
 
 use crate::app::Tenant;
@@ -211,6 +213,7 @@ fn submission_pdf(
         lang: lang_code(lang).to_owned(),
         created: at,
         header: tenant.config.name.clone(),
+        logo: tenant.pdf_logo.clone(),
         footer: format!("{} · {} {}", title, loc.t("pdf-reference"), sub.reference),
         blocks,
     };
@@ -244,6 +247,7 @@ pub fn blank_pdf(
         lang: lang_code(lang).to_owned(),
         created: time::OffsetDateTime::now_utc(),
         header: tenant.config.name.clone(),
+        logo: tenant.pdf_logo.clone(),
         footer: format!("{title} · {}", tenant.config.contact_email),
         blocks,
     };

@@ -19,6 +19,7 @@ use printpdf::{
 use time::{OffsetDateTime, UtcOffset};
 
 use super::doc::{Block, PdfDoc, PdfError};
+use super::logo::{Cap, Join, Seg, VectorLogo};
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../themes/fonts/DejaVuSans.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../../themes/fonts/DejaVuSans-Bold.ttf");
@@ -46,6 +47,9 @@ const TICK_BOX: f32 = 10.0;
 const BULLET_INDENT: f32 = 14.0;
 const CHOICE_INDENT: f32 = 18.0;
 const CELL_PAD: f32 = 4.0;
+/// Height of the logo at the top of page 1, and the space between it and the header text.
+const LOGO_H: f32 = 40.0;
+const LOGO_GAP: f32 = 10.0;
 
 const BLACK: f32 = 0.0;
 const GREY_TEXT: f32 = 0.35;
@@ -95,6 +99,13 @@ const SMALL: Style = Style {
     size: 9.0,
     lh: 12.0,
     grey: GREY_TEXT,
+};
+/// The municipality's name beside its logo.
+const LETTERHEAD: Style = Style {
+    bold: true,
+    size: 13.0,
+    lh: 17.0,
+    grey: BLACK,
 };
 const HINT: Style = Style {
     bold: false,
@@ -318,7 +329,13 @@ pub fn render(fonts: &Fonts, doc: &PdfDoc) -> Result<Vec<u8>, PdfError> {
     pdf.with_pages(pages);
 
     let mut warnings = Vec::new();
-    let mut lo = pdf.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
+    // `secure: false` keeps the raw path operators the logo is drawn with (`Op::Unknown`); every
+    // operator here is made by this module, none comes from outside.
+    let options = PdfSaveOptions {
+        secure: false,
+        ..PdfSaveOptions::default()
+    };
+    let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
     complete(&mut lo, doc, lang, &tree)?;
     lo.compress();
     let mut out = Vec::new();
@@ -584,6 +601,84 @@ impl<'a> Writer<'a> {
         });
     }
 
+    /// A raw content-stream operator with number operands.
+    fn raw(&mut self, op: &str, operands: &[f32]) {
+        self.ops.push(Op::Unknown {
+            key: op.to_owned(),
+            value: operands.iter().map(|v| DictItem::Real(*v)).collect(),
+        });
+    }
+
+    fn path(&mut self, path: &[Seg]) {
+        for seg in path {
+            match *seg {
+                Seg::Move(x, y) => self.raw("m", &[x, y]),
+                Seg::Line(x, y) => self.raw("l", &[x, y]),
+                Seg::Cubic(x1, y1, x2, y2, x, y) => self.raw("c", &[x1, y1, x2, y2, x, y]),
+                Seg::Close => self.raw("h", &[]),
+            }
+        }
+    }
+
+    /// Draws `logo` as an artifact with its top left corner at (`x`, `top`), `height` tall; returns
+    /// its width. The paths are drawn with raw operators, so open paths stay open and every subpath
+    /// keeps its own closing.
+    fn logo(&mut self, logo: &VectorLogo, x: f32, top: f32, height: f32) -> f32 {
+        let [vx, vy, vw, vh] = logo.view;
+        let scale = height / vh;
+        self.artifact();
+        self.raw("q", &[]);
+        // viewBox units, y down → points, y up.
+        self.raw(
+            "cm",
+            &[scale, 0.0, 0.0, -scale, x - vx * scale, top + vy * scale],
+        );
+        for shape in &logo.shapes {
+            self.raw("q", &[]);
+            for clip in &shape.clips {
+                self.path(&clip.path);
+                self.raw(if clip.even_odd { "W*" } else { "W" }, &[]);
+                self.raw("n", &[]);
+            }
+            if let Some([r, g, b]) = shape.fill {
+                self.raw("rg", &[r, g, b]);
+            }
+            if let Some(stroke) = &shape.stroke {
+                let [r, g, b] = stroke.color;
+                self.raw("RG", &[r, g, b]);
+                self.raw("w", &[stroke.width]);
+                let join = match stroke.join {
+                    Join::Miter => 0.0,
+                    Join::Round => 1.0,
+                    Join::Bevel => 2.0,
+                };
+                self.raw("j", &[join]);
+                let cap = match stroke.cap {
+                    Cap::Butt => 0.0,
+                    Cap::Round => 1.0,
+                    Cap::Square => 2.0,
+                };
+                self.raw("J", &[cap]);
+            }
+            self.path(&shape.path);
+            let paint = match (shape.fill.is_some(), shape.stroke.is_some(), shape.even_odd) {
+                (true, true, false) => "B",
+                (true, true, true) => "B*",
+                (true, false, false) => "f",
+                (true, false, true) => "f*",
+                (false, true, _) => "S",
+                (false, false, _) => "n",
+            };
+            self.raw(paint, &[]);
+            self.raw("Q", &[]);
+        }
+        self.raw("Q", &[]);
+        // The graphics state is back to what it was, but the cached colours are not known to match.
+        self.fill = None;
+        self.stroke = None;
+        vw * scale
+    }
+
     // -- pages --------------------------------------------------------------------------
 
     fn wrap(&self, style: Style, text: &str, width: f32) -> Vec<String> {
@@ -688,10 +783,29 @@ impl<'a> Writer<'a> {
 
     // -- blocks -------------------------------------------------------------------------
 
-    /// Header line and title on page 1.
+    /// Logo, header line and title on page 1.
     fn front(&mut self, doc: &PdfDoc) {
-        if !doc.header.trim().is_empty() {
-            self.text_elem(DOCUMENT, "P", SMALL, &doc.header);
+        let logo_w = match &doc.logo {
+            Some(logo) => self.logo(logo, MARGIN, self.y, LOGO_H) + LOGO_GAP,
+            None => 0.0,
+        };
+        let has_header = !doc.header.trim().is_empty();
+        if has_header {
+            // Beside a logo the municipality's name is a letterhead: larger, its lines centred on the
+            // logo's height.
+            let style = if logo_w > 0.0 { LETTERHEAD } else { SMALL };
+            let lines = self.wrap(style, &doc.header, CONTENT_W - logo_w);
+            if logo_w > 0.0 {
+                let text_h = style.lh * lines.len() as f32;
+                self.y -= ((LOGO_H - text_h) / 2.0).max(0.0);
+            }
+            let elem = self.elem("P", DOCUMENT);
+            self.lines(elem, style, MARGIN + logo_w, &lines);
+        }
+        if logo_w > 0.0 {
+            self.y = self.y.min(TOP - LOGO_H);
+        }
+        if has_header || logo_w > 0.0 {
             let y = self.y - 3.0;
             self.hline(MARGIN, PAGE_W - MARGIN, y, GREY_LIGHT_RULE, 0.5);
             self.y -= 12.0;
@@ -1313,6 +1427,7 @@ mod tests {
             lang: "nb".to_owned(),
             created: created(),
             header: "Ærøy kommune – Tjenestetorget".to_owned(),
+            logo: None,
             footer: "Referanse 2026-00017".to_owned(),
             blocks,
         }

@@ -97,3 +97,34 @@ fn every_fixture_gives_its_exact_error() {
         }
     }
 }
+
+#[test]
+fn a_logo_the_pdfs_cannot_draw_is_a_warning_not_an_error() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config/valid.toml");
+    let (dir, staged) = stage(&fixture);
+    let theme = dir.path().join("theme");
+    std::fs::create_dir_all(&theme).unwrap();
+    std::fs::write(
+        theme.join("logo.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><text x="1" y="5">E</text></svg>"#,
+    )
+    .unwrap();
+    let mut text = std::fs::read_to_string(&staged).unwrap();
+    text.push_str("theme_dir = \"theme\"\n");
+    std::fs::write(&staged, text).unwrap();
+    let out = Command::new(bin())
+        .arg("check-config")
+        .arg(&staged)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "{}: warning: tenant[0] (eksempel): logo.svg cannot be drawn in PDFs, so PDFs are made \
+             without the logo: <text> is not supported in PDF logos",
+            staged.display()
+        )
+    );
+}

@@ -135,6 +135,104 @@ async fn the_receipt_offers_its_pdf_and_every_form_a_blank_pdf() {
     }
 }
 
+/// Page 1 of `file` as pixels at 144 dpi (2 pixels per point), drawn by poppler's pdftoppm:
+/// width, height and RGB bytes.
+fn rasterise_first_page(file: &Path) -> (usize, usize, Vec<u8>) {
+    let prefix = file.with_extension("page1");
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-r", "144", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(file)
+        .arg(&prefix)
+        .output()
+        .expect("pdftoppm (poppler-utils)");
+    assert!(
+        out.status.success(),
+        "pdftoppm: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ppm = std::fs::read(prefix.with_extension("page1.ppm")).unwrap();
+    // "P6", width, height, max value, each followed by one whitespace byte, then the pixels.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        let start = at;
+        while !ppm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&ppm[start..at]).into_owned());
+        at += 1;
+    }
+    assert_eq!((fields[0].as_str(), fields[3].as_str()), ("P6", "255"));
+    let (w, h) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (w, h, ppm[at..].to_vec())
+}
+
+/// The colour of the pixel where the logo's viewBox point (`x`, `y`) lands: the logo is 40 pt tall
+/// with its top left corner at the 20 mm margins, and both shipped logos have a 64 × 72 viewBox.
+fn logo_pixel(page: &(usize, usize, Vec<u8>), x: f32, y: f32) -> [u8; 3] {
+    let margin = 20.0 * 72.0 / 25.4;
+    let scale = 40.0 / 72.0;
+    let px = (2.0 * (margin + x * scale)).round() as usize;
+    let py = (2.0 * (margin + y * scale)).round() as usize;
+    let i = 3 * (py * page.0 + px);
+    [page.2[i], page.2[i + 1], page.2[i + 2]]
+}
+
+fn assert_colour(got: [u8; 3], want: [u8; 3], what: &str) {
+    let close = got.iter().zip(want).all(|(g, w)| g.abs_diff(w) <= 12);
+    assert!(close, "{what}: pixel {got:?}, expected about {want:?}");
+}
+
+#[tokio::test]
+async fn pdfs_carry_the_municipalitys_own_logo() {
+    let srv = TestServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut pages = Vec::new();
+    for host in ["eksempel.localhost", "provestad.localhost"] {
+        let r = srv
+            .client()
+            .get(srv.url(host, "/skjema/kontaktskjema/blankett.pdf"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{host}");
+        let file = dir.path().join(format!("{host}.pdf"));
+        std::fs::write(&file, r.bytes().await.unwrap()).unwrap();
+        pages.push(rasterise_first_page(&file));
+    }
+    let (eksempel, provestad) = (&pages[0], &pages[1]);
+    // The default theme: a blue shield with a yellow roof.
+    assert_colour(
+        logo_pixel(eksempel, 8.0, 40.0),
+        [0x1b, 0x5f, 0xa8],
+        "eksempel shield",
+    );
+    assert_colour(
+        logo_pixel(eksempel, 32.0, 20.0),
+        [0xff, 0xd3, 0x3d],
+        "eksempel roof",
+    );
+    // Prøvestad: a green shield (drawn through <use>), light waves clipped to the shield.
+    assert_colour(
+        logo_pixel(provestad, 8.0, 20.0),
+        [0x0b, 0x61, 0x59],
+        "provestad shield",
+    );
+    assert_colour(
+        logo_pixel(provestad, 32.0, 62.0),
+        [0x8f, 0xd8, 0xc8],
+        "provestad waves",
+    );
+    assert_colour(
+        logo_pixel(provestad, 10.0, 66.0),
+        [0xff, 0xff, 0xff],
+        "provestad waves outside the shield are clipped away",
+    );
+    // The header text moved beside the logo is still there.
+    let text = pdftotext(&dir.path().join("provestad.localhost.pdf"));
+    assert!(text.contains("Prøvestad kommune"), "{text}");
+}
+
 const SECRET: &str = "a-shared-secret-of-at-least-32-characters";
 
 #[tokio::test]
