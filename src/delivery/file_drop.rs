@@ -4,8 +4,8 @@
 //! `syncfs` (one flush of the archive's file system instead of an fsync per file and folder), the folder
 //! is renamed to `<reference>`, and the archive folder is fsynced. If `<reference>`
 //! exists already with the same `manifest.json`, the delivery counts as done (idempotent); if its manifest
-//! differs, nothing is overwritten and the delivery fails loudly. Leftover temporary folders from a crash
-//! are removed before the next attempt.
+//! differs, nothing is overwritten and the delivery fails loudly. A failed attempt removes its temporary
+//! folder; those a crash leaves are removed by [`sweep_leftovers`] when the delivery worker starts.
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -185,20 +185,44 @@ pub fn deliver(
             })
         };
     }
-    // Leftovers of an attempt that crashed half-way: never visible under the final name, removed now.
-    let prefix = format!(".{reference}.tmp-");
-    if let Ok(rd) = fs::read_dir(archive) {
-        for e in rd.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) {
-                let _ = fs::remove_dir_all(e.path());
-            }
-        }
-    }
     let mut rnd = [0u8; 6];
     let _ = getrandom::fill(&mut rnd);
-    let tmp = archive.join(format!("{prefix}{}", hex(&rnd)));
+    let tmp = archive.join(format!(".{reference}{TMP_MARK}{}", hex(&rnd)));
     fs::create_dir(&tmp).map_err(io(&tmp))?;
-    let mut dirs = vec![tmp.clone()];
+    // A failed attempt takes its temporary folder away; one a crash leaves is removed by
+    // `sweep_leftovers` when the server starts again.
+    write_folder(&tmp, files, manifest)
+        .and_then(|()| fs::rename(&tmp, &target).map_err(io(&target)))
+        .inspect_err(|_| {
+            let _ = fs::remove_dir_all(&tmp);
+        })?;
+    sync_dir(archive)?;
+    Ok(ours)
+}
+
+/// Marks a temporary folder: `.<reference>.tmp-<random>`.
+const TMP_MARK: &str = ".tmp-";
+
+/// Removes the temporary folders of deliveries a crash interrupted (never visible under a final name).
+/// Called once per archive folder when the delivery worker starts, so a delivery need not list a folder
+/// that may hold years of submissions. Returns how many were removed.
+pub fn sweep_leftovers(archive: &Path) -> std::io::Result<usize> {
+    let mut removed = 0;
+    for e in fs::read_dir(archive)? {
+        let e = e?;
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.contains(TMP_MARK) && e.file_type()?.is_dir() {
+            fs::remove_dir_all(e.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Writes `files` and the manifest into the new folder `tmp` and makes them durable.
+fn write_folder(tmp: &Path, files: &[DropFile], manifest: Vec<u8>) -> Result<(), DropError> {
+    let mut dirs = vec![tmp.to_path_buf()];
     let manifest_file = DropFile::bytes("manifest.json", manifest);
     for f in files.iter().chain([&manifest_file]) {
         let path = tmp.join(&f.name);
@@ -224,12 +248,9 @@ pub fn deliver(
     // times the deliveries per second). It also writes whatever else is unwritten on that file system;
     // an archive share is not expected to carry much besides deliveries. syncfs reports write-back
     // errors since Linux 5.8.
-    File::open(&tmp)
-        .map_err(io(&tmp))
-        .and_then(|d| rustix::fs::syncfs(&d).map_err(|e| io(&tmp)(e.into())))?;
-    fs::rename(&tmp, &target).map_err(io(&target))?;
-    sync_dir(archive)?;
-    Ok(ours)
+    File::open(tmp)
+        .map_err(io(tmp))
+        .and_then(|d| rustix::fs::syncfs(&d).map_err(|e| io(tmp)(e.into())))
 }
 
 #[cfg(test)]
@@ -291,8 +312,33 @@ mod tests {
     fn leftovers_are_cleaned_and_bad_names_and_missing_folders_refused() {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir(dir.path().join(".2026-00002.tmp-deadbeef")).unwrap();
-        deliver(dir.path(), "2026-00002", &head(), &files()).unwrap();
+        fs::write(
+            dir.path().join(".2026-00002.tmp-deadbeef/submission.xml"),
+            "half",
+        )
+        .unwrap();
+        fs::create_dir(dir.path().join("2026-00001")).unwrap();
+        fs::write(dir.path().join(".not-ours"), "").unwrap();
+        assert_eq!(sweep_leftovers(dir.path()).unwrap(), 1);
         assert!(!dir.path().join(".2026-00002.tmp-deadbeef").exists());
+        assert!(dir.path().join("2026-00001").exists() && dir.path().join(".not-ours").exists());
+        deliver(dir.path(), "2026-00002", &head(), &files()).unwrap();
+        // An attempt that fails half-way (a stored file has gone) leaves no temporary folder.
+        let gone = vec![DropFile {
+            name: "attachments/1-a.pdf".into(),
+            content: Content::Stored {
+                path: dir.path().join("no-such-file"),
+                size: 1,
+                sha256: "0".repeat(64),
+            },
+        }];
+        assert!(deliver(dir.path(), "2026-00005", &head(), &gone).is_err());
+        let left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp-"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
         for bad in ["../x", "/etc/passwd", "a/../b", ".hidden", "a\\b", ""] {
             let f = vec![DropFile::bytes(bad, vec![])];
             assert!(

@@ -35,6 +35,22 @@ pub fn backoff(attempts: u32) -> i64 {
 
 /// Runs until `stop` turns true; woken early by `state.delivery_wake`.
 pub async fn run(state: Arc<State>, mut stop: watch::Receiver<bool>) {
+    // Temporary folders of deliveries a crash interrupted: removed once, before any delivery starts.
+    for t in &state.tenants {
+        let dir = t.config.archive_dir.clone();
+        let swept = tokio::task::spawn_blocking(move || file_drop::sweep_leftovers(&dir)).await;
+        match swept {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => {
+                tracing::info!(tenant = %t.config.id, folders = n, "removed temporary folders of interrupted deliveries");
+            }
+            // A missing archive folder is reported by the deliveries that wait for it.
+            Ok(Err(e)) => {
+                tracing::debug!(tenant = %t.config.id, error = %e, "archive folder not swept");
+            }
+            Err(e) => tracing::error!(error = %e, "archive sweep failed"),
+        }
+    }
     loop {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         match state.store.due_deliveries(now, 64) {
