@@ -102,6 +102,8 @@ pub struct Limits {
     /// All attachments of one submission together.
     pub max_upload_bytes: u64,
     pub max_attachments: usize,
+    /// Attempts per delivery before it is marked failed (`radhus deliveries retry` starts it again).
+    pub delivery_attempts: u32,
 }
 
 impl Default for Limits {
@@ -115,6 +117,7 @@ impl Default for Limits {
             shutdown_grace: Duration::from_secs(raw.shutdown_grace_secs),
             max_upload_bytes: raw.max_upload_mb * 1_000_000,
             max_attachments: raw.max_attachments,
+            delivery_attempts: raw.delivery_attempts,
         }
     }
 }
@@ -550,6 +553,9 @@ fn validate(
     if l.max_attachments == 0 {
         errs.push("limits.max_attachments", "must be at least 1");
     }
+    if l.delivery_attempts == 0 || l.delivery_attempts > 1000 {
+        errs.push("limits.delivery_attempts", "must be between 1 and 1000");
+    }
     let clamav = raw.clamav.as_ref().and_then(|c| {
         use crate::attachments::clamav::{ClamavConfig, ClamdAddress};
         let address = if c.address.starts_with('/') {
@@ -772,6 +778,7 @@ fn validate(
             shutdown_grace: Duration::from_secs(l.shutdown_grace_secs),
             max_upload_bytes: l.max_upload_mb.saturating_mul(1_000_000),
             max_attachments: l.max_attachments,
+            delivery_attempts: l.delivery_attempts,
         },
         clamav,
         smtp,

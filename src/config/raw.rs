@@ -77,6 +77,13 @@ pub struct RawLimits {
     /// Attachments per submission.
     #[serde(default = "default_attachments")]
     pub max_attachments: usize,
+    /// Attempts per delivery (one submission to one target) before it is marked failed.
+    #[serde(default = "default_delivery_attempts")]
+    pub delivery_attempts: u32,
+}
+
+fn default_delivery_attempts() -> u32 {
+    30
 }
 
 fn default_upload_mb() -> u64 {
@@ -159,6 +166,7 @@ impl Default for RawLimits {
             shutdown_grace_secs: default_grace(),
             max_upload_mb: default_upload_mb(),
             max_attachments: default_attachments(),
+            delivery_attempts: default_delivery_attempts(),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The outbox worker: picks due rows, delivers, and records delivered / failing (with the next try, by
-//! exponential backoff with jitter) / failed permanently after [`MAX_ATTEMPTS`]. Nothing is ever dropped:
+//! exponential backoff with jitter) / failed permanently after `limits.delivery_attempts` (default 30,
+//! about two days with the backoff below). Nothing is ever dropped:
 //! a failed row stays visible and can be retried. After a restart, unfinished rows simply continue.
 
 use std::sync::Arc;
@@ -16,8 +17,6 @@ use crate::forms::definition::Kind;
 use crate::forms::engine::{Engine, today_in_norway};
 use crate::store::forms::{OutboxRow, OutboxState, Submission};
 
-/// Attempts before a row is marked failed (about two days of retries with the backoff below).
-pub const MAX_ATTEMPTS: u32 = 30;
 const FIRST_RETRY_SECS: i64 = 5;
 const LONGEST_WAIT_SECS: i64 = 3600;
 
@@ -109,7 +108,7 @@ async fn deliver_one(state: &Arc<State>, key: String, row: OutboxRow) {
                 h.insert(row.tenant.clone(), e.clone());
             }
             let n = attempts + 1;
-            if n >= MAX_ATTEMPTS {
+            if n >= state.config.limits.delivery_attempts {
                 tracing::error!(tenant = %row.tenant, reference = %row.reference, error = %e, "delivery gave up after {n} attempts");
                 OutboxState::Failed {
                     attempts: n,

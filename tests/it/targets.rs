@@ -225,6 +225,52 @@ async fn pdfs_carry_the_municipalitys_own_logo() {
 const SECRET: &str = "a-shared-secret-of-at-least-32-characters";
 
 #[tokio::test]
+async fn a_delivery_gives_up_after_the_configured_number_of_attempts() {
+    // Always 503; two attempts allowed: the first, and one more after the first wait (10 s ± 20 %).
+    let (port, seen) = crate::support::http_receiver(|_| 503).await;
+    let srv = TestServer::start_with(|c| {
+        c.limits.delivery_attempts = 2;
+        c.tenants[0].targets.push(radhus::config::TargetConfig {
+            name: "saksystem".into(),
+            all_forms: true,
+            kind: radhus::config::TargetKind::Http(radhus::delivery::http_post::HttpTarget {
+                url: format!("http://127.0.0.1:{port}/inn"),
+                secret: SECRET.as_bytes().to_vec(),
+                ca_pem: None,
+                timeout: Duration::from_secs(10),
+            }),
+        });
+    })
+    .await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let reference = walk(&w, "kontaktskjema", &example("kontaktskjema")).await;
+    let mut state = None;
+    for _ in 0..600 {
+        state = row_state(&srv, &reference, "saksystem").await;
+        if matches!(state, Some(OutboxState::Failed { .. })) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    match state {
+        Some(OutboxState::Failed {
+            attempts,
+            last_error,
+        }) => {
+            assert_eq!(attempts, 2);
+            assert!(last_error.contains("503"), "{last_error}");
+        }
+        other => panic!("expected failed after 2 attempts, got {other:?}"),
+    }
+    assert_eq!(seen.lock().unwrap().len(), 2, "no attempt after giving up");
+}
+
+#[tokio::test]
 async fn the_http_target_gets_a_signed_envelope_and_is_retried_after_a_5xx() {
     // 503 to the first request, then 201.
     let (port, seen) = crate::support::http_receiver(|n| if n == 1 { 503 } else { 201 }).await;
