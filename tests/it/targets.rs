@@ -224,12 +224,12 @@ async fn pdfs_carry_the_municipalitys_own_logo() {
 
 const SECRET: &str = "a-shared-secret-of-at-least-32-characters";
 
-#[tokio::test]
-async fn a_delivery_gives_up_after_the_configured_number_of_attempts() {
-    // Always 503; two attempts allowed: the first, and one more after the first wait (10 s ± 20 %).
-    let (port, seen) = crate::support::http_receiver(|_| 503).await;
-    let srv = TestServer::start_with(|c| {
-        c.limits.delivery_attempts = 2;
+/// A test server whose first tenant also delivers to an HTTP target "saksystem" on `port`.
+async fn with_http_target(
+    port: u16,
+    tweak: impl FnOnce(&mut radhus::config::Config),
+) -> TestServer {
+    TestServer::start_with(|c| {
         c.tenants[0].targets.push(radhus::config::TargetConfig {
             name: "saksystem".into(),
             all_forms: true,
@@ -240,15 +240,28 @@ async fn a_delivery_gives_up_after_the_configured_number_of_attempts() {
                 timeout: Duration::from_secs(10),
             }),
         });
+        tweak(c);
     })
-    .await;
+    .await
+}
+
+/// Fills in and sends `form` with its example answers in bokmål; returns the reference.
+async fn submit(srv: &TestServer, form: &str) -> String {
     let w = Walk {
-        srv: &srv,
+        srv,
         client: srv.client(),
         lang: "nb",
         host: HOST,
     };
-    let reference = walk(&w, "kontaktskjema", &example("kontaktskjema")).await;
+    walk(&w, form, &example(form)).await
+}
+
+#[tokio::test]
+async fn a_delivery_gives_up_after_the_configured_number_of_attempts() {
+    // Always 503; two attempts allowed: the first, and one more after the first wait (10 s ± 20 %).
+    let (port, seen) = crate::support::http_receiver(|_| 503).await;
+    let srv = with_http_target(port, |c| c.limits.delivery_attempts = 2).await;
+    let reference = submit(&srv, "kontaktskjema").await;
     let mut state = None;
     for _ in 0..600 {
         state = row_state(&srv, &reference, "saksystem").await;
@@ -274,30 +287,12 @@ async fn a_delivery_gives_up_after_the_configured_number_of_attempts() {
 async fn the_http_target_gets_a_signed_envelope_and_is_retried_after_a_5xx() {
     // 503 to the first request, then 201.
     let (port, seen) = crate::support::http_receiver(|n| if n == 1 { 503 } else { 201 }).await;
-    let srv = TestServer::start_with(|c| {
-        c.tenants[0].targets.push(radhus::config::TargetConfig {
-            name: "saksystem".into(),
-            all_forms: true,
-            kind: radhus::config::TargetKind::Http(radhus::delivery::http_post::HttpTarget {
-                url: format!("http://127.0.0.1:{port}/inn"),
-                secret: SECRET.as_bytes().to_vec(),
-                ca_pem: None,
-                timeout: Duration::from_secs(10),
-            }),
-        });
-    })
-    .await;
+    let srv = with_http_target(port, |_| {}).await;
     assert_eq!(
         srv.running().state().config.tenants[0].id.as_str(),
         "eksempel"
     );
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
-    let reference = walk(&w, "barnehage-soknad", &example("barnehage-soknad")).await;
+    let reference = submit(&srv, "barnehage-soknad").await;
     // The first answer is 503: the row waits for a retry, visible as failing.
     for _ in 0..200 {
         if matches!(
