@@ -157,12 +157,10 @@ fn large_form(out: &mut String) {
         broadcasts: &[],
     };
     let (render, render99) = time_it(200, || {
-        let page = radhus::views::form_run::check_answers(&frame, &engine, &a, &Default::default())
-            .into_string();
+        let page = check_answers_page(&frame, &engine, &a);
         std::hint::black_box(page);
     });
-    let page = radhus::views::form_run::check_answers(&frame, &engine, &a, &Default::default())
-        .into_string();
+    let page = check_answers_page(&frame, &engine, &a);
     // A POST of the group step: 120 rows × 3 fields, applied and validated.
     let posted: Vec<(String, String)> = a
         .values
@@ -293,18 +291,39 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+fn request(
+    draft: radhus::ids::DraftId,
+    a: &Answers,
+    session: &radhus::ids::SessionId,
+) -> radhus::store::SubmitRequest {
+    radhus::store::SubmitRequest {
+        draft,
+        rev: 0,
+        answers: a.clone(),
+        files: vec![],
+        targets: vec![radhus::ids::Target::Archive],
+        session: session.clone(),
+        now: 0,
+        year: 2026,
+    }
+}
+
 async fn store_submissions(out: &mut String) {
     let dir = tempfile::tempdir().unwrap();
     let store = std::sync::Arc::new(radhus::store::Store::open(dir.path()).unwrap());
+    let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
+    let session = radhus::ids::SessionId::generate().unwrap();
     let make = |n: usize| {
         let store = store.clone();
+        let tenant = tenant.clone();
+        let session = session.clone();
         async move {
             let mut ids = vec![];
             for i in 0..n {
-                let id = format!("d{i}-{}", rand_suffix());
-                let d = radhus::store::forms::Draft {
-                    tenant: "eksempel".into(),
-                    form: "kontaktskjema".into(),
+                let id = radhus::ids::DraftId::generate().unwrap();
+                let d = radhus::cases::records::Draft {
+                    tenant: tenant.clone(),
+                    form: radhus::ids::FormId::parse("kontaktskjema").unwrap(),
                     form_version: 1,
                     form_hash: "h".into(),
                     lang: Lang::Nb,
@@ -314,8 +333,13 @@ async fn store_submissions(out: &mut String) {
                     expires: i64::MAX,
                     submitted: None,
                     files: Default::default(),
+                    rev: 0,
                 };
-                store.save_draft(id.clone(), d).await.unwrap();
+                store
+                    .tenant(&tenant)
+                    .start_draft(&session, format!("eksempel/f{i}"), id.clone(), d, 0)
+                    .await
+                    .unwrap();
                 ids.push(id);
             }
             ids
@@ -333,7 +357,8 @@ async fn store_submissions(out: &mut String) {
     let t = Instant::now();
     for id in ids {
         store
-            .submit(id, a.clone(), vec![], vec!["archive".into()], 0, 2026)
+            .tenant(&tenant)
+            .submit(request(id, &a, &session))
             .await
             .unwrap()
             .unwrap();
@@ -348,10 +373,12 @@ async fn store_submissions(out: &mut String) {
         let store = store.clone();
         let chunk = chunk.to_vec();
         let a = a.clone();
+        let (tenant, session) = (tenant.clone(), session.clone());
         set.spawn(async move {
             for id in chunk {
                 store
-                    .submit(id, a.clone(), vec![], vec!["archive".into()], 0, 2026)
+                    .tenant(&tenant)
+                    .submit(request(id, &a, &session))
                     .await
                     .unwrap()
                     .unwrap();
@@ -370,8 +397,14 @@ async fn store_submissions(out: &mut String) {
     );
 }
 
-fn rand_suffix() -> String {
-    radhus::ids::SessionId::generate().unwrap().as_str()[..8].to_owned()
+/// The summary walk and the check-answers page, as the handler makes them.
+fn check_answers_page(
+    frame: &radhus::views::Frame<'_>,
+    engine: &radhus::forms::engine::Engine<'_>,
+    a: &Answers,
+) -> String {
+    let steps = radhus::forms::summary::walk(engine, a, Lang::Nb, ("Ja", "Nei"), &|_: &str| None);
+    radhus::views::form_run::check_answers(frame, engine.def, &steps).into_string()
 }
 
 /// 64 clients, each walking the contact form start → steps → send, until `dur` has passed.

@@ -10,14 +10,15 @@ use std::time::Instant;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::config::{Config, ConfigErrors, TenantConfig};
-use crate::forms::search::SearchIndex;
-use crate::forms::{FormDef, LoadError, Registry};
-use crate::http::assets::{AssetSet, AssetUrls};
+use crate::clock::Clock;
+use crate::config::{Config, ConfigErrors};
+use crate::delivery::DeliveryStatus;
+use crate::forms::{LoadError, Registry};
 use crate::http::metrics::Metrics;
 use crate::http::tls::{CertResolver, TlsError};
 use crate::http::{server, tls};
-use crate::i18n::{I18n, Lang};
+use crate::i18n::I18n;
+use crate::state::{State, Tenant, TenantError};
 use crate::store::{Store, StoreError};
 
 /// Why the appliance did not start. [`StartError::exit_code`] maps to the CLI's codes.
@@ -39,6 +40,15 @@ pub enum StartError {
     I18n(#[from] crate::i18n::I18nError),
 }
 
+impl From<TenantError> for StartError {
+    fn from(e: TenantError) -> Self {
+        match e {
+            TenantError::Theme(t) => StartError::Theme(t),
+            TenantError::Forms(f) => StartError::Forms(f),
+        }
+    }
+}
+
 impl StartError {
     /// 2 for problems in what the operator wrote (configuration, certificates, themes), 1 otherwise.
     pub fn exit_code(&self) -> u8 {
@@ -47,129 +57,6 @@ impl StartError {
             _ => 1,
         }
     }
-}
-
-/// One municipality as served: its configuration, forms, search indexes and assets.
-pub struct Tenant {
-    pub config: TenantConfig,
-    /// Every form the tenant offers, by URL.
-    pub forms: Vec<Arc<FormDef>>,
-    /// The forms shown on the portal and found by search.
-    pub listed: Vec<Arc<FormDef>>,
-    search: Vec<SearchIndex>,
-    pub assets: AssetSet,
-    pub urls: AssetUrls,
-    /// The theme's logo as the PDFs draw it; None when logo.svg uses what PDFs cannot draw (logged).
-    pub pdf_logo: Option<Arc<crate::pdf::VectorLogo>>,
-    /// The tenant's lists of values as stored (read at start; the list admin will refresh them).
-    pub value_lists: std::collections::BTreeMap<String, crate::store::forms::ValueList>,
-}
-
-impl Tenant {
-    /// The list items valid on `today`, per list.
-    pub fn lists(&self, today: time::Date) -> crate::forms::engine::Lists {
-        crate::forms::engine::lists_valid_on(self.value_lists.values(), today)
-    }
-
-    pub fn search(&self, lang: Lang, q: &str) -> Vec<&Arc<FormDef>> {
-        let idx = Lang::ALL
-            .iter()
-            .position(|l| *l == lang)
-            .and_then(|i| self.search.get(i));
-        idx.map(|s| {
-            s.search(q)
-                .into_iter()
-                .filter_map(|i| self.listed.get(i))
-                .collect()
-        })
-        .unwrap_or_default()
-    }
-
-    pub fn form(&self, id: &str) -> Option<&Arc<FormDef>> {
-        self.forms.iter().find(|f| f.id.as_str() == id)
-    }
-}
-
-/// Shared state of a running appliance.
-pub struct State {
-    pub config: Config,
-    pub store: Arc<Store>,
-    pub i18n: I18n,
-    pub registry: Arc<Registry>,
-    pub tenants: Vec<Tenant>,
-    hosts: HashMap<String, usize>,
-    pub metrics: Metrics,
-    pub csrf_key: Vec<u8>,
-    pub shutting_down: AtomicBool,
-    pub started: Instant,
-    /// Wakes the delivery worker (after a submission or a retry).
-    pub delivery_wake: tokio::sync::Notify,
-    /// Tenants whose last delivery attempt failed and will be retried, with the error (for `/healthz`).
-    pub delivery_health: std::sync::Mutex<HashMap<String, String>>,
-    /// Uploaded files on disk.
-    pub files: crate::attachments::FileStore,
-}
-
-impl State {
-    pub fn tenant_for(&self, host: &str) -> Option<&Tenant> {
-        self.hosts
-            .get(host)
-            .copied()
-            .or(self.config.default_tenant)
-            .and_then(|i| self.tenants.get(i))
-    }
-}
-
-fn build_tenant(cfg: &TenantConfig, registry: &Registry) -> Result<Tenant, StartError> {
-    let mut forms: Vec<Arc<FormDef>> = registry
-        .all()
-        .iter()
-        .filter(|f| cfg.forms.includes(&f.id))
-        .cloned()
-        .collect();
-    if let Some(dir) = &cfg.forms_dir {
-        // The tenant's own forms: always offered; one with a library form's id replaces it.
-        let own = Registry::from_paths(std::slice::from_ref(dir)).map_err(StartError::Forms)?;
-        forms.retain(|f| !own.contains(&f.id));
-        forms.extend(own.all().iter().cloned());
-    }
-    let listed: Vec<Arc<FormDef>> = forms.iter().filter(|f| f.listed).cloned().collect();
-    let search = Lang::ALL
-        .iter()
-        .map(|l| SearchIndex::build(&listed, *l))
-        .collect();
-    let theme = crate::themes::build(&cfg.theme, cfg.theme_dir.as_deref())?;
-    let pdf_logo = match crate::pdf::VectorLogo::from_svg(&theme.logo_svg) {
-        Ok(logo) => Some(Arc::new(logo)),
-        Err(e) => {
-            // The web pages still show the logo; only PDFs go without it.
-            tracing::warn!(
-                tenant = %cfg.id,
-                "logo.svg cannot be drawn in PDFs, so PDFs are made without the logo: {e}"
-            );
-            None
-        }
-    };
-    let mut assets = AssetSet::default();
-    let urls = AssetUrls {
-        css: assets.add(
-            "theme",
-            "css",
-            "text/css; charset=utf-8",
-            theme.css.into_bytes(),
-        ),
-        logo: assets.add("logo", "svg", "image/svg+xml", theme.logo_svg),
-    };
-    Ok(Tenant {
-        config: cfg.clone(),
-        forms,
-        listed,
-        search,
-        assets,
-        urls,
-        pdf_logo,
-        value_lists: Default::default(),
-    })
 }
 
 pub struct App;
@@ -187,7 +74,7 @@ impl App {
         let mut tenants = vec![];
         let mut hosts = HashMap::new();
         for (i, t) in config.tenants.iter().enumerate() {
-            tenants.push(build_tenant(t, &registry)?);
+            tenants.push(Tenant::build(t, &registry)?);
             for h in &t.hosts {
                 hosts.insert(h.clone(), i);
             }
@@ -198,8 +85,9 @@ impl App {
             .map_err(|e| StartError::Bind(std::io::Error::other(e.to_string())))??;
         let seed = crate::forms::embedded_lists().map_err(StartError::Forms)?;
         for t in &mut tenants {
-            store.seed_value_lists(&t.config.id, seed.clone()).await?;
-            t.value_lists = store.value_lists(&t.config.id)?;
+            let ts = store.tenant(&t.config.id);
+            ts.seed_value_lists(seed.clone()).await?;
+            t.value_lists = ts.value_lists()?;
         }
         let csrf_key = config
             .server
@@ -217,20 +105,31 @@ impl App {
         let redirect_addr = redirect.as_ref().and_then(|l| l.local_addr().ok());
         let files = crate::attachments::FileStore::new(&config.server.data_dir);
         let state = Arc::new(State {
+            site: &crate::web::routes::SITE,
             config,
             store: Arc::new(store),
-            i18n,
+            i18n: Arc::new(i18n),
             registry,
-            tenants,
+            tenants: Arc::new(tenants),
             hosts,
             metrics: Metrics::default(),
             csrf_key,
             shutting_down: AtomicBool::new(false),
             started: Instant::now(),
-            delivery_wake: tokio::sync::Notify::new(),
-            delivery_health: std::sync::Mutex::new(HashMap::new()),
+            deliveries: Arc::new(DeliveryStatus::default()),
             files,
+            clock: Clock::system(),
         });
+        let worker = crate::delivery::worker::Worker {
+            store: state.store.clone(),
+            tenants: state.tenants.clone(),
+            i18n: state.i18n.clone(),
+            smtp: state.config.smtp.clone(),
+            data_dir: state.config.server.data_dir.clone(),
+            attempts: state.config.limits.delivery_attempts,
+            status: state.deliveries.clone(),
+            clock: state.clock.clone(),
+        };
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut tasks = vec![tokio::spawn(server::serve_tls(
             listener,
@@ -239,14 +138,14 @@ impl App {
             stop_rx.clone(),
         ))];
         tasks.push(tokio::spawn(sweep(state.clone(), stop_rx.clone())));
-        tasks.push(tokio::spawn(crate::delivery::worker::run(
-            state.clone(),
-            stop_rx.clone(),
-        )));
+        tasks.push(tokio::spawn(worker.run(stop_rx.clone())));
         match crate::control::bind(&state.config.server.data_dir) {
             Ok(l) => tasks.push(tokio::spawn(crate::control::serve(
                 l,
-                state.clone(),
+                crate::control::Handles {
+                    store: state.store.clone(),
+                    wake: state.deliveries.clone(),
+                },
                 stop_rx.clone(),
             ))),
             Err(e) => {
@@ -279,9 +178,10 @@ async fn sweep(state: Arc<State>, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = tick.tick() => {
-                let now = time::OffsetDateTime::now_utc().unix_timestamp();
+                let now = state.clock.unix();
                 let idle = state.config.server.draft_lifetime.as_secs() as i64;
-                match (state.store.expire_drafts(now).await, state.store.expire_sessions(now - idle).await) {
+                let system = state.store.system();
+                match (system.expire_drafts(now).await, system.expire_sessions(now - idle).await) {
                     (Ok(d), Ok(s)) if d + s > 0 => tracing::info!(drafts = d, sessions = s, "expired drafts and sessions removed"),
                     (Err(e), _) | (_, Err(e)) => tracing::warn!(error = %e, "sweep failed"),
                     _ => {}
@@ -297,12 +197,20 @@ async fn sweep(state: Arc<State>, mut stop: watch::Receiver<bool>) {
 pub async fn sweep_files(state: &Arc<State>) -> usize {
     let st = state.clone();
     let run = tokio::task::spawn_blocking(move || {
-        let held = st.store.held_files()?;
-        Ok::<_, crate::store::StoreError>(
-            st.files.sweep(crate::attachments::ORPHAN_GRACE, &|t, id| {
-                held.contains(&(t.to_owned(), id.to_owned()))
-            }),
-        )
+        let held = st.store.system().held_files()?;
+        Ok::<_, crate::store::StoreError>(st.files.sweep(
+            crate::attachments::ORPHAN_GRACE,
+            &|t, id| {
+                match (
+                    crate::ids::TenantId::parse(t),
+                    crate::ids::FileId::parse(id),
+                ) {
+                    (Ok(t), Ok(id)) => held.contains(&(t, id)),
+                    // Not a name this code gives a file: nothing refers to it.
+                    _ => false,
+                }
+            },
+        ))
     })
     .await;
     match run

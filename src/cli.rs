@@ -216,7 +216,7 @@ fn check_forms(paths: &[PathBuf]) -> ExitCode {
                 }
             }
         }
-        (Registry::from_paths(paths), examples)
+        (crate::form_files::load(paths), examples)
     };
     let registry = match registry {
         Ok(r) => r,

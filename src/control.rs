@@ -9,9 +9,17 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::UnixListener;
 use tokio::sync::watch;
 
-use crate::app::State;
+use crate::cases::records::{OutboxRow, OutboxState};
+use crate::delivery::DeliveryStatus;
+use crate::ids::{Reference, TenantId};
 use crate::store::Store;
-use crate::store::forms::{OutboxRow, OutboxState};
+
+/// What the control socket works with: the store, and the delivery workers' wake-up.
+#[derive(Clone)]
+pub struct Handles {
+    pub store: Arc<Store>,
+    pub wake: Arc<DeliveryStatus>,
+}
 
 pub const SOCKET: &str = "control.sock";
 
@@ -29,12 +37,12 @@ pub fn bind(data_dir: &Path) -> std::io::Result<UnixListener> {
     Ok(l)
 }
 
-pub async fn serve(listener: UnixListener, state: Arc<State>, mut stop: watch::Receiver<bool>) {
+pub async fn serve(listener: UnixListener, handles: Handles, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
-                let state = state.clone();
+                let handles = handles.clone();
                 tokio::spawn(async move {
                     let (r, mut w) = stream.into_split();
                     let mut line = String::new();
@@ -42,7 +50,7 @@ pub async fn serve(listener: UnixListener, state: Arc<State>, mut stop: watch::R
                     if reader.read_line(&mut line).await.is_err() {
                         return;
                     }
-                    let answer = answer(&state.store, line.trim(), Some(&state)).await;
+                    let answer = answer(&handles.store, line.trim(), Some(&handles.wake)).await;
                     let _ = w.write_all(answer.as_bytes()).await;
                 });
             }
@@ -57,35 +65,37 @@ pub async fn serve(listener: UnixListener, state: Arc<State>, mut stop: watch::R
 }
 
 /// Answers one request against a store (the running server's, or one opened by the command itself).
-pub async fn answer(store: &Store, request: &str, state: Option<&State>) -> String {
+pub async fn answer(store: &Store, request: &str, wake: Option<&DeliveryStatus>) -> String {
     let mut words = request.split_whitespace();
     match (words.next(), words.next(), words.next()) {
         (Some("deliveries"), failing, None) if failing.is_none_or(|f| f == "failing") => {
-            match store.all_deliveries(failing.is_some()) {
+            match store.system().all_deliveries(failing.is_some()) {
                 Ok(rows) => table(&rows),
                 Err(e) => format!("error: {e}\n"),
             }
         }
         (Some("retry"), Some(reference), None) => {
-            let tenants: Vec<String> = match store.all_deliveries(false) {
+            let Ok(reference) = Reference::parse(reference) else {
+                return format!("error: {reference:?} is not a reference (like 2026-00017)\n");
+            };
+            let tenants: Vec<TenantId> = match store.system().all_deliveries(false) {
                 Ok(rows) => rows.into_iter().filter(|r| r.reference == reference).map(|r| r.tenant).collect(),
                 Err(e) => return format!("error: {e}\n"),
             };
             let mut n = 0;
-            let mut seen: Vec<String> = vec![];
+            let mut seen: Vec<TenantId> = vec![];
             for t in tenants {
                 if seen.contains(&t) {
                     continue;
                 }
                 seen.push(t.clone());
-                let Ok(tenant) = crate::ids::TenantId::parse(&t) else { continue };
-                match store.retry_deliveries(&tenant, reference).await {
+                match store.tenant(&t).retry_deliveries(&reference).await {
                     Ok(k) => n += k,
                     Err(e) => return format!("error: {e}\n"),
                 }
             }
-            if let Some(s) = state {
-                s.delivery_wake.notify_one();
+            if let Some(s) = wake {
+                s.wake.notify_one();
             }
             if seen.is_empty() {
                 format!("error: no submission has the reference {reference}\n")
@@ -118,7 +128,12 @@ fn table(rows: &[OutboxRow]) -> String {
         };
         out.push_str(&format!(
             "{:<12} {:<12} {:<8} {:<10} {:>8}  {}\n",
-            r.tenant, r.reference, r.target, state, attempts, detail
+            r.tenant.as_str(),
+            r.reference.as_str(),
+            r.target.to_string(),
+            state,
+            attempts,
+            detail
         ));
     }
     out.push_str(&format!("{} rows\n", rows.len()));

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
 use radhus::attachments::FileStore;
-use radhus::attachments::multipart::{Context, FieldRule, Limits, read_stream};
+use radhus::http::multipart::{Context, FieldRule, Limits, read_stream};
 
 struct Env {
     rt: tokio::runtime::Runtime,
@@ -61,9 +61,10 @@ fuzz_target!(|data: &[u8]| {
             already: 0,
         })
     };
+    let tenant = radhus::ids::TenantId::parse("fuzz").unwrap();
     let cx = Context {
         files: &env.files,
-        tenant: "fuzz",
+        tenant: &tenant,
         clamav: None,
         limits: &limits,
         already: (0, 0),
@@ -79,7 +80,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(parsed) => {
             for f in &parsed.files {
                 assert!(f.size > 0 && f.size <= 64 * 1024, "a file outside the limits: {f:?}");
-                env.files.remove("fuzz", &f.id);
+                env.files.remove(&tenant, &f.id);
             }
         }
         Err(_) => {

@@ -3,23 +3,11 @@
 //! Protocol: send `zINSTREAM\0`, then the file as chunks of `<u32 big-endian length><bytes>`, then a
 //! zero-length chunk; clamd answers `stream: OK\0` or `stream: <signature> FOUND\0` (or an error).
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::path::Path;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-/// Where clamd listens.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ClamdAddress {
-    Unix(PathBuf),
-    Tcp(String),
-}
-
-#[derive(Debug, Clone)]
-pub struct ClamavConfig {
-    pub address: ClamdAddress,
-    pub timeout: Duration,
-}
+pub use crate::config::targets::{ClamavConfig, ClamdAddress};
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Verdict {

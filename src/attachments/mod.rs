@@ -8,13 +8,30 @@
 //! `tenantfile_reference`), so the sweep keeps them for good.
 
 pub mod clamav;
-pub mod multipart;
 
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-pub use crate::store::forms::StoredFile;
+use crate::ids::{FileId, TenantId};
+
+/// An uploaded file: stored under `<data>/files/<tenant>/<id>`, described here.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct StoredFile {
+    /// Random id (also the file name on disk).
+    pub id: FileId,
+    /// The input name it was uploaded through (`vedlegg`, `barn[0].vedlegg`).
+    pub field: String,
+    /// The citizen's name for it, cleaned of paths and control characters (for display only).
+    pub name: String,
+    pub size: u64,
+    /// Lowercase hex.
+    pub sha256: String,
+    /// Judged from the content, not the name.
+    pub content_type: String,
+    /// Extension for the content type (`pdf`, `jpg` …).
+    pub ext: String,
+}
 
 /// A kind of file a form may accept, judged by its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,15 +205,9 @@ pub fn format_size(bytes: u64, lang: crate::i18n::Lang) -> String {
     format!("{s} {unit}")
 }
 
-/// A random file id (also its name on disk): 32 hex digits.
-pub fn new_id() -> io::Result<String> {
-    let mut b = [0u8; 16];
-    getrandom::fill(&mut b).map_err(|e| io::Error::other(e.to_string()))?;
-    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
-}
-
-fn valid_id(id: &str) -> bool {
-    id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
+/// A random file id (also its name on disk).
+pub fn new_id() -> io::Result<FileId> {
+    FileId::generate().map_err(|e| io::Error::other(e.to_string()))
 }
 
 /// The folder holding every tenant's files.
@@ -219,36 +230,28 @@ impl FileStore {
         self.root.join("tmp")
     }
 
-    /// Where a stored file lives; `None` for an id that is not one of ours.
-    pub fn path(&self, tenant: &str, id: &str) -> Option<PathBuf> {
-        (valid_id(id) && !tenant.contains(['/', '\\', '.']))
-            .then(|| self.root.join(tenant).join(id))
+    /// Where a stored file lives (the typed ids cannot name anything outside the tenant's folder).
+    pub fn path(&self, tenant: &TenantId, id: &FileId) -> PathBuf {
+        self.root.join(tenant.as_str()).join(id.as_str())
     }
 
     /// Moves a finished, fsynced temporary file into its tenant's folder and makes the rename durable.
-    pub fn commit(&self, tmp: &Path, tenant: &str, id: &str) -> io::Result<PathBuf> {
-        let dest = self
-            .path(tenant, id)
-            .ok_or_else(|| io::Error::other("bad file id"))?;
-        let dir = self.root.join(tenant);
+    pub fn commit(&self, tmp: &Path, tenant: &TenantId, id: &FileId) -> io::Result<PathBuf> {
+        let dest = self.path(tenant, id);
+        let dir = self.root.join(tenant.as_str());
         std::fs::create_dir_all(&dir)?;
         std::fs::rename(tmp, &dest)?;
         std::fs::File::open(&dir)?.sync_all()?;
         Ok(dest)
     }
 
-    pub fn read(&self, tenant: &str, id: &str) -> io::Result<Vec<u8>> {
-        let p = self
-            .path(tenant, id)
-            .ok_or_else(|| io::Error::other("bad file id"))?;
-        std::fs::read(p)
+    pub fn read(&self, tenant: &TenantId, id: &FileId) -> io::Result<Vec<u8>> {
+        std::fs::read(self.path(tenant, id))
     }
 
     /// Removes one file (after the draft that held it no longer does).
-    pub fn remove(&self, tenant: &str, id: &str) {
-        if let Some(p) = self.path(tenant, id) {
-            let _ = std::fs::remove_file(p);
-        }
+    pub fn remove(&self, tenant: &TenantId, id: &FileId) {
+        let _ = std::fs::remove_file(self.path(tenant, id));
     }
 
     /// Deletes files older than `grace` that no live draft and no submission holds, and leftover

@@ -4,6 +4,9 @@
 //! problems found in one pass are reported together, so an operator fixes a file in one round.
 
 pub mod raw;
+pub mod targets;
+
+pub use targets::SmtpConfig;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -70,9 +73,9 @@ pub struct Config {
     pub server: ServerConfig,
     pub limits: Limits,
     /// Virus scanning of uploads, when configured.
-    pub clamav: Option<crate::attachments::clamav::ClamavConfig>,
+    pub clamav: Option<targets::ClamavConfig>,
     /// SMTP for e-mail targets and receipt copies, when configured.
-    pub smtp: Option<crate::delivery::email::SmtpConfig>,
+    pub smtp: Option<targets::SmtpConfig>,
     pub tenants: Vec<TenantConfig>,
     /// Index into `tenants` of the tenant that answers any host name.
     pub default_tenant: Option<usize>,
@@ -169,7 +172,7 @@ pub struct TargetConfig {
 
 #[derive(Debug, Clone)]
 pub enum TargetKind {
-    Http(crate::delivery::http_post::HttpTarget),
+    Http(targets::HttpTarget),
     Email { to: String },
 }
 
@@ -220,13 +223,7 @@ fn friendly(msg: &str) -> String {
         .replace("expected u32", "expected a whole number")
 }
 
-/// 1-based line and column of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
+pub use crate::forms::error::line_col;
 
 struct Errors<'a> {
     file: &'a str,
@@ -299,17 +296,13 @@ fn read_pem(errs: &mut Errors<'_>, base: &Path, key: &str, file: &Path) -> Optio
     }
 }
 
-fn smtp_config(
-    errs: &mut Errors<'_>,
-    base: &Path,
-    m: raw::RawSmtp,
-) -> Option<crate::delivery::email::SmtpConfig> {
-    use crate::delivery::email::{SmtpConfig, SmtpSecurity};
+fn smtp_config(errs: &mut Errors<'_>, base: &Path, m: raw::RawSmtp) -> Option<targets::SmtpConfig> {
+    use targets::{SmtpConfig, SmtpSecurity};
     let before = errs.list.len();
     let security = match m.security.as_str() {
         "starttls" => SmtpSecurity::StartTls,
         "tls" => SmtpSecurity::Tls,
-        "none" if crate::delivery::package::is_loopback_host(&m.host) => SmtpSecurity::None,
+        "none" if targets::is_loopback_host(&m.host) => SmtpSecurity::None,
         "none" => {
             errs.push(
                 "smtp.security",
@@ -328,7 +321,7 @@ fn smtp_config(
     if m.host.trim().is_empty() {
         errs.push("smtp.host", "must not be empty");
     }
-    if !crate::delivery::email::check_address(&m.from) {
+    if !targets::check_address(&m.from) {
         errs.push(
             "smtp.from",
             format!(
@@ -409,10 +402,7 @@ fn target_config(
                     errs.push(k("url"), format!("\"{url}\" must start with https://"));
                     return None;
                 }
-                Some(h)
-                    if url.starts_with("http://")
-                        && !crate::delivery::package::is_loopback_host(&h) =>
-                {
+                Some(h) if url.starts_with("http://") && !targets::is_loopback_host(&h) => {
                     errs.push(
                         k("url"),
                         "must use https:// (http:// is only allowed for a receiver on this machine)",
@@ -433,7 +423,7 @@ fn target_config(
                 .ca_file
                 .as_deref()
                 .and_then(|f| read_pem(errs, base, &k("ca_file"), f));
-            TargetKind::Http(crate::delivery::http_post::HttpTarget {
+            TargetKind::Http(targets::HttpTarget {
                 url,
                 secret,
                 ca_pem,
@@ -442,7 +432,7 @@ fn target_config(
         }
         "email" => {
             let to = t.to.unwrap_or_default();
-            if !crate::delivery::email::check_address(&to) {
+            if !targets::check_address(&to) {
                 errs.push(k("to"), format!("\"{to}\" is not an e-mail address"));
                 return None;
             }
@@ -557,7 +547,7 @@ fn validate(
         errs.push("limits.delivery_attempts", "must be between 1 and 1000");
     }
     let clamav = raw.clamav.as_ref().and_then(|c| {
-        use crate::attachments::clamav::{ClamavConfig, ClamdAddress};
+        use targets::{ClamavConfig, ClamdAddress};
         let address = if c.address.starts_with('/') {
             ClamdAddress::Unix(PathBuf::from(&c.address))
         } else if c

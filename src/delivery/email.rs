@@ -18,7 +18,6 @@
 //! after a crash.
 
 use std::error::Error as _;
-use std::time::Duration;
 
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
@@ -27,53 +26,8 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::smtp::response::Response;
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
 
-use super::package::{Failure, PackageFile, is_loopback_host};
-
-/// How the connection to the SMTP server is protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SmtpSecurity {
-    /// Plain connect, then STARTTLS, which is required (usually port 587).
-    StartTls,
-    /// TLS from the first byte, "SMTPS" (usually port 465).
-    Tls,
-    /// No encryption at all. Only allowed to a loopback host (a local relay such as Postfix).
-    None,
-}
-
-/// One configured SMTP server and sender.
-#[derive(Clone)]
-pub struct SmtpConfig {
-    /// A host name or an IP address (IPv6 without brackets).
-    pub host: String,
-    pub port: u16,
-    pub security: SmtpSecurity,
-    /// Both or neither: AUTH PLAIN or LOGIN (only ever over TLS, or to loopback).
-    pub username: Option<String>,
-    pub password: Option<String>,
-    /// The sender, e.g. `Rådhus <noreply@example.org>`.
-    pub from: String,
-    /// PEM with extra trusted root certificates (a server with a self-signed or internal certificate),
-    /// added to Mozilla's roots.
-    pub ca_pem: Option<Vec<u8>>,
-    /// For the whole exchange, from connecting to the reply after the message.
-    pub timeout: Duration,
-}
-
-/// Hides the password.
-impl std::fmt::Debug for SmtpConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SmtpConfig")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("security", &self.security)
-            .field("username", &self.username)
-            .field("password", &self.password.as_ref().map(|_| "(hidden)"))
-            .field("from", &self.from)
-            .field("ca_pem", &self.ca_pem.as_ref().map(Vec::len))
-            .field("timeout", &self.timeout)
-            .finish()
-    }
-}
+use super::package::{Failure, PackageFile};
+use crate::config::targets::{SmtpConfig, SmtpSecurity, check_address, is_loopback_host};
 
 /// One message.
 #[derive(Debug, Clone)]
@@ -88,12 +42,6 @@ pub struct Mail {
     /// The whole Message-ID header value, angle brackets included, e.g.
     /// `<2026-00017.archive@radhus>`. The same for every attempt of one delivery.
     pub message_id: String,
-}
-
-/// Whether `s` is a usable recipient: an address (`kari@example.org`) or a mailbox
-/// (`Kari Nordmann <kari@example.org>`), as lettre parses them.
-pub fn check_address(s: &str) -> bool {
-    s.trim() == s && s.parse::<Mailbox>().is_ok()
 }
 
 /// Sends `mail` through the server in `cfg`. Returns the server's reply to the message, e.g.
@@ -335,6 +283,7 @@ mod tests {
 
     use super::super::package::sha256_hex;
     use super::*;
+    use std::time::Duration;
 
     /// The SMTP peer script, relative to the crate root.
     const PEER: &str = "tests/peers/smtp_peer.py";

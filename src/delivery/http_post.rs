@@ -25,7 +25,8 @@ use serde::Serialize;
 use sha2::Sha256;
 use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 
-use super::package::{Failure, Package, hex, is_loopback_host, sha256_hex};
+use super::package::{Failure, Package, hex, sha256_hex};
+use crate::config::targets::{HttpTarget, is_loopback_host};
 
 /// `<reference>/<target name>`: the same for every attempt of one delivery.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
@@ -38,20 +39,6 @@ pub const SIGNATURE_HEADER: &str = "X-Radhus-Signature";
 const SNIPPET_CHARS: usize = 200;
 /// How much of any response body is read (for the proof's hash and the error snippet).
 const MAX_RESPONSE_READ: u64 = 64 * 1024;
-
-/// One configured HTTP receiver.
-#[derive(Debug, Clone)]
-pub struct HttpTarget {
-    /// `https://…`; `http://` only to `localhost`, `127.0.0.0/8` or `[::1]`.
-    pub url: String,
-    /// The HMAC key shared with the receiver. Must not be empty.
-    pub secret: Vec<u8>,
-    /// PEM with one or more extra trusted root certificates (e.g. a self-signed receiver's), added to
-    /// Mozilla's roots.
-    pub ca_pem: Option<Vec<u8>>,
-    /// For the whole exchange: resolving, connecting, TLS, sending the body and reading the answer.
-    pub timeout: Duration,
-}
 
 #[derive(Serialize)]
 struct Envelope<'a> {

@@ -10,3 +10,40 @@ pub mod http_post;
 pub mod package;
 pub mod worker;
 pub mod xml;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::AtomicU64;
+
+use crate::ids::TenantId;
+
+/// What the delivery workers share with the rest of the appliance: the wake-up after a submission, the
+/// failure count for metrics, and which tenants' deliveries wait on a failing target (for `/healthz`).
+#[derive(Debug, Default)]
+pub struct DeliveryStatus {
+    pub wake: tokio::sync::Notify,
+    pub failures: AtomicU64,
+    health: Mutex<HashMap<TenantId, String>>,
+}
+
+impl DeliveryStatus {
+    /// Tenants whose last delivery attempt failed and will be retried, with the error.
+    pub fn waiting(&self) -> Vec<(String, String)> {
+        self.health
+            .lock()
+            .map(|h| h.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+            .unwrap_or_default()
+    }
+
+    fn failed(&self, tenant: &TenantId, error: &str) {
+        if let Ok(mut h) = self.health.lock() {
+            h.insert(tenant.clone(), error.to_owned());
+        }
+    }
+
+    fn delivered(&self, tenant: &TenantId) {
+        if let Ok(mut h) = self.health.lock() {
+            h.remove(tenant);
+        }
+    }
+}

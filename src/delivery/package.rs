@@ -56,19 +56,6 @@ impl std::fmt::Display for Failure {
     }
 }
 
-/// True for `localhost` and loopback addresses (`127.0.0.0/8`, `::1`, also written `[::1]`): the
-/// only hosts a target may reach without TLS.
-pub fn is_loopback_host(host: &str) -> bool {
-    let bare = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    bare.eq_ignore_ascii_case("localhost")
-        || bare
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 /// Lower-case hexadecimal.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -92,30 +79,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn loopback_hosts() {
-        for h in [
-            "localhost",
-            "LOCALHOST",
-            "127.0.0.1",
-            "127.8.9.1",
-            "::1",
-            "[::1]",
-        ] {
-            assert!(is_loopback_host(h), "{h}");
-        }
-        for h in [
-            "example.org",
-            "10.0.0.1",
-            "0.0.0.0",
-            "[::]",
-            "localhost.example.org",
-            "",
-        ] {
-            assert!(!is_loopback_host(h), "{h}");
-        }
-    }
 
     #[test]
     fn hex_and_sha256() {

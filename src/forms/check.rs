@@ -30,7 +30,7 @@ pub fn examples(registry: &Registry, files: &[(String, String)]) -> Vec<LoadErro
             Err(e) => {
                 let (line, col) = e
                     .span()
-                    .map_or((1, 1), |s| crate::config::line_col(text, s.start));
+                    .map_or((1, 1), |s| super::error::line_col(text, s.start));
                 out.push(LoadError {
                     file: file.clone(),
                     line,
@@ -44,7 +44,7 @@ pub fn examples(registry: &Registry, files: &[(String, String)]) -> Vec<LoadErro
             if def.field(key).is_none() {
                 let pos = text
                     .find(key.as_str())
-                    .map_or((1, 1), |o| crate::config::line_col(text, o));
+                    .map_or((1, 1), |o| super::error::line_col(text, o));
                 out.push(LoadError {
                     file: file.clone(),
                     line: pos.0,

@@ -261,7 +261,7 @@ pub(super) struct Locator<'a> {
 
 impl Locator<'_> {
     pub fn at(&mut self, offset: usize, message: impl Into<String>) {
-        let (line, col) = crate::config::line_col(self.text, offset);
+        let (line, col) = super::error::line_col(self.text, offset);
         self.errors.push(LoadError {
             file: self.file.to_owned(),
             line,

@@ -25,7 +25,7 @@ pub type Lists = HashMap<String, Vec<ListItem>>;
 
 /// The items of each list that are valid on `day` (validity periods are inclusive `YYYY-MM-DD`).
 pub fn lists_valid_on<'l>(
-    lists: impl IntoIterator<Item = &'l crate::store::forms::ValueList>,
+    lists: impl IntoIterator<Item = &'l super::lists::ValueList>,
     day: Date,
 ) -> Lists {
     let day = format_iso(day);

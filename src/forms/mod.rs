@@ -8,8 +8,11 @@ pub mod check;
 pub mod conditions;
 pub mod definition;
 pub mod engine;
+pub mod error;
+pub mod lists;
 pub mod registry;
 pub mod search;
+pub mod summary;
 pub mod validate;
 
 pub use registry::{FormDef, LoadError, LoginLevel, LoginRequirement, Registry, Topic};
@@ -20,16 +23,14 @@ pub mod embedded {
 }
 
 /// The lists of values in the library (`forms/lists/*.toml`), used to seed each tenant's store.
-pub fn embedded_lists() -> Result<Vec<crate::store::forms::ValueList>, Vec<LoadError>> {
+pub fn embedded_lists() -> Result<Vec<lists::ValueList>, Vec<LoadError>> {
     let mut out = vec![];
     let mut errors = vec![];
     for (name, text) in embedded::LISTS {
-        match toml::from_str::<crate::store::forms::ValueList>(text) {
+        match toml::from_str::<lists::ValueList>(text) {
             Ok(l) => out.push(l),
             Err(e) => {
-                let (line, col) = e
-                    .span()
-                    .map_or((1, 1), |s| crate::config::line_col(text, s.start));
+                let (line, col) = e.span().map_or((1, 1), |s| error::line_col(text, s.start));
                 errors.push(LoadError {
                     file: format!("forms/lists/{name}"),
                     line,

@@ -1,7 +1,8 @@
 //! Form definitions as the portal needs them, with file-, line- and column-precise load errors.
 
+pub use super::error::LoadError;
+use super::error::line_col;
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -164,6 +165,8 @@ pub struct FormDef {
     pub content_hash: String,
     /// The file the form came from, for messages.
     pub file: String,
+    /// The file's text, kept so a draft's version can be pinned in the store when it starts.
+    pub source: Arc<str>,
     /// Top-level field id → (step, position).
     index: HashMap<String, (usize, usize)>,
 }
@@ -194,28 +197,8 @@ impl FormDef {
     }
 }
 
-/// A problem in a form file: `file:line:col: message`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadError {
-    pub file: String,
-    pub line: usize,
-    pub col: usize,
-    pub message: String,
-}
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.col, self.message
-        )
-    }
-}
-
 fn position_of(text: &str, needle: &str) -> (usize, usize) {
-    text.find(needle)
-        .map_or((1, 1), |off| crate::config::line_col(text, off))
+    text.find(needle).map_or((1, 1), |off| line_col(text, off))
 }
 
 /// Parses one form file. `file` names it in messages; `expected_id` (from the file name) must match `id`.
@@ -234,9 +217,7 @@ pub fn parse_form(
         }]
     };
     let raw: RawForm = toml::from_str(text).map_err(|e| {
-        let pos = e
-            .span()
-            .map_or((1, 1), |s| crate::config::line_col(text, s.start));
+        let pos = e.span().map_or((1, 1), |s| line_col(text, s.start));
         one(pos, e.message().trim_end().to_owned())
     })?;
     let id = FormId::parse(&raw.id)
@@ -322,23 +303,9 @@ pub fn parse_form(
         steps,
         content_hash,
         file: file.to_owned(),
+        source: Arc::from(text),
         index,
     })
-}
-
-fn is_form_file(p: &std::path::Path) -> bool {
-    p.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with(".toml") && !n.ends_with(".example.toml"))
-}
-
-fn io_error(p: &std::path::Path, e: &std::io::Error) -> LoadError {
-    LoadError {
-        file: p.display().to_string(),
-        line: 1,
-        col: 1,
-        message: format!("cannot read: {e}"),
-    }
 }
 
 /// All known forms.
@@ -390,45 +357,6 @@ impl Registry {
             Ok(reg)
         } else {
             Err(errors)
-        }
-    }
-
-    /// Loads every form file (`*.toml`, not `*.example.toml`) in the given files and folders.
-    pub fn from_paths(paths: &[std::path::PathBuf]) -> Result<Registry, Vec<LoadError>> {
-        let mut files: Vec<std::path::PathBuf> = vec![];
-        let mut errors = vec![];
-        for p in paths {
-            if p.is_dir() {
-                match std::fs::read_dir(p) {
-                    Ok(rd) => {
-                        let mut found: Vec<_> = rd
-                            .filter_map(|e| e.ok().map(|e| e.path()))
-                            .filter(|f| is_form_file(f))
-                            .collect();
-                        found.sort();
-                        files.extend(found);
-                    }
-                    Err(e) => errors.push(io_error(p, &e)),
-                }
-            } else {
-                files.push(p.clone());
-            }
-        }
-        let mut texts = vec![];
-        for f in files {
-            match std::fs::read_to_string(&f) {
-                Ok(t) => texts.push((f.display().to_string(), t)),
-                Err(e) => errors.push(io_error(&f, &e)),
-            }
-        }
-        let loaded = Self::from_files(texts.iter().map(|(n, t)| (n.clone(), t.as_str())));
-        match loaded {
-            Ok(r) if errors.is_empty() => Ok(r),
-            Ok(_) => Err(errors),
-            Err(mut e) => {
-                errors.append(&mut e);
-                Err(errors)
-            }
         }
     }
 

@@ -27,6 +27,12 @@ pub enum WebError {
     },
     #[error("shutting down")]
     Unavailable,
+    /// The form needs a login this installation cannot offer yet.
+    #[error("login required, and no login is available")]
+    LoginUnavailable,
+    /// The route is for a kind of caller this request is not (staff, super-admin, API).
+    #[error("access refused")]
+    Forbidden,
     /// The data disk is full (or the store cannot write): nothing was acknowledged.
     #[error("storage full: {0}")]
     StorageFull(String),
@@ -46,6 +52,7 @@ impl WebError {
             WebError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             WebError::Csrf { .. } => StatusCode::FORBIDDEN,
             WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::LoginUnavailable | WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -63,6 +70,8 @@ impl WebError {
             WebError::HeadersTooLarge => ("error-431-title", "error-431-body"),
             WebError::Csrf { .. } => ("error-403-title", "error-403-body"),
             WebError::Unavailable => ("error-503-title", "error-503-body"),
+            WebError::LoginUnavailable => ("error-403-login-title", "error-403-login-body"),
+            WebError::Forbidden => ("error-403-access-title", "error-403-access-body"),
             WebError::StorageFull(_) => ("error-507-title", "error-507-body"),
             WebError::Internal(_) => ("error-500-title", "error-500-body"),
         }

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod csrf;
 pub mod error;
 pub mod metrics;
+pub mod multipart;
 pub mod request;
 pub mod response;
 pub mod router;
@@ -23,12 +24,13 @@ use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, StatusCode};
 
-use crate::app::State;
 use crate::ids::SessionId;
+use crate::state::State;
 use error::WebError;
 use request::{Ctx, RequestId};
 pub use response::Resp;
-use router::{BodyLimit, Handler, Match, RouteClass};
+use router::{BodyLimit, Handler, Match, Route};
+pub use router::{BodySlot, Params, Request as Call};
 
 /// Serves one request. Never panics on input; every failure becomes a page.
 pub async fn handle(state: Arc<State>, req: Request<Incoming>, peer: SocketAddr) -> Resp {
@@ -74,15 +76,15 @@ async fn dispatch(
     class: &mut &'static str,
 ) -> Resp {
     let too_big_headers = request::header_bytes(&req) > state.config.limits.max_header_bytes;
-    let found = router::find(method, path);
+    let found = router::find(state.site.routes, method, path);
 
     // System routes answer on any host name (health checks come by IP).
     if let Match::Found { route, .. } = &found
-        && route.class == RouteClass::System
+        && let Handler::System(system) = route.handler
         && !too_big_headers
     {
         *class = route.class.label();
-        return crate::web::system::handle(state, route.handler, peer).await;
+        return system(state, peer);
     }
 
     let Some(tenant) = request::host(&req).and_then(|h| state.tenant_for(&h)) else {
@@ -135,7 +137,7 @@ async fn dispatch(
             Match::WrongMethod(allow) => Err(WebError::MethodNotAllowed(allow)),
             Match::Found { route, params } => {
                 *class = route.class.label();
-                run(&ctx, route.handler, route.body, &params, req).await
+                run(&ctx, route, &params, req).await
             }
         }
     };
@@ -145,7 +147,7 @@ async fn dispatch(
             if let WebError::Internal(detail) | WebError::StorageFull(detail) = &e {
                 tracing::error!(request_id = %rid, error = %detail, "internal error");
             }
-            crate::web::errors::page(&ctx, &e)
+            (state.site.error_page)(&ctx, &e)
         }
     };
     finish(&ctx, &mut resp);
@@ -154,14 +156,21 @@ async fn dispatch(
 
 async fn run(
     ctx: &Ctx<'_>,
-    handler: Handler,
-    body: BodyLimit,
-    params: &[&str],
+    route: &Route,
+    params: &Params<'_>,
     req: Request<Incoming>,
 ) -> Result<Resp, WebError> {
-    let slot: crate::web::BodySlot = std::sync::Mutex::new(None);
-    let multipart =
-        body == BodyLimit::Upload && crate::attachments::multipart::is_multipart(req.headers());
+    let Handler::Page(handler) = route.handler else {
+        return Err(WebError::NotFound);
+    };
+    let form_login = params
+        .get("form")
+        .and_then(|f| crate::ids::FormId::parse(f).ok())
+        .and_then(|f| ctx.tenant.form(&f).map(|d| d.login));
+    router::check_access(route.access, form_login)?;
+    let body = route.body;
+    let slot: BodySlot = std::sync::Mutex::new(None);
+    let multipart = body == BodyLimit::Upload && multipart::is_multipart(req.headers());
     let form = match body {
         BodyLimit::None => None,
         BodyLimit::Upload if multipart => {
@@ -172,7 +181,7 @@ async fn run(
                 .max_upload_bytes
                 .saturating_add(limits.max_form_bytes as u64)
                 .saturating_add(64 * 1024);
-            crate::attachments::multipart::refuse_declared_over(req.headers(), whole)?;
+            multipart::refuse_declared_over(req.headers(), whole)?;
             let (parts, body) = req.into_parts();
             if let Ok(mut s) = slot.lock() {
                 *s = Some((parts.headers, body));
@@ -218,35 +227,13 @@ async fn run(
         }
     };
     let form = form.unwrap_or_default();
-    let web = crate::web::Request {
+    let call = Call {
         ctx,
         params,
         form: &form,
         body: multipart.then_some(&slot),
     };
-    match handler {
-        Handler::Portal => crate::web::portal::start(&web),
-        Handler::Search => crate::web::portal::search(&web),
-        Handler::FormLanding => crate::web::portal::landing(&web),
-        Handler::FormStart => crate::web::form_run::start(&web).await,
-        Handler::StepGet => crate::web::form_run::step_get(&web),
-        Handler::StepPost => crate::web::form_run::step_post(&web).await,
-        Handler::Control => crate::web::form_run::control(&web),
-        Handler::CheckAnswers => crate::web::form_run::check_answers(&web),
-        Handler::Submit => crate::web::form_run::submit(&web).await,
-        Handler::Receipt => crate::web::form_run::receipt(&web),
-        Handler::ReceiptPdf => crate::web::form_run::receipt_pdf(&web).await,
-        Handler::ReceiptEmail => crate::web::form_run::receipt_email(&web).await,
-        Handler::BlankPdf => crate::web::portal::blank_pdf(&web).await,
-        Handler::Language => crate::web::language::switch(&web).await,
-        Handler::Static => crate::web::assets::serve(&web),
-        Handler::Robots => Ok(response::text(
-            StatusCode::OK,
-            "text/plain; charset=utf-8",
-            "User-agent: *\nAllow: /\nDisallow: /sprak\n",
-        )),
-        Handler::Healthz | Handler::Metrics => Err(WebError::NotFound),
-    }
+    handler(&call).await
 }
 
 /// Headers that depend on the request context: the session cookie and compression.

@@ -10,9 +10,9 @@ use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap};
 
 use super::error::WebError;
-use crate::app::{State, Tenant};
 use crate::i18n::{self, Lang, Loc};
 use crate::ids::SessionId;
+use crate::state::{State, Tenant};
 
 pub const SESSION_COOKIE: &str = "__Host-sid";
 pub const LANG_COOKIE: &str = "__Host-lang";

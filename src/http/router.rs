@@ -1,16 +1,30 @@
-//! THE route table. Every route has a method, a path pattern, a class (who may call it, and the label in
-//! metrics) and a body limit. The hostile-HTTP test walks this table.
+//! The route table's shape and its matching. The table itself lives with the handlers (`web/routes.rs`)
+//! and is handed to the pipeline as a [`Site`], so this module names no handler.
+//!
+//! Every route states who may call it ([`Access`]) and what of it is audited ([`Audit`]); the pipeline
+//! enforces access before the handler runs ([`crate::http::handle`]). Both are required fields of
+//! [`Route`] and of its constructors, so a route without them does not compile.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
 
 use hyper::Method;
 
-/// Who may call a route. Later classes (citizen with a login level, staff, admin) slot in here.
+use super::Resp;
+use super::error::WebError;
+use super::request::Ctx;
+use crate::forms::LoginLevel;
+use crate::state::State;
+
+/// Where a route answers, and its label in metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RouteClass {
-    /// Anyone, on a tenant's host.
+    /// On a tenant's host: pages and form posts.
     Public,
-    /// Embedded static assets of a tenant.
+    /// On a tenant's host: embedded static assets.
     Static,
-    /// Health and metrics: answered on any host name.
+    /// Health and metrics: answered on any host name, without a tenant.
     System,
 }
 
@@ -24,27 +38,46 @@ impl RouteClass {
     }
 }
 
-/// What handles a matched route.
+/// A member of staff's role within a tenant (the staff issue).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Handler {
-    Portal,
-    Search,
-    FormLanding,
-    FormStart,
-    StepGet,
-    StepPost,
-    Control,
-    CheckAnswers,
-    Submit,
-    Receipt,
-    ReceiptPdf,
-    ReceiptEmail,
-    BlankPdf,
-    Language,
-    Static,
-    Healthz,
-    Metrics,
-    Robots,
+pub enum Role {
+    Caseworker,
+    TenantAdmin,
+}
+
+/// What an API client may do (the integration API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    ReadSubmissions,
+}
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone.
+    Public,
+    /// Whoever the form in the `{form}` parameter admits: anyone for `login = "none"` or `"optional"`; a
+    /// citizen logged in at the form's level for `"required"` (refused until accounts exist).
+    Form,
+    /// A logged-in citizen at this level or higher (refused until accounts exist).
+    Citizen(LoginLevel),
+    /// Staff of the request's tenant with this role (refused until the staff UI exists).
+    Staff(Role),
+    /// The instance's super-administrator (refused until it exists).
+    SuperAdmin,
+    /// An API client with this scope (refused until the API exists).
+    Api(Scope),
+}
+
+/// What the audit log records of a route's use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audit {
+    /// Nothing: citizens' own pages and public pages.
+    None,
+    /// Every read of someone else's data (staff reading a case).
+    Reads,
+    /// Every change (staff changing a case or a setting).
+    Writes,
 }
 
 /// How much body a route accepts.
@@ -58,117 +91,130 @@ pub enum BodyLimit {
     Upload,
 }
 
+/// The path parameters of a matched route, by the names in its pattern.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Params<'p>(Vec<(&'static str, &'p str)>);
+
+impl<'p> Params<'p> {
+    pub fn get(&self, name: &str) -> Option<&'p str> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    }
+}
+
+/// What the pipeline hands a page handler: the context, the path parameters, and the verified form
+/// fields (or, on upload routes, the unread multipart body).
+pub struct Request<'a> {
+    pub ctx: &'a Ctx<'a>,
+    pub params: &'a Params<'a>,
+    pub form: &'a [(String, String)],
+    /// A `multipart/form-data` body not read yet (upload routes only); the handler takes it.
+    pub body: Option<&'a BodySlot>,
+}
+
+/// A request body handed to the handler unread.
+pub type BodySlot = std::sync::Mutex<Option<(hyper::HeaderMap, hyper::body::Incoming)>>;
+
+pub type Reply<'a> = Pin<Box<dyn Future<Output = Result<Resp, WebError>> + Send + 'a>>;
+/// A page handler (on a tenant's host).
+pub type PageFn = for<'a> fn(&'a Request<'a>) -> Reply<'a>;
+/// A system handler (any host, no tenant).
+pub type SystemFn = fn(&State, SocketAddr) -> Resp;
+
+#[derive(Clone, Copy)]
+pub enum Handler {
+    Page(PageFn),
+    System(SystemFn),
+}
+
+impl std::fmt::Debug for Handler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Handler::Page(_) => "Page",
+            Handler::System(_) => "System",
+        })
+    }
+}
+
 #[derive(Debug)]
 pub struct Route {
     pub method: Method,
     pub pattern: &'static str,
     pub class: RouteClass,
+    pub access: Access,
+    pub audit: Audit,
     pub handler: Handler,
     pub body: BodyLimit,
 }
 
-const fn get(pattern: &'static str, class: RouteClass, handler: Handler) -> Route {
-    Route {
-        method: Method::GET,
-        pattern,
-        class,
-        handler,
-        body: BodyLimit::None,
+impl Route {
+    pub const fn get(
+        pattern: &'static str,
+        class: RouteClass,
+        access: Access,
+        audit: Audit,
+        handler: Handler,
+    ) -> Route {
+        Route {
+            method: Method::GET,
+            pattern,
+            class,
+            access,
+            audit,
+            handler,
+            body: BodyLimit::None,
+        }
+    }
+
+    pub const fn post(
+        pattern: &'static str,
+        access: Access,
+        audit: Audit,
+        body: BodyLimit,
+        handler: PageFn,
+    ) -> Route {
+        Route {
+            method: Method::POST,
+            pattern,
+            class: RouteClass::Public,
+            access,
+            audit,
+            handler: Handler::Page(handler),
+            body,
+        }
     }
 }
 
-const fn post(pattern: &'static str, handler: Handler) -> Route {
-    Route {
-        method: Method::POST,
-        pattern,
-        class: RouteClass::Public,
-        handler,
-        body: BodyLimit::Form,
-    }
+/// What the handlers give the pipeline: the route table and the error page.
+pub struct Site {
+    pub routes: &'static [Route],
+    pub error_page: fn(&Ctx<'_>, &WebError) -> Resp,
 }
-
-const fn upload(pattern: &'static str, handler: Handler) -> Route {
-    Route {
-        method: Method::POST,
-        pattern,
-        class: RouteClass::Public,
-        handler,
-        body: BodyLimit::Upload,
-    }
-}
-
-pub static ROUTES: &[Route] = &[
-    get("/", RouteClass::Public, Handler::Portal),
-    get("/sok", RouteClass::Public, Handler::Search),
-    get("/skjema/{form}", RouteClass::Public, Handler::FormLanding),
-    post("/skjema/{form}/start", Handler::FormStart),
-    get(
-        "/skjema/{form}/steg/{n}",
-        RouteClass::Public,
-        Handler::StepGet,
-    ),
-    upload("/skjema/{form}/steg/{n}", Handler::StepPost),
-    get(
-        "/skjema/{form}/kontroll",
-        RouteClass::Public,
-        Handler::Control,
-    ),
-    get(
-        "/skjema/{form}/oppsummering",
-        RouteClass::Public,
-        Handler::CheckAnswers,
-    ),
-    post("/skjema/{form}/send", Handler::Submit),
-    get(
-        "/skjema/{form}/kvittering/{reference}",
-        RouteClass::Public,
-        Handler::Receipt,
-    ),
-    get(
-        "/skjema/{form}/kvittering/{reference}/pdf",
-        RouteClass::Public,
-        Handler::ReceiptPdf,
-    ),
-    post(
-        "/skjema/{form}/kvittering/{reference}/epost",
-        Handler::ReceiptEmail,
-    ),
-    get(
-        "/skjema/{form}/blankett.pdf",
-        RouteClass::Public,
-        Handler::BlankPdf,
-    ),
-    post("/sprak", Handler::Language),
-    get("/static/{file}", RouteClass::Static, Handler::Static),
-    get("/robots.txt", RouteClass::Static, Handler::Robots),
-    get("/healthz", RouteClass::System, Handler::Healthz),
-    get("/metrics", RouteClass::System, Handler::Metrics),
-];
 
 /// The outcome of matching a request path.
 #[derive(Debug)]
 pub enum Match<'r, 'p> {
     Found {
         route: &'r Route,
-        params: Vec<&'p str>,
+        params: Params<'p>,
     },
     /// The path exists but not for this method; the value lists the allowed methods.
     WrongMethod(String),
     NotFound,
 }
 
-fn match_pattern<'p>(pattern: &str, path: &'p str) -> Option<Vec<&'p str>> {
-    let mut param = vec![];
+fn match_pattern<'p>(pattern: &'static str, path: &'p str) -> Option<Params<'p>> {
+    let mut params = vec![];
     let mut pat = pattern.split('/');
     let mut segs = path.split('/');
     loop {
         match (pat.next(), segs.next()) {
-            (None, None) => return Some(param),
-            (Some(p), Some(s)) if p.starts_with('{') => {
+            (None, None) => return Some(Params(params)),
+            (Some(p), Some(s)) if p.starts_with('{') && p.ends_with('}') => {
                 if s.is_empty() {
                     return None;
                 }
-                param.push(s);
+                let name = p.get(1..p.len() - 1).unwrap_or("");
+                params.push((name, s));
             }
             (Some(p), Some(s)) if p == s => {}
             _ => return None,
@@ -176,9 +222,9 @@ fn match_pattern<'p>(pattern: &str, path: &'p str) -> Option<Vec<&'p str>> {
     }
 }
 
-pub fn find<'p>(method: &Method, path: &'p str) -> Match<'static, 'p> {
+pub fn find<'r, 'p>(routes: &'r [Route], method: &Method, path: &'p str) -> Match<'r, 'p> {
     let mut allowed: Vec<&str> = vec![];
-    for route in ROUTES {
+    for route in routes {
         if let Some(params) = match_pattern(route.pattern, path) {
             if route.method == method || (method == Method::HEAD && route.method == Method::GET) {
                 return Match::Found { route, params };
@@ -196,20 +242,120 @@ pub fn find<'p>(method: &Method, path: &'p str) -> Match<'static, 'p> {
     }
 }
 
+/// Whether the caller may use the route; decided before the handler runs. `form` is the login
+/// requirement of the form named by the route's `{form}` parameter, when it names one the tenant offers.
+pub fn check_access(
+    access: Access,
+    form: Option<crate::forms::LoginRequirement>,
+) -> Result<(), WebError> {
+    use crate::forms::LoginRequirement;
+    match access {
+        Access::Public => Ok(()),
+        // No citizen can log in yet: a form that requires it cannot be started or filled in. An unknown
+        // form is the handler's 404.
+        Access::Form => match form {
+            Some(LoginRequirement::Required) => Err(WebError::LoginUnavailable),
+            _ => Ok(()),
+        },
+        Access::Citizen(_) => Err(WebError::LoginUnavailable),
+        Access::Staff(_) | Access::SuperAdmin | Access::Api(_) => Err(WebError::Forbidden),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn page<'a>(_: &'a Request<'a>) -> Reply<'a> {
+        Box::pin(std::future::ready(Err(WebError::NotFound)))
+    }
+
+    static TABLE: &[Route] = &[
+        Route::get(
+            "/",
+            RouteClass::Public,
+            Access::Public,
+            Audit::None,
+            Handler::Page(page),
+        ),
+        Route::get(
+            "/skjema/{form}",
+            RouteClass::Public,
+            Access::Public,
+            Audit::None,
+            Handler::Page(page),
+        ),
+        Route::get(
+            "/skjema/{form}/steg/{n}",
+            RouteClass::Public,
+            Access::Form,
+            Audit::None,
+            Handler::Page(page),
+        ),
+        Route::post("/sprak", Access::Public, Audit::None, BodyLimit::Form, page),
+    ];
+
     #[test]
-    fn matches() {
-        let m = find(&Method::GET, "/skjema/kontaktskjema");
-        assert!(matches!(m, Match::Found { params, .. } if params == vec!["kontaktskjema"]));
-        let m = find(&Method::GET, "/skjema/kontaktskjema/steg/2");
-        assert!(matches!(m, Match::Found { params, .. } if params == vec!["kontaktskjema", "2"]));
-        assert!(matches!(find(&Method::GET, "/skjema/"), Match::NotFound));
-        assert!(matches!(find(&Method::GET, "/skjema/a/b"), Match::NotFound));
-        assert!(matches!(find(&Method::DELETE, "/"), Match::WrongMethod(a) if a == "GET, HEAD"));
-        assert!(matches!(find(&Method::GET, "/sprak"), Match::WrongMethod(a) if a == "POST"));
-        assert!(matches!(find(&Method::HEAD, "/"), Match::Found { .. }));
+    fn matches_and_names_parameters() {
+        let m = find(TABLE, &Method::GET, "/skjema/kontaktskjema");
+        assert!(
+            matches!(m, Match::Found { params, .. } if params.get("form") == Some("kontaktskjema"))
+        );
+        let Match::Found { params, .. } = find(TABLE, &Method::GET, "/skjema/kontaktskjema/steg/2")
+        else {
+            panic!("no match");
+        };
+        assert_eq!(params.get("form"), Some("kontaktskjema"));
+        assert_eq!(params.get("n"), Some("2"));
+        assert_eq!(params.get("reference"), None);
+        assert!(matches!(
+            find(TABLE, &Method::GET, "/skjema/"),
+            Match::NotFound
+        ));
+        assert!(matches!(
+            find(TABLE, &Method::GET, "/skjema/a/b"),
+            Match::NotFound
+        ));
+        assert!(
+            matches!(find(TABLE, &Method::DELETE, "/"), Match::WrongMethod(a) if a == "GET, HEAD")
+        );
+        assert!(
+            matches!(find(TABLE, &Method::GET, "/sprak"), Match::WrongMethod(a) if a == "POST")
+        );
+        assert!(matches!(
+            find(TABLE, &Method::HEAD, "/"),
+            Match::Found { .. }
+        ));
+    }
+
+    #[test]
+    fn access_is_refused_for_what_does_not_exist_yet() {
+        use crate::forms::LoginRequirement as L;
+        assert!(check_access(Access::Public, None).is_ok());
+        assert!(check_access(Access::Form, Some(L::None)).is_ok());
+        assert!(check_access(Access::Form, Some(L::Optional)).is_ok());
+        assert!(
+            check_access(Access::Form, None).is_ok(),
+            "unknown form: the handler's 404"
+        );
+        assert!(matches!(
+            check_access(Access::Form, Some(L::Required)),
+            Err(WebError::LoginUnavailable)
+        ));
+        assert!(matches!(
+            check_access(Access::Citizen(LoginLevel::Low), None),
+            Err(WebError::LoginUnavailable)
+        ));
+        for a in [
+            Access::Staff(Role::Caseworker),
+            Access::Staff(Role::TenantAdmin),
+            Access::SuperAdmin,
+            Access::Api(Scope::ReadSubmissions),
+        ] {
+            assert!(
+                matches!(check_access(a, None), Err(WebError::Forbidden)),
+                "{a:?}"
+            );
+        }
     }
 }

@@ -51,10 +51,10 @@ form-handling-days = { $days ->
 }
 form-login = Signing in
 form-login-none = You do not need to sign in.
-form-login-optional = You can sign in to have answers filled in and save as you go, but you can also send the form without signing in.
-form-login-required-low = You need to sign in.
-form-login-required-substantial = You need to sign in with MinID, BankID or similar.
-form-login-required-high = You need to sign in with BankID, Buypass or Commfides.
+form-login-optional = You do not need to sign in to send this form.
+form-login-required-low = Signing in is required, and it is not available on this service yet.
+form-login-required-substantial = Signing in at the substantial level is required, and it is not available on this service yet.
+form-login-required-high = Signing in at the high level is required, and it is not available on this service yet.
 form-read-more = Read more
 form-start = Start now
 
@@ -165,3 +165,11 @@ mail-receipt-body = Hello,
     Give the reference number if you contact the municipality about it. Replies to this email are not read.
 mail-archive-subject = { $form } – { $reference }
 mail-archive-body = New submission from the { $municipality } citizens' portal: { $form }, reference { $reference }. The answers are attached as PDF and XML, with any attachments.
+
+# Access and form versions
+form-login-unavailable = You need to sign in to use this form, but signing in is not available on this service yet, so you cannot fill it in here. Download the paper form, or contact the municipality.
+form-version-kept = This form has changed since you started. You are continuing on the version you started with, so nothing you have typed is lost.
+error-403-login-title = Signing in is not available
+error-403-login-body = This form needs you to sign in, and signing in is not available on this service yet. Download the paper form from the form's page, or contact the municipality.
+error-403-access-title = You do not have access
+error-403-access-body = This page is not open to you.

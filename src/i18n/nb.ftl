@@ -51,10 +51,10 @@ form-handling-days = { $days ->
 }
 form-login = Innlogging
 form-login-none = Du trenger ikke å logge inn.
-form-login-optional = Du kan logge inn for å få svar fylt ut og lagre underveis, men du kan også sende uten å logge inn.
-form-login-required-low = Du må logge inn.
-form-login-required-substantial = Du må logge inn med MinID, BankID eller tilsvarende.
-form-login-required-high = Du må logge inn med BankID, Buypass eller Commfides.
+form-login-optional = Du trenger ikke å logge inn for å sende skjemaet.
+form-login-required-low = Krever innlogging, som ikke er tilgjengelig på denne løsningen ennå.
+form-login-required-substantial = Krever innlogging på sikkerhetsnivå betydelig, som ikke er tilgjengelig på denne løsningen ennå.
+form-login-required-high = Krever innlogging på sikkerhetsnivå høyt, som ikke er tilgjengelig på denne løsningen ennå.
 form-read-more = Les mer
 form-start = Start utfyllingen
 
@@ -165,3 +165,11 @@ mail-receipt-body = Hei!
     Oppgi referansenummeret hvis du kontakter kommunen om saken. Denne e-posten kan ikke besvares.
 mail-archive-subject = { $form } – { $reference }
 mail-archive-body = Ny innsending fra innbyggerportalen til { $municipality }: { $form }, referanse { $reference }. Svarene ligger ved som PDF og XML, sammen med eventuelle vedlegg.
+
+# Access and form versions
+form-login-unavailable = Du må logge inn for å bruke dette skjemaet, men innlogging er ikke tilgjengelig på denne løsningen ennå. Du kan derfor ikke fylle det ut her. Last ned skjemaet på papir, eller kontakt kommunen.
+form-version-kept = Skjemaet er endret siden du begynte. Du fortsetter på den versjonen du startet på, så ingenting av det du har skrevet, går tapt.
+error-403-login-title = Innlogging er ikke tilgjengelig
+error-403-login-body = Dette skjemaet krever innlogging, og innlogging er ikke tilgjengelig på denne løsningen ennå. Last ned skjemaet på papir fra skjemaets side, eller kontakt kommunen.
+error-403-access-title = Du har ikke tilgang
+error-403-access-body = Denne siden er ikke åpen for deg.

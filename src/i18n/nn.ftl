@@ -51,10 +51,10 @@ form-handling-days = { $days ->
 }
 form-login = Innlogging
 form-login-none = Du treng ikkje å logge inn.
-form-login-optional = Du kan logge inn for å få svar fylte ut og lagre undervegs, men du kan òg sende utan å logge inn.
-form-login-required-low = Du må logge inn.
-form-login-required-substantial = Du må logge inn med MinID, BankID eller tilsvarande.
-form-login-required-high = Du må logge inn med BankID, Buypass eller Commfides.
+form-login-optional = Du treng ikkje å logge inn for å sende skjemaet.
+form-login-required-low = Krev innlogging, som ikkje er tilgjengeleg på denne løysinga enno.
+form-login-required-substantial = Krev innlogging på tryggleiksnivå betydeleg, som ikkje er tilgjengeleg på denne løysinga enno.
+form-login-required-high = Krev innlogging på tryggleiksnivå høgt, som ikkje er tilgjengeleg på denne løysinga enno.
 form-read-more = Les meir
 form-start = Start utfyllinga
 
@@ -165,3 +165,11 @@ mail-receipt-body = Hei!
     Oppgi referansenummeret om du kontaktar kommunen om saka. Denne e-posten kan ikkje svarast på.
 mail-archive-subject = { $form } – { $reference }
 mail-archive-body = Ny innsending frå innbyggjarportalen til { $municipality }: { $form }, referanse { $reference }. Svara ligg ved som PDF og XML, saman med eventuelle vedlegg.
+
+# Access and form versions
+form-login-unavailable = Du må logge inn for å bruke dette skjemaet, men innlogging er ikkje tilgjengeleg på denne løysinga enno. Du kan difor ikkje fylle det ut her. Last ned skjemaet på papir, eller kontakt kommunen.
+form-version-kept = Skjemaet er endra sidan du byrja. Du held fram på den versjonen du starta på, så ingenting av det du har skrive, går tapt.
+error-403-login-title = Innlogging er ikkje tilgjengeleg
+error-403-login-body = Dette skjemaet krev innlogging, og innlogging er ikkje tilgjengeleg på denne løysinga enno. Last ned skjemaet på papir frå sida til skjemaet, eller kontakt kommunen.
+error-403-access-title = Du har ikkje tilgang
+error-403-access-body = Denne sida er ikkje open for deg.

@@ -15,13 +15,21 @@ pub use doc::{Block, PdfDoc, PdfError};
 pub use logo::{LogoError, VectorLogo};
 pub use render::{Fonts, render};
 
-use crate::app::Tenant;
+use crate::cases::records::Submission;
 use crate::forms::FormDef;
-use crate::forms::answers::row_name;
 use crate::forms::definition::{ChoiceDisplay, Field, Kind};
-use crate::forms::engine::{Engine, norway_time, today_in_norway};
+use crate::forms::engine::{Engine, Lists, norway_time, today_in_norway};
+use crate::forms::summary::{self, FileShown, Value, label};
 use crate::i18n::{I18n, Lang};
-use crate::store::forms::Submission;
+
+/// What a PDF's head and foot say about the municipality: its name, its logo and how to reach it.
+#[derive(Debug, Clone)]
+pub struct Letterhead {
+    pub name: String,
+    /// None when the theme's logo uses what PDFs cannot draw (logged at start).
+    pub logo: Option<std::sync::Arc<VectorLogo>>,
+    pub contact_email: String,
+}
 
 /// The fonts, parsed once.
 pub fn fonts() -> Result<&'static Fonts, String> {
@@ -32,12 +40,6 @@ pub fn fonts() -> Result<&'static Fonts, String> {
         .map_err(Clone::clone)
 }
 
-fn label(f: &Field, lang: Lang) -> String {
-    f.label
-        .as_ref()
-        .map_or_else(|| f.id.clone(), |l| l.get(lang).to_owned())
-}
-
 fn lang_code(lang: Lang) -> &'static str {
     match lang {
         Lang::Nb => "nb",
@@ -46,56 +48,22 @@ fn lang_code(lang: Lang) -> &'static str {
     }
 }
 
-/// The submission's PDF, rendered once and kept under `<data>/pdf/<tenant>/<reference>.pdf`: the archive,
-/// the HTTP and e-mail targets, the receipt download and every retry get the same bytes (printpdf's
-/// output is not byte-for-byte repeatable, and the file drop's idempotency compares manifests).
-pub fn submission_pdf_kept(
-    data_dir: &std::path::Path,
+/// The submission as the citizen sent it (rendered anew; callers keep it: see
+/// `cases::kept_pdf`): every visible answer with its label in the submission's language, groups as
+/// tables, and the attachments.
+pub fn submission_pdf(
     i18n: &I18n,
-    tenant: &Tenant,
-    def: &FormDef,
-    sub: &Submission,
-) -> Result<Vec<u8>, String> {
-    let dir = data_dir.join("pdf").join(&sub.tenant);
-    let path = dir.join(format!("{}.pdf", sub.reference));
-    if let Ok(b) = std::fs::read(&path) {
-        return Ok(b);
-    }
-    let bytes = submission_pdf(i18n, tenant, def, sub)?;
-    let io = |e: std::io::Error| format!("keeping the PDF in {}: {e}", dir.display());
-    std::fs::create_dir_all(&dir).map_err(io)?;
-    let tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
-    std::fs::write(tmp.path(), &bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    // Create-if-absent: when two callers race, the first file wins and both return it.
-    match std::fs::hard_link(tmp.path(), &path) {
-        Ok(()) => {
-            std::fs::File::open(&dir)
-                .and_then(|d| d.sync_all())
-                .map_err(io)?;
-            Ok(bytes)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => std::fs::read(&path).map_err(io),
-        Err(e) => Err(io(e)),
-    }
-}
-
-/// The submission as the citizen sent it (rendered anew; callers use [`submission_pdf_kept`]): every visible answer with its label in the submission's
-/// language, groups as tables, and the attachments.
-fn submission_pdf(
-    i18n: &I18n,
-    tenant: &Tenant,
+    head: &Letterhead,
+    lists: &Lists,
     def: &FormDef,
     sub: &Submission,
 ) -> Result<Vec<u8>, String> {
     let lang = sub.lang;
     let loc = i18n.loc(lang);
-    let today = today_in_norway(time::OffsetDateTime::now_utc());
-    let lists = tenant.lists(today);
-    let engine = Engine::new(def, &lists, today);
-    let yes_no = (loc.t("answer-yes"), loc.t("answer-no"));
     let at = time::OffsetDateTime::from_unix_timestamp(sub.submitted)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let engine = Engine::new(def, lists, today_in_norway(at));
+    let yes_no = (loc.t("answer-yes"), loc.t("answer-no"));
     let local = norway_time(at);
     let when = format!(
         "{} {:02}:{:02}",
@@ -103,16 +71,23 @@ fn submission_pdf(
         local.hour(),
         local.minute()
     );
-    let files_of = |name: &str| -> String {
-        sub.answers
-            .get(name)
-            .map(|a| a.values())
-            .unwrap_or_default()
+    let file = |id: &str| {
+        sub.files
             .iter()
-            .filter_map(|id| sub.files.iter().find(|f| f.id == *id))
+            .find(|f| f.id.as_str() == id)
+            .map(|f| FileShown {
+                name: f.name.clone(),
+                size: f.size,
+            })
+    };
+    let cell_text = |v: &Value| match v {
+        Value::Text { text, .. } => text.clone(),
+        Value::Files { files, .. } => files
+            .iter()
             .map(|f| f.name.clone())
             .collect::<Vec<_>>()
-            .join("\n")
+            .join("\n"),
+        Value::Rows { .. } => String::new(),
     };
     let mut blocks = vec![Block::Paragraph(format!(
         "{}: {}\n{}: {when}",
@@ -120,73 +95,32 @@ fn submission_pdf(
         sub.reference,
         loc.t("pdf-sent")
     ))];
-    for step in &def.steps {
+    for step in summary::walk(&engine, &sub.answers, lang, yes_no, &file) {
         let mut step_blocks = vec![];
-        for f in step.fields.iter().filter(|f| f.kind.is_input()) {
-            match &f.kind {
-                Kind::Group { fields, .. } => {
-                    let n = sub.answers.row_count(&f.id);
-                    if n == 0 {
-                        continue;
-                    }
-                    let cols: Vec<&Field> = fields.iter().filter(|s| s.kind.is_input()).collect();
-                    let rows = (0..n)
-                        .map(|i| {
-                            cols.iter()
-                                .map(|s| {
-                                    let name = row_name(&f.id, i, &s.id);
-                                    match s.kind {
-                                        Kind::Attachment { .. } => files_of(&name),
-                                        _ => engine.display(s, &name, &sub.answers, lang, yes_no),
-                                    }
-                                })
-                                .collect()
-                        })
-                        .collect();
-                    step_blocks.push(Block::Paragraph(label(f, lang)));
+        for e in step.entries.iter().filter(|e| e.value.answered()) {
+            match &e.value {
+                Value::Rows { columns, rows } => {
+                    step_blocks.push(Block::Paragraph(e.label.clone()));
                     step_blocks.push(Block::Table {
-                        headers: cols.iter().map(|s| label(s, lang)).collect(),
-                        rows,
+                        headers: columns.clone(),
+                        rows: rows
+                            .iter()
+                            .map(|r| {
+                                r.iter()
+                                    .map(|c| c.value.as_ref().map(cell_text).unwrap_or_default())
+                                    .collect()
+                            })
+                            .collect(),
                     });
                 }
-                Kind::Attachment { .. } => {
-                    if sub.answers.get(&f.id).is_some() {
-                        let v = files_of(&f.id);
-                        step_blocks.push(Block::Answer {
-                            label: label(f, lang),
-                            value: if v.is_empty() {
-                                loc.t("check-not-answered").to_owned()
-                            } else {
-                                v
-                            },
-                        });
-                    }
-                }
-                Kind::Address => {
-                    if sub.answers.get(&format!("{}.gate", f.id)).is_some() {
-                        step_blocks.push(Block::Answer {
-                            label: label(f, lang),
-                            value: engine.display(f, &f.id, &sub.answers, lang, yes_no),
-                        });
-                    }
-                }
-                _ => {
-                    if sub.answers.get(&f.id).is_some() {
-                        let v = engine.display(f, &f.id, &sub.answers, lang, yes_no);
-                        step_blocks.push(Block::Answer {
-                            label: label(f, lang),
-                            value: if v.is_empty() {
-                                loc.t("check-not-answered").to_owned()
-                            } else {
-                                v
-                            },
-                        });
-                    }
-                }
+                v => step_blocks.push(Block::Answer {
+                    label: e.label.clone(),
+                    value: cell_text(v),
+                }),
             }
         }
         if !step_blocks.is_empty() {
-            blocks.push(Block::Heading(step.title.get(lang).to_owned()));
+            blocks.push(Block::Heading(step.title));
             blocks.extend(step_blocks);
         }
     }
@@ -208,12 +142,12 @@ fn submission_pdf(
     let title = def.title.get(lang).to_owned();
     let doc = PdfDoc {
         title: title.clone(),
-        author: tenant.config.name.clone(),
+        author: head.name.clone(),
         subject: Some(format!("{} {}", loc.t("pdf-reference"), sub.reference)),
         lang: lang_code(lang).to_owned(),
         created: at,
-        header: tenant.config.name.clone(),
-        logo: tenant.pdf_logo.clone(),
+        header: head.name.clone(),
+        logo: head.logo.clone(),
         footer: format!("{} · {} {}", title, loc.t("pdf-reference"), sub.reference),
         blocks,
     };
@@ -223,14 +157,14 @@ fn submission_pdf(
 /// A blank form for paper: every question with an empty box or boxes to tick, in the page's language.
 pub fn blank_pdf(
     i18n: &I18n,
-    tenant: &Tenant,
+    head: &Letterhead,
+    lists: &Lists,
     def: &FormDef,
     lang: Lang,
+    now: time::OffsetDateTime,
 ) -> Result<Vec<u8>, String> {
     let loc = i18n.loc(lang);
-    let today = today_in_norway(time::OffsetDateTime::now_utc());
-    let lists = tenant.lists(today);
-    let engine = Engine::new(def, &lists, today);
+    let engine = Engine::new(def, lists, today_in_norway(now));
     let mut blocks = vec![Block::Paragraph(loc.t("pdf-blank-intro").to_owned())];
     blocks.push(Block::Paragraph(def.intro.get(lang).to_owned()));
     for step in &def.steps {
@@ -242,13 +176,13 @@ pub fn blank_pdf(
     let title = def.title.get(lang).to_owned();
     let doc = PdfDoc {
         title: title.clone(),
-        author: tenant.config.name.clone(),
+        author: head.name.clone(),
         subject: Some(loc.t("pdf-blank-subject").to_owned()),
         lang: lang_code(lang).to_owned(),
-        created: time::OffsetDateTime::now_utc(),
-        header: tenant.config.name.clone(),
-        logo: tenant.pdf_logo.clone(),
-        footer: format!("{title} · {}", tenant.config.contact_email),
+        created: now,
+        header: head.name.clone(),
+        logo: head.logo.clone(),
+        footer: format!("{title} · {}", head.contact_email),
         blocks,
     };
     render(fonts()?, &doc).map_err(|e| e.to_string())

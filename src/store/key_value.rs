@@ -13,8 +13,22 @@ pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 pub const SESSIONID_SESSION: TableDefinition<&str, &[u8]> =
     TableDefinition::new("sessionid_session");
 
-/// Drafts (answers in progress), by random draft id.
+/// Schema 1–2 kept drafts by draft id alone; migration 3 moves them to [`TENANTDRAFT_DRAFT`].
 pub const DRAFTID_DRAFT: TableDefinition<&str, &[u8]> = TableDefinition::new("draftid_draft");
+
+/// Drafts (answers in progress), by `tenant/draft id`.
+pub const TENANTDRAFT_DRAFT: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("tenantdraft_draft");
+
+/// The outbox rows that are due or will be, by `<due at, 20 digits>/<outbox key>`: pending rows at their
+/// creation time, failing rows at their next try. Delivered and failed rows leave it. The workers read
+/// the due part of this index instead of scanning the outbox.
+pub const DUEAT_OUTBOXKEY: TableDefinition<&str, ()> = TableDefinition::new("dueat_outboxkey");
+
+/// The form definitions (TOML source) that drafts and submissions were made on, by `tenant/form/hash`,
+/// so a draft continues and a submission renders on its own version after the library changes.
+pub const TENANTFORMHASH_FORMVERSION: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("tenantformhash_formversion");
 
 /// Submissions, by `tenant/reference`.
 pub const TENANTREFERENCE_SUBMISSION: TableDefinition<&str, &[u8]> =
@@ -38,12 +52,23 @@ pub const TENANTLIST_VALUELIST: TableDefinition<&str, &[u8]> =
 pub const TENANTFILE_REFERENCE: TableDefinition<&str, &str> =
     TableDefinition::new("tenantfile_reference");
 
-/// Every table with record values, for the migration that creates them.
-pub const ALL: [TableDefinition<&str, &[u8]>; 6] = [
+/// The record tables of schema 1, for the migration that creates them.
+pub const V1: [TableDefinition<&str, &[u8]>; 6] = [
     META,
     SESSIONID_SESSION,
     DRAFTID_DRAFT,
     TENANTREFERENCE_SUBMISSION,
     TENANTREFERENCETARGET_OUTBOXROW,
     TENANTLIST_VALUELIST,
+];
+
+/// Every table with record values in the current schema (the digest reads these).
+pub const ALL: [TableDefinition<&str, &[u8]>; 7] = [
+    META,
+    SESSIONID_SESSION,
+    TENANTDRAFT_DRAFT,
+    TENANTREFERENCE_SUBMISSION,
+    TENANTREFERENCETARGET_OUTBOXROW,
+    TENANTLIST_VALUELIST,
+    TENANTFORMHASH_FORMVERSION,
 ];

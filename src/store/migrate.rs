@@ -23,10 +23,54 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "owners of uploaded files",
         run: v2_file_owners,
     },
+    Migration {
+        version: 3,
+        name: "drafts keyed by tenant, the due index of the outbox, pinned form versions",
+        run: v3_tenant_drafts_due_index,
+    },
 ];
 
 /// The schema version this build writes.
-pub const CURRENT: u32 = 2;
+pub const CURRENT: u32 = MIGRATIONS.len() as u32;
+
+/// Drafts move under their tenant's key; every undelivered outbox row enters the due index.
+fn v3_tenant_drafts_due_index(tx: &WriteTransaction) -> Result<(), StoreError> {
+    use super::records;
+    use crate::cases::records::{Draft, OutboxRow, OutboxState};
+    use redb::ReadableTable;
+    {
+        let old = tx.open_table(key_value::DRAFTID_DRAFT)?;
+        let mut new = tx.open_table(key_value::TENANTDRAFT_DRAFT)?;
+        for row in old.iter()? {
+            let (k, v) = row?;
+            let draft: Draft = records::decode(v.value())?;
+            let id = crate::ids::DraftId::parse(k.value()).map_err(|e| StoreError::Corrupt {
+                what: "draft id",
+                detail: e.to_string(),
+            })?;
+            new.insert(super::keys::draft(&draft.tenant, &id).as_str(), v.value())?;
+        }
+    }
+    tx.delete_table(key_value::DRAFTID_DRAFT)?;
+    {
+        let rows = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
+        let mut due = tx.open_table(key_value::DUEAT_OUTBOXKEY)?;
+        for row in rows.iter()? {
+            let (k, v) = row?;
+            let r: OutboxRow = records::decode(v.value())?;
+            let at = match r.state {
+                OutboxState::Pending => Some(r.created),
+                OutboxState::Failing { next_try, .. } => Some(next_try),
+                OutboxState::Delivered { .. } | OutboxState::Failed { .. } => None,
+            };
+            if let Some(at) = at {
+                due.insert(super::keys::due(at, k.value()).as_str(), ())?;
+            }
+        }
+    }
+    tx.open_table(key_value::TENANTFORMHASH_FORMVERSION)?;
+    Ok(())
+}
 
 fn v2_file_owners(tx: &WriteTransaction) -> Result<(), StoreError> {
     tx.open_table(key_value::TENANTFILE_REFERENCE)?;
@@ -34,7 +78,7 @@ fn v2_file_owners(tx: &WriteTransaction) -> Result<(), StoreError> {
 }
 
 fn v1_create(tx: &WriteTransaction) -> Result<(), StoreError> {
-    for def in key_value::ALL {
+    for def in key_value::V1 {
         tx.open_table(def)?;
     }
     tx.open_table(key_value::TENANT_REFERENCECOUNTER)?;

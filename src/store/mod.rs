@@ -3,17 +3,21 @@
 //! Opening runs migrations ([`migrate`]), refuses a store written by a newer version, and refuses a data
 //! folder that another process holds open (redb locks the file) with a message that says so.
 
-pub mod forms;
 pub mod key_value;
+pub mod keys;
 pub mod migrate;
-pub mod outbox;
 pub mod records;
 pub mod sessions;
+pub mod system;
+pub mod tenant;
 pub mod writer;
+
+pub use system::{OutboxCounts, SystemStore};
+pub use tenant::{Conflict, PinnedForm, SubmitRequest, TenantStore};
 
 use std::path::{Path, PathBuf};
 
-use redb::{Database, ReadableDatabase, ReadableTable};
+use redb::{Database, ReadableDatabase};
 
 /// Store failures. Messages are for operators and logs, never shown to citizens.
 #[derive(Debug, thiserror::Error)]
@@ -131,7 +135,7 @@ impl Store {
     /// Runs `f` inside the writer's next transaction. `durable` writes are acknowledged only after an
     /// fsync-backed commit (shared with whatever else is waiting: group commit); others may commit without
     /// fsync and become durable within [`writer::FLUSH_AFTER`].
-    pub async fn write<R: Send + 'static>(
+    async fn write<R: Send + 'static>(
         &self,
         durable: bool,
         f: impl FnOnce(&redb::WriteTransaction) -> Result<R, StoreError> + Send + 'static,
@@ -173,31 +177,6 @@ impl Store {
     /// The store's own random key (CSRF tokens), created by the first migration.
     pub fn secret_key(&self) -> &[u8; 32] {
         &self.secret_key
-    }
-
-    /// A digest of every table's contents: equal digests mean nothing was written (used by the hostile-HTTP
-    /// test to prove that refused requests change nothing).
-    pub fn digest(&self) -> Result<String, StoreError> {
-        use sha2::Digest;
-        let tx = self.db.begin_read()?;
-        let mut h = sha2::Sha256::new();
-        for def in key_value::ALL {
-            let table = tx.open_table(def)?;
-            for row in table.iter()? {
-                let (k, v) = row?;
-                h.update(k.value().as_bytes());
-                h.update([0]);
-                h.update(v.value());
-                h.update([0]);
-            }
-        }
-        let counters = tx.open_table(key_value::TENANT_REFERENCECOUNTER)?;
-        for row in counters.iter()? {
-            let (k, v) = row?;
-            h.update(k.value().as_bytes());
-            h.update(v.value().to_be_bytes());
-        }
-        Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
     }
 
     /// A cheap read that proves the store answers (for `/healthz`).
@@ -243,7 +222,8 @@ mod tests {
             .enable_all()
             .build()
             .unwrap();
-        rt.block_on(store.save_session(&id, s.clone(), true))
+        let saved = s.clone();
+        rt.block_on(store.update_session(&id, 2, true, move |x| *x = saved))
             .unwrap();
 
         // A second open of the same folder while the first is open is refused clearly.
@@ -255,7 +235,7 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         assert_eq!(store.secret_key(), &key, "the key survives a restart");
         assert_eq!(store.session(&id).unwrap(), Some(s));
-        assert_eq!(rt.block_on(store.expire_sessions(3)).unwrap(), 1);
+        assert_eq!(rt.block_on(store.system().expire_sessions(3)).unwrap(), 1);
         assert_eq!(store.session(&id).unwrap(), None);
 
         store.force_schema_version(migrate::CURRENT + 1).unwrap();

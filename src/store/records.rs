@@ -39,6 +39,21 @@ pub fn decode<R: Record>(bytes: &[u8]) -> Result<R, StoreError> {
     }
 }
 
+/// The record types the store keeps, with their versions. A change to one of these types that old
+/// records cannot be read as needs a new version and a migration.
+macro_rules! record {
+    ($t:ty, $kind:literal, $v:literal) => {
+        impl Record for $t {
+            const KIND: &'static str = $kind;
+            const VERSION: u8 = $v;
+        }
+    };
+}
+record!(crate::cases::records::Draft, "draft", 1);
+record!(crate::cases::records::Submission, "submission", 1);
+record!(crate::cases::records::OutboxRow, "outbox row", 1);
+record!(crate::forms::lists::ValueList, "value list", 1);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ pub struct Session {
     pub lang: Option<Lang>,
     /// `tenant/form` → draft id: the drafts this session is filling in.
     #[serde(default)]
-    pub drafts: std::collections::BTreeMap<String, String>,
+    pub drafts: std::collections::BTreeMap<String, crate::ids::DraftId>,
     /// `tenant/reference` of submissions made in this session (whose receipts it may see).
     #[serde(default)]
     pub receipts: Vec<String>,
@@ -49,15 +49,22 @@ impl Store {
         }
     }
 
-    /// Saves a session through the writer (`durable` when the change must survive a crash at once).
-    pub async fn save_session(
+    /// Changes a session inside the writer's transaction (read, change, write as one step, so two
+    /// requests of one session never overwrite each other's change); creates it when missing.
+    /// `durable` when the change must survive a crash at once.
+    pub async fn update_session(
         &self,
         id: &SessionId,
-        s: Session,
+        now: i64,
         durable: bool,
+        change: impl FnOnce(&mut Session) + Send + 'static,
     ) -> Result<(), StoreError> {
         let id = id.as_str().to_owned();
         self.write(durable, move |tx| {
+            let mut s = super::tenant::get::<Session>(tx, key_value::SESSIONID_SESSION, &id)?
+                .unwrap_or_else(|| Session::new(now));
+            change(&mut s);
+            s.updated = now;
             let bytes = records::encode(&s)?;
             tx.open_table(key_value::SESSIONID_SESSION)?
                 .insert(id.as_str(), bytes.as_slice())?;
@@ -77,19 +84,22 @@ impl Store {
         }
         Ok(out)
     }
+}
 
+impl super::SystemStore<'_> {
     /// Removes sessions not updated since `before` (unix seconds); returns how many.
     pub async fn expire_sessions(&self, before: i64) -> Result<usize, StoreError> {
-        self.write(true, move |tx| {
-            let mut n = 0;
-            tx.open_table(key_value::SESSIONID_SESSION)?
-                .retain(|_, v| {
-                    let keep = records::decode::<Session>(v).is_ok_and(|s| s.updated >= before);
-                    n += usize::from(!keep);
-                    keep
-                })?;
-            Ok(n)
-        })
-        .await
+        self.store
+            .write(true, move |tx| {
+                let mut n = 0;
+                tx.open_table(key_value::SESSIONID_SESSION)?
+                    .retain(|_, v| {
+                        let keep = records::decode::<Session>(v).is_ok_and(|s| s.updated >= before);
+                        n += usize::from(!keep);
+                        keep
+                    })?;
+                Ok(n)
+            })
+            .await
     }
 }

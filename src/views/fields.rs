@@ -15,7 +15,7 @@ pub struct FieldCtx<'a> {
     pub answers: &'a Answers,
     pub errors: &'a [FieldError],
     /// The draft's uploaded files, by id.
-    pub files: &'a std::collections::BTreeMap<String, crate::attachments::StoredFile>,
+    pub files: &'a std::collections::BTreeMap<crate::ids::FileId, crate::attachments::StoredFile>,
 }
 
 /// A message in the page's language; catalogue messages get the field's label as `label`.

@@ -5,10 +5,12 @@ use maud::{Markup, html};
 use super::fields::{FieldCtx, field, label_of, message_text};
 use super::layout::{Crumb, Frame, page};
 use crate::forms::FormDef;
-use crate::forms::answers::{Answers, anchor, row_name};
-use crate::forms::definition::Kind;
+use crate::forms::answers::{Answers, anchor};
 use crate::forms::engine::{Engine, FieldError};
+use crate::forms::summary::{FileShown, StepSummary, Value};
 use crate::i18n::Loc;
+use crate::ids::{FileId, Reference};
+use crate::paths;
 
 fn crumbs<'a>(loc: Loc<'a>, f: &'a FormDef, href: &'a str) -> Vec<Crumb<'a>> {
     vec![
@@ -52,7 +54,9 @@ pub struct StepView<'a> {
     pub visible: &'a [usize],
     /// Where "Next" returns to (`?fra=oppsummering` after a change link).
     pub action: String,
-    pub files: &'a std::collections::BTreeMap<String, crate::attachments::StoredFile>,
+    pub files: &'a std::collections::BTreeMap<FileId, crate::attachments::StoredFile>,
+    /// Said above the step: the draft continues on the form version it was started on.
+    pub notice: Option<String>,
     /// The step has a file input: the form is sent as multipart.
     pub uploads: bool,
 }
@@ -63,7 +67,7 @@ pub fn step(frame: &Frame<'_>, v: &StepView<'_>) -> Markup {
     let Some(step) = def.steps.get(v.step) else {
         return html! {};
     };
-    let landing = format!("/skjema/{}", def.id);
+    let landing = paths::landing(&def.id);
     let cx = FieldCtx {
         loc,
         engine: v.engine,
@@ -75,6 +79,9 @@ pub fn step(frame: &Frame<'_>, v: &StepView<'_>) -> Markup {
     let main = html! {
         @if !v.errors.is_empty() {
             (error_summary(loc, def, v.errors, &|e| format!("#{}", anchor(&e.name))))
+        }
+        @if let Some(n) = &v.notice {
+            div.notice role="status" { p { (n) } }
         }
         span.caption { (def.title.get(loc.lang)) }
         h1 { (step.title.get(loc.lang)) }
@@ -122,15 +129,15 @@ pub fn control(
     let loc = frame.loc;
     let def = engine.def;
     let visible = engine.visible_steps(answers);
-    let landing = format!("/skjema/{}", def.id);
+    let landing = paths::landing(&def.id);
     let link = |e: &FieldError| {
         let pos = visible
             .iter()
             .position(|s| *s == e.step)
             .map_or(1, |p| p + 1);
         format!(
-            "/skjema/{}/steg/{pos}?fra=oppsummering#{}",
-            def.id,
+            "{}?fra=oppsummering#{}",
+            paths::step(&def.id, pos - 1),
             anchor(&e.name)
         )
     };
@@ -145,18 +152,10 @@ pub fn control(
 
 /// Check-answers: every visible answer with a change link, then the send button.
 /// The names and sizes of the files an attachment answer holds: "a.pdf (1,2 MB), b.jpg (340 kB)".
-pub fn files_text(
-    loc: crate::i18n::Loc<'_>,
-    answers: &Answers,
-    name: &str,
-    files: &std::collections::BTreeMap<String, crate::attachments::StoredFile>,
-) -> String {
-    answers
-        .get(name)
-        .map(|a| a.values())
-        .unwrap_or_default()
+/// Files as the check-answers page lists them: name and size.
+fn files_text(loc: crate::i18n::Loc<'_>, files: &[FileShown]) -> String {
+    files
         .iter()
-        .filter_map(|id| files.get(*id))
         .map(|f| {
             format!(
                 "{} ({})",
@@ -168,60 +167,51 @@ pub fn files_text(
         .join(", ")
 }
 
-pub fn check_answers(
-    frame: &Frame<'_>,
-    engine: &Engine<'_>,
-    answers: &Answers,
-    files: &std::collections::BTreeMap<String, crate::attachments::StoredFile>,
-) -> Markup {
+fn value_text(loc: crate::i18n::Loc<'_>, v: &Value) -> String {
+    match v {
+        Value::Text { text, .. } => text.clone(),
+        Value::Files { files, .. } => files_text(loc, files),
+        Value::Rows { .. } => String::new(),
+    }
+}
+
+/// The check-answers page, from the one summary walk ([`crate::forms::summary`]).
+pub fn check_answers(frame: &Frame<'_>, def: &FormDef, summary: &[StepSummary]) -> Markup {
     let loc = frame.loc;
-    let def = engine.def;
-    let yes_no = (loc.t("answer-yes"), loc.t("answer-no"));
-    let landing = format!("/skjema/{}", def.id);
-    let visible = engine.visible_steps(answers);
+    let landing = paths::landing(&def.id);
     let title = loc.t("check-title");
     let main = html! {
         span.caption { (def.title.get(loc.lang)) }
         h1 { (title) }
         p.lead { (loc.t("check-intro")) }
-        @for (pos, si) in visible.iter().enumerate() {
-            @if let Some(step) = def.steps.get(*si) {
-                h2 { (step.title.get(loc.lang)) }
-                dl.summary-list {
-                    @for f in step.fields.iter().filter(|f| f.kind.is_input() && engine.field_visible(f, answers, None)) {
-                        @let href = format!("/skjema/{}/steg/{}?fra=oppsummering#{}", def.id, pos + 1, anchor(&f.id));
-                        div.summary-list__row {
-                            dt.summary-list__key { (label_of(loc, f)) }
-                            dd.summary-list__value {
-                                @match &f.kind {
-                                    Kind::Group { fields, .. } => {
-                                        @let n = answers.row_count(&f.id);
-                                        @if n == 0 { (loc.t("check-not-answered")) }
-                                        @for i in 0..n {
-                                            p {
-                                                @for (j, sub) in fields.iter().filter(|s| s.kind.is_input() && engine.field_visible(s, answers, Some((f, i)))).enumerate() {
-                                                    @if j > 0 { br; }
-                                                    @let rn = row_name(&f.id, i, &sub.id);
-                                                    (label_of(loc, sub)) ": "
-                                                    @if let Kind::Attachment { .. } = sub.kind { (files_text(loc, answers, &rn, files)) }
-                                                    @else { (engine.display(sub, &rn, answers, loc.lang, yes_no)) }
-                                                }
+        @for step in summary {
+            h2 { (step.title) }
+            dl.summary-list {
+                @for e in &step.entries {
+                    @let href = format!("{}?fra=oppsummering#{}", paths::step(&def.id, step.position), anchor(&e.id));
+                    div.summary-list__row {
+                        dt.summary-list__key { (e.label) }
+                        dd.summary-list__value {
+                            @match &e.value {
+                                Value::Rows { rows, .. } => {
+                                    @if rows.is_empty() { (loc.t("check-not-answered")) }
+                                    @for row in rows {
+                                        p {
+                                            @for (j, c) in row.iter().filter_map(|c| c.value.as_ref().map(|v| (c, v))).enumerate() {
+                                                @if j > 0 { br; }
+                                                (c.0.label) ": " (value_text(loc, c.1))
                                             }
                                         }
                                     }
-                                    Kind::Attachment { .. } => {
-                                        @let shown = files_text(loc, answers, &f.id, files);
-                                        @if shown.is_empty() { (loc.t("check-not-answered")) } @else { (shown) }
-                                    }
-                                    _ => {
-                                        @let shown = engine.display(f, &f.id, answers, loc.lang, yes_no);
-                                        @if shown.is_empty() { (loc.t("check-not-answered")) } @else { (shown) }
-                                    }
+                                }
+                                v => {
+                                    @let shown = value_text(loc, v);
+                                    @if shown.is_empty() { (loc.t("check-not-answered")) } @else { (shown) }
                                 }
                             }
-                            dd.summary-list__actions {
-                                a href=(href) { (loc.t("check-change")) span.visually-hidden { " " (label_of(loc, f)) } }
-                            }
+                        }
+                        dd.summary-list__actions {
+                            a href=(href) { (loc.t("check-change")) span.visually-hidden { " " (e.label) } }
                         }
                     }
                 }
@@ -229,7 +219,7 @@ pub fn check_answers(
         }
         h2 { (loc.t("check-send-heading")) }
         p { (loc.t("check-declaration")) }
-        form method="post" action={ "/skjema/" (def.id) "/send" } {
+        form method="post" action=(paths::send(&def.id)) {
             input type="hidden" name="csrf" value=(frame.csrf);
             button.button type="submit" { (loc.t("check-send")) }
         }
@@ -238,9 +228,11 @@ pub fn check_answers(
 }
 
 pub struct ReceiptView<'a> {
-    pub reference: &'a str,
+    pub reference: &'a Reference,
     pub date: String,
     pub time: String,
+    /// A copy can be sent by e-mail (an SMTP server is configured); otherwise the form is not shown.
+    pub can_email: bool,
     /// The e-mail copy form: what was typed, a message about it, or the address a copy goes to.
     pub email_value: &'a str,
     pub email_error: Option<String>,
@@ -263,12 +255,13 @@ pub fn receipt(frame: &Frame<'_>, def: &FormDef, v: &ReceiptView<'_>) -> Markup 
             p { (loc.t("form-handling-time")) ": " (loc.tf("form-handling-days", &[("days", days.into())])) }
         }
         p { (loc.t("receipt-keep")) }
-        p { a href={ "/skjema/" (def.id) "/kvittering/" (v.reference) "/pdf" } download { (loc.t("receipt-pdf")) } }
+        p { a href=(paths::receipt_pdf(&def.id, v.reference)) download { (loc.t("receipt-pdf")) } }
+        @if v.can_email {
         h2 { (loc.t("receipt-email-heading")) }
         @if let Some(to) = &v.email_sent {
             div.notice role="status" { p { (loc.tf("receipt-email-sent", &[("address", to.clone().into())])) } }
         }
-        form method="post" action={ "/skjema/" (def.id) "/kvittering/" (v.reference) "/epost" } novalidate {
+        form method="post" action=(paths::receipt_email(&def.id, v.reference)) novalidate {
             input type="hidden" name="csrf" value=(frame.csrf);
             div class=(if v.email_error.is_some() { "field field--error" } else { "field" }) {
                 label.field__label for="f-epost" { (loc.t("receipt-email-label")) }
@@ -281,6 +274,7 @@ pub fn receipt(frame: &Frame<'_>, def: &FormDef, v: &ReceiptView<'_>) -> Markup 
                     aria-invalid=[v.email_error.as_ref().map(|_| "true")];
             }
             button.button.button--secondary type="submit" { (loc.t("receipt-email-send")) }
+        }
         }
         p { a href="/" { (loc.t("receipt-new")) } }
     };

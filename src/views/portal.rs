@@ -7,6 +7,7 @@ use maud::{Markup, html};
 use super::layout::{Crumb, Frame, page};
 use crate::forms::{FormDef, LoginLevel, LoginRequirement, Topic};
 use crate::i18n::Loc;
+use crate::paths;
 
 fn search_form(loc: Loc<'_>, query: &str) -> Markup {
     html! {
@@ -24,7 +25,7 @@ fn search_form(loc: Loc<'_>, query: &str) -> Markup {
 fn form_item(loc: Loc<'_>, f: &FormDef) -> Markup {
     html! {
         li.form-list__item {
-            a.form-list__link href={ "/skjema/" (f.id) } { (f.title.get(loc.lang)) }
+            a.form-list__link href=(paths::landing(&f.id)) { (f.title.get(loc.lang)) }
             p.form-list__desc { (f.intro.get(loc.lang)) }
         }
     }
@@ -115,9 +116,13 @@ pub fn landing(frame: &Frame<'_>, f: &FormDef) -> Markup {
     let main = html! {
         h1 { (title) }
         p.lead { (f.intro.get(lang)) }
-        form method="post" action={ "/skjema/" (f.id) "/start" } {
-            input type="hidden" name="csrf" value=(frame.csrf);
-            button.button.button--start type="submit" { (loc.t("form-start")) }
+        @if f.login == LoginRequirement::Required {
+            div.notice role="note" { p { (loc.t("form-login-unavailable")) } }
+        } @else {
+            form method="post" action=(paths::start(&f.id)) {
+                input type="hidden" name="csrf" value=(frame.csrf);
+                button.button.button--start type="submit" { (loc.t("form-start")) }
+            }
         }
         h2 { (loc.t("form-about")) }
         dl.facts {
@@ -138,7 +143,7 @@ pub fn landing(frame: &Frame<'_>, f: &FormDef) -> Markup {
         h2 { (loc.t("form-read-more")) }
         ul.links {
             @for l in &f.links { li { a href=(l.url) { (l.title.get(lang)) } } }
-            li { a href={ "/skjema/" (f.id) "/blankett.pdf" } download { (loc.t("form-blank-pdf")) } }
+            li { a href=(paths::blank_pdf(&f.id)) download { (loc.t("form-blank-pdf")) } }
         }
     };
     let home = loc.t("breadcrumb-home");

@@ -3,15 +3,15 @@
 
 use hyper::header::{self, HeaderValue};
 
+use super::Read as _;
 use super::Request;
 use crate::http::Resp;
 use crate::http::error::WebError;
 use crate::http::request::{LANG_COOKIE, safe_return_path};
 use crate::http::response::see_other;
 use crate::i18n::Lang;
-use crate::store::sessions::Session;
 
-pub async fn switch(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+pub async fn switch(r: &Request<'_>) -> Result<Resp, WebError> {
     let ctx = r.ctx;
     let lang = r
         .field("lang")
@@ -19,14 +19,12 @@ pub async fn switch(r: &Request<'_, '_>) -> Result<Resp, WebError> {
         .ok_or_else(|| WebError::BadRequest("unknown language".into()))?;
     let back = r.field("tilbake").and_then(safe_return_path).unwrap_or("/");
 
-    let store = &ctx.state.store;
-    let now = unix_now();
-    let mut s = store
-        .session(&ctx.session)?
-        .unwrap_or_else(|| Session::new(now));
-    s.lang = Some(lang);
-    s.updated = now;
-    store.save_session(&ctx.session, s, false).await?;
+    ctx.state
+        .store
+        .update_session(&ctx.session, ctx.state.clock.unix(), false, move |s| {
+            s.lang = Some(lang)
+        })
+        .await?;
 
     let mut resp = see_other(back);
     let cookie = format!(
@@ -37,10 +35,4 @@ pub async fn switch(r: &Request<'_, '_>) -> Result<Resp, WebError> {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(resp)
-}
-
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }

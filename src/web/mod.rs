@@ -1,39 +1,65 @@
-//! Request handlers, one file per route group. A handler reads the request, calls the engine and the
-//! store, and renders a view; it never builds HTML itself.
+//! Request handlers, one file per route group, and the route table (`routes.rs`) they are reached
+//! through. A handler reads the request, asks the case layer, the engine or the store, and renders a
+//! view; it never builds HTML itself.
 
 pub mod assets;
 pub mod errors;
 pub mod form_run;
 pub mod language;
 pub mod portal;
+pub mod routes;
 pub mod system;
 
+use std::sync::Arc;
+
+use crate::forms::FormDef;
+use crate::http::error::WebError;
 use crate::http::request::Ctx;
+use crate::ids::{FormId, Reference};
 use crate::views::Frame;
 
-/// What the pipeline hands a handler: the context, the path parameter, and the verified form fields.
-pub struct Request<'a, 'c> {
-    pub ctx: &'a Ctx<'c>,
-    pub params: &'a [&'a str],
-    pub form: &'a [(String, String)],
-    /// A `multipart/form-data` body not read yet (upload routes only); the handler takes it.
-    pub body: Option<&'a BodySlot>,
+/// What the pipeline hands a handler (see [`crate::http::Call`]).
+pub type Request<'a> = crate::http::Call<'a>;
+
+/// Typed access to a request's parameters and fields: a malformed id is a 404 before any lookup.
+pub trait Read<'a> {
+    fn field(&self, name: &str) -> Option<&'a str>;
+    /// The `{form}` parameter, as a form the tenant offers.
+    fn form(&self) -> Result<&'a Arc<FormDef>, WebError>;
+    /// The `{reference}` parameter.
+    fn reference(&self) -> Result<Reference, WebError>;
+    /// The `{n}` parameter of a step URL: 1-based; None when it is not a number from 1 up.
+    fn step_number(&self) -> Option<usize>;
 }
 
-/// A request body handed to the handler unread.
-pub type BodySlot = std::sync::Mutex<Option<(hyper::HeaderMap, hyper::body::Incoming)>>;
-
-impl Request<'_, '_> {
-    /// The n-th path parameter.
-    pub fn param(&self, n: usize) -> Option<&str> {
-        self.params.get(n).copied()
-    }
-
-    pub fn field(&self, name: &str) -> Option<&str> {
+impl<'a> Read<'a> for Request<'a> {
+    fn field(&self, name: &str) -> Option<&'a str> {
         self.form
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    fn form(&self) -> Result<&'a Arc<FormDef>, WebError> {
+        self.params
+            .get("form")
+            .and_then(|f| FormId::parse(f).ok())
+            .and_then(|f| self.ctx.tenant.form(&f))
+            .ok_or(WebError::NotFound)
+    }
+
+    fn reference(&self) -> Result<Reference, WebError> {
+        self.params
+            .get("reference")
+            .and_then(|r| Reference::parse(r).ok())
+            .ok_or(WebError::NotFound)
+    }
+
+    fn step_number(&self) -> Option<usize> {
+        self.params
+            .get("n")
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|n| *n >= 1)
     }
 }
 

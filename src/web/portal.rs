@@ -2,13 +2,13 @@
 
 use hyper::StatusCode;
 
-use super::{Request, frame};
+use super::{Read as _, Request, frame};
 use crate::http::Resp;
 use crate::http::error::WebError;
 use crate::http::response::html;
 use crate::views;
 
-pub fn start(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+pub fn start(r: &Request<'_>) -> Result<Resp, WebError> {
     let ctx = r.ctx;
     let (csrf, here) = (ctx.csrf_token(), ctx.here());
     let mut f = frame(ctx, &csrf, &here);
@@ -22,7 +22,7 @@ pub fn start(r: &Request<'_, '_>) -> Result<Resp, WebError> {
     Ok(html(StatusCode::OK, body.into_string()))
 }
 
-pub fn search(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+pub fn search(r: &Request<'_>) -> Result<Resp, WebError> {
     let ctx = r.ctx;
     let query: String = ctx
         .query_param("q")
@@ -39,17 +39,9 @@ pub fn search(r: &Request<'_, '_>) -> Result<Resp, WebError> {
     ))
 }
 
-pub fn form_of<'t>(
-    r: &Request<'_, 't>,
-) -> Result<&'t std::sync::Arc<crate::forms::FormDef>, WebError> {
-    r.param(0)
-        .and_then(|id| r.ctx.tenant.form(id))
-        .ok_or(WebError::NotFound)
-}
-
-pub fn landing(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+pub fn landing(r: &Request<'_>) -> Result<Resp, WebError> {
     let ctx = r.ctx;
-    let form = form_of(r)?;
+    let form = r.form()?;
     let (csrf, here) = (ctx.csrf_token(), ctx.here());
     let mut f = frame(ctx, &csrf, &here);
     f.description = Some(form.intro.get(ctx.lang));
@@ -62,12 +54,20 @@ pub fn landing(r: &Request<'_, '_>) -> Result<Resp, WebError> {
 }
 
 /// GET /skjema/{form}/blankett.pdf: the form for filling in on paper, in the page's language.
-pub async fn blank_pdf(r: &Request<'_, '_>) -> Result<Resp, WebError> {
+pub async fn blank_pdf(r: &Request<'_>) -> Result<Resp, WebError> {
     let ctx = r.ctx;
-    let form = form_of(r)?.clone();
-    let (state_tenant, lang) = (ctx.tenant, ctx.lang);
-    let bytes = crate::pdf::blank_pdf(&ctx.state.i18n, state_tenant, &form, lang)
-        .map_err(WebError::Internal)?;
+    let form = r.form()?.clone();
+    let now = ctx.state.clock.now();
+    let lists = ctx.tenant.lists(ctx.state.clock.today());
+    let bytes = crate::pdf::blank_pdf(
+        &ctx.state.i18n,
+        &ctx.tenant.letterhead,
+        &lists,
+        &form,
+        ctx.lang,
+        now,
+    )
+    .map_err(WebError::Internal)?;
     Ok(crate::http::response::pdf(
         bytes,
         &format!("{}.pdf", form.id),

@@ -5,53 +5,51 @@ use std::sync::atomic::Ordering;
 
 use hyper::StatusCode;
 
-use crate::app::State;
 use crate::http::Resp;
 use crate::http::response::text;
-use crate::http::router::Handler;
+use crate::state::State;
 
-pub async fn handle(state: &State, handler: Handler, peer: SocketAddr) -> Resp {
-    match handler {
-        Handler::Healthz => healthz(state),
-        Handler::Metrics if peer.ip().is_loopback() => {
-            let mut body = state.metrics.render(&[(
-                "radhus_delivery_failures_total",
-                "Delivery attempts that failed (retried or permanent).",
-                state.metrics.delivery_failures.load(Ordering::Relaxed),
-            )]);
-            if let Ok((pending, failing, failed, delivered)) = state.store.outbox_counts() {
-                body.push_str("# HELP radhus_outbox_rows Outbox rows by state.\n# TYPE radhus_outbox_rows gauge\n");
-                for (s, n) in [
-                    ("pending", pending),
-                    ("failing", failing),
-                    ("failed", failed),
-                    ("delivered", delivered),
-                ] {
-                    body.push_str(&format!("radhus_outbox_rows{{state=\"{s}\"}} {n}\n"));
-                }
-            }
-            text(
-                StatusCode::OK,
-                "text/plain; version=0.0.4; charset=utf-8",
-                body,
-            )
-        }
-        _ => text(
+/// GET /metrics: Prometheus text, to loopback only.
+pub fn metrics(state: &State, peer: SocketAddr) -> Resp {
+    if !peer.ip().is_loopback() {
+        return text(
             StatusCode::NOT_FOUND,
             "text/plain; charset=utf-8",
             "Not found\n",
-        ),
+        );
     }
+    let mut body = state.metrics.render(&[(
+        "radhus_delivery_failures_total",
+        "Delivery attempts that failed (retried or permanent).",
+        state.deliveries.failures.load(Ordering::Relaxed),
+    )]);
+    if let Ok(c) = state.store.system().outbox_counts() {
+        body.push_str(
+            "# HELP radhus_outbox_rows Outbox rows by state.\n# TYPE radhus_outbox_rows gauge\n",
+        );
+        for (s, n) in [
+            ("pending", c.pending),
+            ("failing", c.failing),
+            ("failed", c.failed),
+            ("delivered", c.delivered),
+        ] {
+            body.push_str(&format!("radhus_outbox_rows{{state=\"{s}\"}} {n}\n"));
+        }
+    }
+    text(
+        StatusCode::OK,
+        "text/plain; version=0.0.4; charset=utf-8",
+        body,
+    )
 }
 
-fn healthz(state: &State) -> Resp {
+/// GET /healthz: the state as JSON. From loopback with details (store error, which tenants' deliveries
+/// wait and why); from anywhere else the status alone, since tenant ids and error texts are not for the
+/// public.
+pub fn healthz(state: &State, peer: SocketAddr) -> Resp {
     let store = state.store.ping();
     let shutting_down = state.shutting_down.load(Ordering::Relaxed);
-    let delivery: Vec<(String, String)> = state
-        .delivery_health
-        .lock()
-        .map(|h| h.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default();
+    let delivery: Vec<(String, String)> = state.deliveries.waiting();
     let (status, code) = match (&store, shutting_down) {
         // Still serving and accepting submissions; deliveries wait and are retried.
         (Ok(_), false) if !delivery.is_empty() => ("degraded", StatusCode::OK),
@@ -59,6 +57,10 @@ fn healthz(state: &State) -> Resp {
         (Ok(_), true) => ("stopping", StatusCode::SERVICE_UNAVAILABLE),
         (Err(_), _) => ("failing", StatusCode::SERVICE_UNAVAILABLE),
     };
+    if !peer.ip().is_loopback() {
+        let body = serde_json::json!({ "status": status });
+        return text(code, "application/json", body.to_string());
+    }
     let body = serde_json::json!({
         "status": status,
         "version": crate::VERSION,

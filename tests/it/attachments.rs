@@ -160,19 +160,18 @@ async fn a_file_is_uploaded_shown_removed_and_goes_with_the_submission() {
     let state = srv.running.as_ref().unwrap().state();
     let sub = state
         .store
-        .submission(
-            &radhus::ids::TenantId::parse("eksempel").unwrap(),
-            &reference,
-        )
+        .tenant(&radhus::ids::TenantId::parse("eksempel").unwrap())
+        .submission(&crate::support::rf(&reference))
         .unwrap()
         .unwrap();
     assert_eq!(sub.files.len(), 1);
     assert_eq!(sub.files[0].name, "budsjett-sommerkonsert.pdf");
     assert_eq!(sub.files[0].content_type, "application/pdf");
     assert_eq!(sub.files[0].size, pdf.len() as u64);
-    let held = state.store.held_files().unwrap();
-    assert!(held.contains(&("eksempel".to_owned(), sub.files[0].id.clone())));
-    assert_eq!(state.files.read("eksempel", &sub.files[0].id).unwrap(), pdf);
+    let held = state.store.system().held_files().unwrap();
+    let eksempel = radhus::ids::TenantId::parse("eksempel").unwrap();
+    assert!(held.contains(&(eksempel.clone(), sub.files[0].id.clone())));
+    assert_eq!(state.files.read(&eksempel, &sub.files[0].id).unwrap(), pdf);
 }
 
 #[tokio::test]

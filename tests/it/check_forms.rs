@@ -58,7 +58,7 @@ fn every_invalid_fixture_gives_its_exact_errors() {
             .collect();
         assert_eq!(errors, want, "{}", rel.display());
         // The library call says the same (tests run in the package root).
-        let lib = radhus::forms::Registry::from_paths(&[rel.to_path_buf()]);
+        let lib = radhus::form_files::load(&[rel.to_path_buf()]);
         let text: String = lib
             .err()
             .unwrap()

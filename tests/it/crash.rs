@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use radhus::store::forms::OutboxState;
+use radhus::cases::records::OutboxState;
 
 use crate::form_run::{HOST, Walk, example, walk};
 use crate::support::{SmtpPeer, TestServer, bin, client_for, free_port, smtp_peer};
@@ -229,9 +229,9 @@ async fn sigkill_rounds() {
     unsafe_sigterm(&child);
     child.wait().await.unwrap();
     let store = radhus::store::Store::open(dir.path()).unwrap();
-    let subs = store.submissions(&tenant).unwrap();
+    let subs = store.tenant(&tenant).submissions().unwrap();
     for sub in &subs {
-        for row in store.outbox_rows(&tenant, &sub.reference).unwrap() {
+        for row in store.tenant(&tenant).outbox_rows(&sub.reference).unwrap() {
             assert!(
                 matches!(row.state, OutboxState::Delivered { .. }),
                 "{} to {}: {:?}",
@@ -241,7 +241,7 @@ async fn sigkill_rounds() {
             );
         }
     }
-    let refs: BTreeSet<String> = subs.iter().map(|s| s.reference.clone()).collect();
+    let refs: BTreeSet<String> = subs.iter().map(|s| s.reference.to_string()).collect();
     let acked: BTreeSet<String> = acked.lock().unwrap().iter().cloned().collect();
     assert!(
         acked.len() >= rounds / 2,
@@ -252,7 +252,14 @@ async fn sigkill_rounds() {
     assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
     // Gap-free: the counter moves only with a committed submission.
     for (i, s) in subs.iter().enumerate() {
-        let n: usize = s.reference.rsplit('-').next().unwrap().parse().unwrap();
+        let n: usize = s
+            .reference
+            .as_str()
+            .rsplit('-')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert_eq!(n, i + 1, "references have a gap at {}", s.reference);
     }
     // Idempotency keys the receiver has seen, with counts.
@@ -290,7 +297,7 @@ async fn sigkill_rounds() {
     )
     .unwrap();
     for s in &subs {
-        let folder = archive.join(&s.reference);
+        let folder = archive.join(s.reference.as_str());
         let manifest: serde_json::Value =
             serde_json::from_slice(&std::fs::read(folder.join("manifest.json")).unwrap()).unwrap();
         let mut listed = BTreeSet::from(["manifest.json".to_owned()]);
@@ -310,7 +317,7 @@ async fn sigkill_rounds() {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(present, listed, "{}", s.reference);
-        if s.form == "kulturmidler" {
+        if s.form.as_str() == "kulturmidler" {
             assert_eq!(s.files.len(), 1);
             let att = folder.join("attachments/1-budsjett-sommerkonsert.pdf");
             assert_eq!(std::fs::read(att).unwrap(), example_pdf, "{}", s.reference);
@@ -429,10 +436,11 @@ async fn a_full_disk_refuses_submissions_clearly_and_keeps_what_was_acknowledged
     let store = radhus::store::Store::open(dir.path()).unwrap();
     let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
     let refs: BTreeSet<String> = store
-        .submissions(&tenant)
+        .tenant(&tenant)
+        .submissions()
         .unwrap()
         .into_iter()
-        .map(|s| s.reference)
+        .map(|s| s.reference.to_string())
         .collect();
     for a in &acked {
         assert!(refs.contains(a), "{a} was acknowledged and is gone");

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use radhus::store::forms::OutboxState;
+use radhus::cases::records::OutboxState;
 
 use crate::form_run::{Walk, example, walk};
 use crate::support::TestServer;
@@ -49,7 +49,8 @@ async fn state_of(srv: &TestServer, reference: &str) -> OutboxState {
         .running()
         .state()
         .store
-        .outbox_rows(&tenant, reference)
+        .tenant(&tenant)
+        .outbox_rows(&crate::support::rf(reference))
         .unwrap();
     assert_eq!(rows.len(), 1);
     rows[0].state.clone()
@@ -165,12 +166,17 @@ async fn a_submission_lands_in_the_archive_once_with_valid_xml() {
     // nothing duplicated.
     let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
     let store = &srv.running().state().store;
-    let key = format!("eksempel/{reference}/archive");
+    let row = store
+        .tenant(&tenant)
+        .outbox_rows(&crate::support::rf(&reference))
+        .unwrap()
+        .remove(0);
     store
-        .set_delivery_state(key.clone(), OutboxState::Pending)
+        .system()
+        .set_delivery_state(&row, OutboxState::Pending)
         .await
         .unwrap();
-    srv.running().state().delivery_wake.notify_one();
+    srv.running().state().deliveries.wake.notify_one();
     wait_for(&srv, &reference, |s| {
         matches!(s, OutboxState::Delivered { .. })
     })
@@ -187,10 +193,11 @@ async fn a_submission_lands_in_the_archive_once_with_valid_xml() {
     // A folder with other content is never overwritten: the row fails loudly.
     std::fs::write(folder.join("manifest.json"), b"{}").unwrap();
     store
-        .set_delivery_state(key, OutboxState::Pending)
+        .system()
+        .set_delivery_state(&row, OutboxState::Pending)
         .await
         .unwrap();
-    srv.running().state().delivery_wake.notify_one();
+    srv.running().state().deliveries.wake.notify_one();
     let s = wait_for(&srv, &reference, |s| {
         matches!(s, OutboxState::Failed { .. })
     })
@@ -293,12 +300,13 @@ async fn a_missing_archive_folder_makes_deliveries_wait_and_health_degraded() {
         srv.running()
             .state()
             .store
-            .retry_deliveries(&tenant, &reference)
+            .tenant(&tenant)
+            .retry_deliveries(&crate::support::rf(&reference))
             .await
             .unwrap(),
         1
     );
-    srv.running().state().delivery_wake.notify_one();
+    srv.running().state().deliveries.wake.notify_one();
     wait_for(&srv, &reference, |s| {
         matches!(s, OutboxState::Delivered { .. })
     })

@@ -5,7 +5,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use radhus::http::router::{ROUTES, RouteClass};
+use radhus::http::router::RouteClass;
+use radhus::web::routes::ROUTES;
 
 use crate::support::{TestServer, csrf_of, get_html};
 
@@ -77,7 +78,7 @@ async fn every_route_survives_hostile_requests_without_5xx_panics_or_store_chang
         .unwrap();
     let store = &srv.running().state().store;
     tokio::time::sleep(std::time::Duration::from_millis(700)).await; // let progress writes flush
-    let before = store.digest().unwrap();
+    let before = store.system().digest().unwrap();
 
     let raw = srv.raw("eksempel.localhost");
     let forged = format!("{}A", &token[1..]);
@@ -203,7 +204,7 @@ async fn every_route_survives_hostile_requests_without_5xx_panics_or_store_chang
     assert!(sent > 1000, "{sent} hostile requests");
     assert_eq!(panics.load(Ordering::SeqCst), 0, "no panic in the server");
     assert_eq!(
-        store.digest().unwrap(),
+        store.system().digest().unwrap(),
         before,
         "refused requests changed nothing in the store"
     );

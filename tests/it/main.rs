@@ -17,6 +17,7 @@ mod delivery;
 mod form_run;
 mod hostile;
 mod http_limits;
+mod layers;
 mod portal;
 mod security;
 mod server_lifecycle;

@@ -357,3 +357,8 @@ pub async fn smtp_peer() -> SmtpPeer {
         _dir: dir,
     }
 }
+
+/// A reference as the store takes it.
+pub fn rf(s: &str) -> radhus::ids::Reference {
+    radhus::ids::Reference::parse(s).unwrap()
+}

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use radhus::store::forms::OutboxState;
+use radhus::cases::records::OutboxState;
 
 use crate::delivery::pdftotext;
 use crate::form_run::{HOST, Walk, example, walk};
@@ -25,10 +25,11 @@ async fn row_state(srv: &TestServer, reference: &str, target: &str) -> Option<Ou
     srv.running()
         .state()
         .store
-        .outbox_rows(&tenant, reference)
+        .tenant(&tenant)
+        .outbox_rows(&crate::support::rf(reference))
         .unwrap()
         .into_iter()
-        .find(|r| r.target == target)
+        .find(|r| r.target.to_string() == target)
         .map(|r| r.state)
 }
 
@@ -233,7 +234,7 @@ async fn with_http_target(
         c.tenants[0].targets.push(radhus::config::TargetConfig {
             name: "saksystem".into(),
             all_forms: true,
-            kind: radhus::config::TargetKind::Http(radhus::delivery::http_post::HttpTarget {
+            kind: radhus::config::TargetKind::Http(radhus::config::targets::HttpTarget {
                 url: format!("http://127.0.0.1:{port}/inn"),
                 secret: SECRET.as_bytes().to_vec(),
                 ca_pem: None,
@@ -309,10 +310,11 @@ async fn the_http_target_gets_a_signed_envelope_and_is_retried_after_a_5xx() {
     srv.running()
         .state()
         .store
-        .retry_deliveries(&tenant, &reference)
+        .tenant(&tenant)
+        .retry_deliveries(&crate::support::rf(&reference))
         .await
         .unwrap();
-    srv.running().state().delivery_wake.notify_one();
+    srv.running().state().deliveries.wake.notify_one();
     let proof = wait_delivered(&srv, &reference, "saksystem").await;
     assert!(proof.contains("201"), "{proof}");
     let requests = seen.lock().unwrap().clone();
@@ -396,10 +398,10 @@ async fn the_mailbox_target_and_the_receipt_copy_arrive_by_smtp_with_starttls_an
     let peer = smtp_peer().await;
     let (port, ca) = (peer.port, peer.cert_pem.clone());
     let srv = TestServer::start_with(|c| {
-        c.smtp = Some(radhus::delivery::email::SmtpConfig {
+        c.smtp = Some(radhus::config::targets::SmtpConfig {
             host: "127.0.0.1".into(),
             port,
-            security: radhus::delivery::email::SmtpSecurity::StartTls,
+            security: radhus::config::targets::SmtpSecurity::StartTls,
             username: Some("radhus".into()),
             password: Some("hemmelig-passord".into()),
             from: "Eksempel kommune <noreply@eksempel.example>".into(),

@@ -14,9 +14,12 @@ use hyper::header;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use super::clamav::{self, ClamavConfig, Verdict};
-use super::{FileStore, FileType, StoredFile};
-use crate::http::error::WebError;
+use super::error::WebError;
+use crate::attachments::clamav::{self, ClamavConfig, Verdict};
+use crate::attachments::{
+    FileStore, FileType, StoredFile, accept_names, display_name, new_id, sniff, type_named,
+};
+use crate::ids::TenantId;
 
 /// How much of a file is looked at to judge its type.
 const SNIFF_BYTES: usize = 8192;
@@ -61,7 +64,7 @@ pub struct Parsed {
 /// What the request's surroundings provide.
 pub struct Context<'a> {
     pub files: &'a FileStore,
-    pub tenant: &'a str,
+    pub tenant: &'a TenantId,
     pub clamav: Option<&'a ClamavConfig>,
     pub limits: &'a Limits,
     /// Files and bytes the submission already holds.
@@ -201,7 +204,7 @@ async fn read_parts(
                 v.extend_from_slice(&c);
             }
             let token = String::from_utf8(v).unwrap_or_default();
-            if name != crate::http::csrf::FIELD || !(cx.csrf_ok)(&token) {
+            if name != super::csrf::FIELD || !(cx.csrf_ok)(&token) {
                 return Err(WebError::Csrf {
                     action: String::new(),
                     fields: vec![],
@@ -243,7 +246,7 @@ async fn read_parts(
             key,
             args,
         };
-        let shown = super::display_name(&original, "");
+        let shown = display_name(&original, "");
         // Refusals that need no byte of the file.
         let early = if rule.already + count >= rule.max_files {
             Some(problem(
@@ -279,10 +282,7 @@ async fn read_parts(
                 ),
                 Refusal::Type => problem(
                     "v-file-type",
-                    vec![
-                        ("name", shown),
-                        ("types", super::accept_names(&rule.accept)),
-                    ],
+                    vec![("name", shown), ("types", accept_names(&rule.accept))],
                 ),
                 Refusal::Infected => problem("v-file-infected", vec![("name", shown)]),
                 Refusal::ScanFailed => problem("v-file-scan-failed", vec![("name", shown)]),
@@ -336,18 +336,18 @@ async fn receive(
     let idle = cx.limits.idle;
     let internal = |e: std::io::Error| {
         let text = format!("storing an upload: {e}");
-        if crate::http::error::is_storage_full(&text) {
+        if super::error::is_storage_full(&text) {
             WebError::StorageFull(text)
         } else {
             WebError::Internal(text)
         }
     };
-    let id = super::new_id().map_err(internal)?;
+    let id = new_id().map_err(internal)?;
     let tmp_dir = cx.files.tmp_dir();
     tokio::fs::create_dir_all(&tmp_dir)
         .await
         .map_err(internal)?;
-    let tmp = tmp_dir.join(&id);
+    let tmp = tmp_dir.join(id.as_str());
     let mut file: Option<tokio::fs::File> = None;
     let mut prefix: Vec<u8> = Vec::with_capacity(SNIFF_BYTES);
     let mut kind: Option<&'static FileType> = None;
@@ -355,8 +355,8 @@ async fn receive(
     let mut size: u64 = 0;
     let mut hash = Sha256::new();
     let judge = |prefix: &[u8]| -> Result<&'static FileType, Refusal> {
-        match super::sniff(prefix) {
-            Some(t) if rule.accept.iter().any(|a| super::type_named(a) == Some(t)) => Ok(t),
+        match sniff(prefix) {
+            Some(t) if rule.accept.iter().any(|a| type_named(a) == Some(t)) => Ok(t),
             _ => Err(Refusal::Type),
         }
     };
@@ -436,7 +436,7 @@ async fn receive(
         match clamav::scan(cfg, &tmp).await {
             Ok(Verdict::Clean) => {}
             Ok(Verdict::Infected(sig)) => {
-                tracing::warn!(tenant = cx.tenant, signature = %sig, "an infected upload was refused and deleted");
+                tracing::warn!(tenant = %cx.tenant, signature = %sig, "an infected upload was refused and deleted");
                 cleanup(tmp).await;
                 return Ok(Received::Refused(Refusal::Infected));
             }
@@ -448,7 +448,7 @@ async fn receive(
         }
     }
     let store = cx.files.clone();
-    let tenant = cx.tenant.to_owned();
+    let tenant = cx.tenant.clone();
     let id2 = id.clone();
     let tmp2 = tmp.clone();
     let committed = tokio::task::spawn_blocking(move || store.commit(&tmp2, &tenant, &id2))
@@ -458,7 +458,7 @@ async fn receive(
         cleanup(tmp).await;
         return Err(internal(e));
     }
-    let name = super::display_name(original, kind.ext);
+    let name = display_name(original, kind.ext);
     Ok(Received::File(StoredFile {
         id,
         field: field.name().unwrap_or("").to_owned(),

@@ -1,0 +1,477 @@
+//! The case layer: what happens to a draft and a submission, whoever asks — today the citizen's web
+//! pages; later the staff UI, the API and the command line alike. Handlers stay thin: they read the
+//! request, call this, and render.
+//!
+//! - [`open_draft`] / [`start_draft`]: the session's draft of a form, on the form version it started on
+//!   (kept in the store when the draft starts, so a library update never restarts it).
+//! - [`edit`]: one step's POST applied to a draft (answers, row actions, uploaded and removed files).
+//! - [`submit`]: validate every step, choose the targets, and write the submission, its outbox rows and
+//!   the session's right to the receipt in ONE durable transaction.
+//! - [`receipt`]: a submission, for the session that sent it.
+
+pub mod records;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::attachments::StoredFile;
+use crate::clock::Clock;
+use crate::forms::FormDef;
+use crate::forms::answers::{Answer, anchor};
+use crate::forms::definition::Kind;
+use crate::forms::engine::{Engine, FieldError, Lists, Message};
+use crate::i18n::Lang;
+use crate::ids::{DraftId, FileId, Reference, SessionId, Target, TargetName};
+use crate::state::Tenant;
+use crate::store::{PinnedForm, Store, StoreError, SubmitRequest};
+use records::{Draft, Submission, SubmitRefused, Submitted};
+
+/// A draft with the form version it is filled in on.
+pub struct OpenDraft {
+    pub id: DraftId,
+    pub draft: Draft,
+    pub def: Arc<FormDef>,
+    /// The form has changed since the draft started; the draft continues on its own version.
+    pub older_version: bool,
+}
+
+/// The session's key for its draft of a form.
+fn slot(tenant: &Tenant, form: &FormDef) -> String {
+    format!("{}/{}", tenant.config.id, form.id)
+}
+
+/// The session's draft of `form`, if it has one that has not expired.
+pub fn open_draft(
+    store: &Store,
+    tenant: &Tenant,
+    session: &SessionId,
+    form: &Arc<FormDef>,
+    now: i64,
+) -> Result<Option<OpenDraft>, StoreError> {
+    let Some(s) = store.session(session)? else {
+        return Ok(None);
+    };
+    let Some(id) = s.drafts.get(&slot(tenant, form)) else {
+        return Ok(None);
+    };
+    let Some(draft) = store.tenant(&tenant.config.id).draft(id)? else {
+        return Ok(None);
+    };
+    if draft.form != form.id || draft.expires <= now {
+        return Ok(None);
+    }
+    let def = if draft.form_hash == form.content_hash {
+        form.clone()
+    } else {
+        match tenant.form_version(store, &draft.form, &draft.form_hash)? {
+            Some(def) => def,
+            // A draft from before versions were kept, on a form that has changed: it cannot be shown
+            // as it was, so it is not offered (the citizen starts again; this only affects stores
+            // older than schema 3).
+            None => return Ok(None),
+        }
+    };
+    Ok(Some(OpenDraft {
+        older_version: draft.form_hash != form.content_hash,
+        id: id.clone(),
+        draft,
+        def,
+    }))
+}
+
+/// Makes a new draft of the form's current version for the session, and keeps that version.
+pub async fn start_draft(
+    store: &Store,
+    tenant: &Tenant,
+    session: &SessionId,
+    form: &Arc<FormDef>,
+    lang: Lang,
+    clock: &Clock,
+    lifetime_secs: i64,
+) -> Result<DraftId, StoreError> {
+    let now = clock.unix();
+    let id = DraftId::generate().map_err(|e| StoreError::Random(e.to_string()))?;
+    let ts = store.tenant(&tenant.config.id);
+    ts.pin_form(
+        &form.id,
+        &form.content_hash,
+        PinnedForm {
+            version: form.version,
+            source: form.source.to_string(),
+        },
+    )
+    .await?;
+    let draft = Draft {
+        tenant: tenant.config.id.clone(),
+        form: form.id.clone(),
+        form_version: form.version,
+        form_hash: form.content_hash.clone(),
+        lang,
+        answers: Default::default(),
+        created: now,
+        updated: now,
+        expires: now + lifetime_secs,
+        submitted: None,
+        files: Default::default(),
+        rev: 0,
+    };
+    ts.start_draft(session, slot(tenant, form), id.clone(), draft, now)
+        .await?;
+    Ok(id)
+}
+
+/// What the citizen asked for with a step's buttons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Next,
+    Back,
+    Add(String),
+    Remove(String, usize),
+    Upload,
+    RemoveFile(String),
+}
+
+impl Action {
+    /// From the `handling` field of a step POST.
+    pub fn parse(value: Option<&str>) -> Action {
+        match value.unwrap_or("neste") {
+            "tilbake" => Action::Back,
+            "last-opp" => Action::Upload,
+            a if a.starts_with("fjern-fil:") => {
+                Action::RemoveFile(a.trim_start_matches("fjern-fil:").to_owned())
+            }
+            a if a.starts_with("legg-til:") => {
+                Action::Add(a.trim_start_matches("legg-til:").to_owned())
+            }
+            a if a.starts_with("fjern:") => {
+                let rest = a.trim_start_matches("fjern:");
+                match rest
+                    .rsplit_once(':')
+                    .and_then(|(g, i)| Some((g.to_owned(), i.parse().ok()?)))
+                {
+                    Some((g, i)) => Action::Remove(g, i),
+                    None => Action::Next,
+                }
+            }
+            _ => Action::Next,
+        }
+    }
+}
+
+/// Where a step POST leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// Back to this step, at an anchor (`#…`, possibly empty).
+    Here(String),
+    /// The previous step, or the landing page before the first.
+    Previous,
+    /// The next visible step (its position), or check-answers after the last.
+    Step(usize),
+    CheckAnswers,
+    /// Show this step again with its errors.
+    Errors,
+}
+
+/// A step POST, read once (a retry after a conflicting save applies it again to the newer draft).
+pub struct StepInput<'a> {
+    pub step: usize,
+    pub position: usize,
+    pub fields: &'a [(String, String)],
+    pub new_files: &'a [StoredFile],
+    /// Refused uploads: field, message key and arguments.
+    pub problems: &'a [FieldError],
+    pub action: &'a Action,
+    /// The citizen came from check-answers ("Endre").
+    pub from_summary: bool,
+}
+
+/// The outcome of applying a step to a draft.
+pub struct Edited {
+    pub next: Next,
+    pub errors: Vec<FieldError>,
+    /// Files the draft no longer holds (removed, or their row removed): deleted after the save.
+    pub dropped: Vec<FileId>,
+}
+
+/// Applies one step POST to the draft: answers, row actions, new and removed files; then decides where
+/// the citizen goes.
+pub fn edit(
+    def: &FormDef,
+    lists: &Lists,
+    today: time::Date,
+    draft: &mut Draft,
+    input: &StepInput<'_>,
+) -> Edited {
+    let engine = Engine::new(def, lists, today);
+    let step = input.step;
+    engine.apply(step, &mut draft.answers, input.fields);
+    for f in input.new_files {
+        let mut ids: Vec<String> = draft
+            .answers
+            .get(&f.field)
+            .map(|a| a.values().into_iter().map(str::to_owned).collect())
+            .unwrap_or_default();
+        ids.push(f.id.to_string());
+        draft.answers.set(f.field.clone(), Answer::Many(ids));
+        draft.files.insert(f.id.clone(), f.clone());
+    }
+    // Row actions only for groups on this step.
+    let group_here = |g: &str| {
+        def.steps
+            .get(step)
+            .is_some_and(|s| s.fields.iter().any(|f| f.id == g))
+    };
+    let mut next = None;
+    match input.action {
+        Action::Add(g) if group_here(g) => {
+            if let Some(Kind::Group { max, .. }) = def.field(g).map(|f| &f.kind) {
+                let n = draft.answers.row_count(g);
+                if n < *max {
+                    draft.answers.rows.insert(g.clone(), n + 1);
+                }
+                next = Some(Next::Here(format!("#{}-row-{n}", anchor(g))));
+            }
+        }
+        Action::Remove(g, i) if group_here(g) => {
+            draft.answers.remove_row(g, *i);
+            next = Some(Next::Here(format!("#{}", anchor(g))));
+        }
+        Action::RemoveFile(id) => {
+            if let Some(f) = draft.files.get(id.as_str()) {
+                let field = f.field.clone();
+                let left: Vec<String> = draft
+                    .answers
+                    .get(&field)
+                    .map(|a| {
+                        a.values()
+                            .into_iter()
+                            .filter(|v| v != id)
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                draft.answers.set(field.clone(), Answer::Many(left));
+                next = Some(Next::Here(format!("#{}", anchor(&field))));
+            }
+        }
+        Action::Upload if input.problems.is_empty() => {
+            next = Some(Next::Here(first_file_anchor(def, step)));
+        }
+        _ => {}
+    }
+    // Files no answer holds any more (removed, or their row removed) leave the draft.
+    let held: HashSet<String> = engine.file_ids(&draft.answers).into_iter().collect();
+    let dropped: Vec<FileId> = draft
+        .files
+        .keys()
+        .filter(|id| !held.contains(id.as_str()))
+        .cloned()
+        .collect();
+    for id in &dropped {
+        draft.files.remove(id);
+    }
+    let mut errors = input.problems.to_vec();
+    if next.is_none() && errors.is_empty() {
+        match input.action {
+            Action::Back => next = Some(Next::Previous),
+            Action::Upload | Action::RemoveFile(_) => {}
+            _ => {
+                errors = engine.validate_step(step, &draft.answers);
+                if errors.is_empty() {
+                    let visible = engine.visible_steps(&draft.answers);
+                    let here = visible
+                        .iter()
+                        .position(|s| *s == step)
+                        .unwrap_or(input.position);
+                    next = Some(if input.from_summary || here + 1 >= visible.len() {
+                        Next::CheckAnswers
+                    } else {
+                        Next::Step(here + 1)
+                    });
+                }
+            }
+        }
+    }
+    Edited {
+        next: next.unwrap_or(Next::Errors),
+        errors,
+        dropped,
+    }
+}
+
+/// Problems found while reading uploads, as field errors on the step.
+pub fn upload_problems(
+    step: usize,
+    problems: impl IntoIterator<Item = (String, &'static str, Vec<(&'static str, String)>)>,
+) -> Vec<FieldError> {
+    problems
+        .into_iter()
+        .map(|(name, key, args)| FieldError {
+            name,
+            step,
+            message: Message::Key(key, args),
+        })
+        .collect()
+}
+
+/// `#anchor` of the step's first file input, to land back at it after an upload.
+fn first_file_anchor(def: &FormDef, step: usize) -> String {
+    def.steps
+        .get(step)
+        .and_then(|s| {
+            s.fields
+                .iter()
+                .find(|f| matches!(f.kind, Kind::Attachment { .. }))
+        })
+        .map(|f| format!("#{}", anchor(&f.id)))
+        .unwrap_or_default()
+}
+
+/// The targets a submission of `def` goes to: the form's own, then the tenant's targets that take every
+/// form. A name the tenant has not configured is kept (the delivery says so, loudly, and retries until
+/// the configuration is fixed) unless it is not a valid target name at all.
+pub fn targets(def: &FormDef, tenant: &Tenant) -> Vec<Target> {
+    let mut out: Vec<Target> = def
+        .delivery_targets
+        .iter()
+        .filter_map(|t| Target::parse(t).ok())
+        .collect();
+    for t in tenant.config.targets.iter().filter(|t| t.all_forms) {
+        if let Ok(name) = TargetName::parse(&t.name) {
+            let target = Target::Configured(name);
+            if !out.contains(&target) {
+                out.push(target);
+            }
+        }
+    }
+    out
+}
+
+/// Why a submission was not made.
+#[derive(Debug)]
+pub enum SubmitError {
+    /// Some answers are missing or invalid: the control page lists them.
+    Incomplete,
+    /// No draft (expired, or never started).
+    NoDraft,
+    /// The draft changed while it was being sent (an upload or another tab): check-answers again.
+    Changed,
+    Store(StoreError),
+}
+
+impl From<StoreError> for SubmitError {
+    fn from(e: StoreError) -> Self {
+        SubmitError::Store(e)
+    }
+}
+
+/// Validates every step, keeps only visible answers and their files, and writes the submission, its
+/// outbox rows and the session's receipt right in one durable transaction. A second call for a sent
+/// draft returns the same reference.
+pub async fn submit(
+    store: &Store,
+    tenant: &Tenant,
+    session: &SessionId,
+    open: &OpenDraft,
+    clock: &Clock,
+) -> Result<Submitted, SubmitError> {
+    let now = clock.now();
+    let (answers, files) = if open.draft.submitted.is_some() {
+        // Already sent (double click, back-and-resubmit): the store returns the same reference.
+        (open.draft.answers.clone(), vec![])
+    } else {
+        let lists = tenant.lists(clock.today());
+        let engine = Engine::new(&open.def, &lists, clock.today());
+        if !engine.validate_all(&open.draft.answers).is_empty() {
+            return Err(SubmitError::Incomplete);
+        }
+        let answers = engine.prune(&open.draft.answers);
+        // Only the files of visible answers go with the submission, numbered in the form's order.
+        let files = engine
+            .file_ids(&answers)
+            .iter()
+            .filter_map(|id| open.draft.files.get(id.as_str()).cloned())
+            .collect();
+        (answers, files)
+    };
+    let req = SubmitRequest {
+        draft: open.id.clone(),
+        rev: open.draft.rev,
+        answers,
+        files,
+        targets: targets(&open.def, tenant),
+        session: session.clone(),
+        now: now.unix_timestamp(),
+        year: crate::forms::engine::today_in_norway(now).year(),
+    };
+    match store.tenant(&tenant.config.id).submit(req).await? {
+        Ok(s) => Ok(s),
+        Err(SubmitRefused::NoDraft) => Err(SubmitError::NoDraft),
+        Err(SubmitRefused::Changed) => Err(SubmitError::Changed),
+    }
+}
+
+/// The submission behind a receipt, if this session sent it and it is of this form.
+pub fn receipt(
+    store: &Store,
+    tenant: &Tenant,
+    session: &SessionId,
+    form: &FormDef,
+    reference: &Reference,
+) -> Result<Option<Submission>, StoreError> {
+    let key = crate::store::keys::submission(&tenant.config.id, reference);
+    let allowed = store
+        .session(session)?
+        .is_some_and(|s| s.receipts.contains(&key));
+    if !allowed {
+        return Ok(None);
+    }
+    Ok(store
+        .tenant(&tenant.config.id)
+        .submission(reference)?
+        .filter(|s| s.form == form.id))
+}
+
+/// The form version a submission was filled in on (the current one, or the one kept for it).
+pub fn form_of(
+    store: &Store,
+    tenant: &Tenant,
+    sub: &Submission,
+) -> Result<Option<Arc<FormDef>>, StoreError> {
+    tenant.form_version(store, &sub.form, &sub.form_hash)
+}
+
+/// The submission's PDF, rendered once and kept under `<data>/pdf/<tenant>/<reference>.pdf`: the archive,
+/// the HTTP and e-mail targets, the receipt download and every retry get the same bytes (printpdf's
+/// output is not byte-for-byte repeatable, and the file drop's idempotency compares manifests).
+pub fn kept_pdf(
+    data_dir: &std::path::Path,
+    i18n: &crate::i18n::I18n,
+    head: &crate::pdf::Letterhead,
+    lists: &crate::forms::engine::Lists,
+    def: &FormDef,
+    sub: &Submission,
+) -> Result<Vec<u8>, String> {
+    let dir = data_dir.join("pdf").join(sub.tenant.as_str());
+    let path = dir.join(format!("{}.pdf", sub.reference));
+    if let Ok(b) = std::fs::read(&path) {
+        return Ok(b);
+    }
+    let bytes = crate::pdf::submission_pdf(i18n, head, lists, def, sub)?;
+    let io = |e: std::io::Error| format!("keeping the PDF in {}: {e}", dir.display());
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
+    std::fs::write(tmp.path(), &bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    // Create-if-absent: when two callers race, the first file wins and both return it.
+    match std::fs::hard_link(tmp.path(), &path) {
+        Ok(()) => {
+            std::fs::File::open(&dir)
+                .and_then(|d| d.sync_all())
+                .map_err(io)?;
+            Ok(bytes)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => std::fs::read(&path).map_err(io),
+        Err(e) => Err(io(e)),
+    }
+}

@@ -1,0 +1,99 @@
+//! The records of a case, as the store keeps them and every layer reads them: a draft being filled in, a
+//! submission as sent, and one outbox row per (submission, delivery target). Plain data: no IO here.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::attachments::StoredFile;
+use crate::forms::answers::Answers;
+use crate::i18n::Lang;
+use crate::ids::{FileId, FormId, Reference, Target, TenantId};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Draft {
+    pub tenant: TenantId,
+    pub form: FormId,
+    pub form_version: u32,
+    pub form_hash: String,
+    pub lang: Lang,
+    pub answers: Answers,
+    /// Unix seconds.
+    pub created: i64,
+    pub updated: i64,
+    pub expires: i64,
+    /// Set in the submission's transaction: the reference it became.
+    pub submitted: Option<Reference>,
+    /// Uploaded files by id; the attachment field's answer lists the ids it holds.
+    #[serde(default)]
+    pub files: BTreeMap<FileId, StoredFile>,
+    /// Bumped by every save: a save based on an older revision is refused and applied again (two tabs
+    /// never overwrite each other's answers).
+    #[serde(default)]
+    pub rev: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Submission {
+    pub tenant: TenantId,
+    pub reference: Reference,
+    pub form: FormId,
+    pub form_version: u32,
+    pub form_hash: String,
+    pub lang: Lang,
+    /// Visible answers only.
+    pub answers: Answers,
+    pub draft_started: i64,
+    pub submitted: i64,
+    /// Attachments in the order they are numbered in deliveries (`attachments/1-…`).
+    #[serde(default)]
+    pub files: Vec<StoredFile>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum OutboxState {
+    Pending,
+    Delivered {
+        at: i64,
+        proof: String,
+    },
+    Failing {
+        attempts: u32,
+        last_error: String,
+        next_try: i64,
+    },
+    Failed {
+        attempts: u32,
+        last_error: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OutboxRow {
+    pub tenant: TenantId,
+    pub reference: Reference,
+    pub target: Target,
+    pub state: OutboxState,
+    pub created: i64,
+    /// For a copy of the receipt: the address the citizen gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+/// Why a submission was not written (nothing was changed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmitRefused {
+    /// No such draft for this tenant (expired, or another tenant's id).
+    NoDraft,
+    /// The draft changed after the caller validated it (an upload or a save from another tab).
+    Changed,
+}
+
+/// What the submitter needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    pub reference: Reference,
+    /// False when the draft had been submitted before (double click, back-and-resubmit).
+    pub new: bool,
+}

@@ -1,0 +1,208 @@
+//! What a running appliance shares: per tenant its configuration, forms, search indexes, assets and PDF
+//! letterhead ([`Tenant`]); and the web side's [`State`] (configuration, store, catalogues, tenants,
+//! metrics, clock). Built by `App::start`; read by `http/` and `web/`. The delivery workers
+//! get their own handles (see [`crate::delivery::worker::Worker`]), not this.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use crate::clock::Clock;
+use crate::config::{Config, TenantConfig};
+use crate::delivery::DeliveryStatus;
+use crate::forms::lists::ValueList;
+use crate::forms::search::SearchIndex;
+use crate::forms::{FormDef, LoadError, Registry};
+use crate::http::assets::{AssetSet, AssetUrls};
+use crate::http::metrics::Metrics;
+use crate::i18n::{I18n, Lang};
+use crate::ids::FormId;
+use crate::pdf::Letterhead;
+use crate::store::{Store, StoreError};
+
+/// Why a tenant could not be built from its configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum TenantError {
+    #[error("{0}")]
+    Theme(#[from] crate::themes::ThemeError),
+    #[error("the tenant's forms do not load:\n{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+    Forms(Vec<LoadError>),
+}
+
+/// One municipality as served: its configuration, forms, search indexes and assets.
+pub struct Tenant {
+    pub config: TenantConfig,
+    /// Every form the tenant offers, by URL.
+    pub forms: Vec<Arc<FormDef>>,
+    /// The forms shown on the portal and found by search.
+    pub listed: Vec<Arc<FormDef>>,
+    search: Vec<SearchIndex>,
+    pub assets: AssetSet,
+    pub urls: AssetUrls,
+    /// Name, logo and contact as the PDFs draw them.
+    pub letterhead: Letterhead,
+    /// The tenant's lists of values as stored (read at start; the list admin will refresh them).
+    pub value_lists: BTreeMap<String, ValueList>,
+    /// Earlier versions of forms that drafts or submissions were made on, parsed once when first needed.
+    pinned: Mutex<HashMap<(FormId, String), Arc<FormDef>>>,
+}
+
+impl Tenant {
+    pub fn build(cfg: &TenantConfig, registry: &Registry) -> Result<Tenant, TenantError> {
+        let mut forms: Vec<Arc<FormDef>> = registry
+            .all()
+            .iter()
+            .filter(|f| cfg.forms.includes(&f.id))
+            .cloned()
+            .collect();
+        if let Some(dir) = &cfg.forms_dir {
+            // The tenant's own forms: always offered; one with a library form's id replaces it.
+            let own =
+                crate::form_files::load(std::slice::from_ref(dir)).map_err(TenantError::Forms)?;
+            forms.retain(|f| !own.contains(&f.id));
+            forms.extend(own.all().iter().cloned());
+        }
+        let listed: Vec<Arc<FormDef>> = forms.iter().filter(|f| f.listed).cloned().collect();
+        let search = Lang::ALL
+            .iter()
+            .map(|l| SearchIndex::build(&listed, *l))
+            .collect();
+        let theme = crate::themes::build(&cfg.theme, cfg.theme_dir.as_deref())?;
+        let logo = match crate::pdf::VectorLogo::from_svg(&theme.logo_svg) {
+            Ok(logo) => Some(Arc::new(logo)),
+            Err(e) => {
+                // The web pages still show the logo; only PDFs go without it.
+                tracing::warn!(
+                    tenant = %cfg.id,
+                    "logo.svg cannot be drawn in PDFs, so PDFs are made without the logo: {e}"
+                );
+                None
+            }
+        };
+        let mut assets = AssetSet::default();
+        let urls = AssetUrls {
+            css: assets.add(
+                "theme",
+                "css",
+                "text/css; charset=utf-8",
+                theme.css.into_bytes(),
+            ),
+            logo: assets.add("logo", "svg", "image/svg+xml", theme.logo_svg),
+        };
+        Ok(Tenant {
+            letterhead: Letterhead {
+                name: cfg.name.clone(),
+                logo,
+                contact_email: cfg.contact_email.clone(),
+            },
+            config: cfg.clone(),
+            forms,
+            listed,
+            search,
+            assets,
+            urls,
+            value_lists: BTreeMap::new(),
+            pinned: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The list items valid on `today`, per list.
+    pub fn lists(&self, today: time::Date) -> crate::forms::engine::Lists {
+        crate::forms::engine::lists_valid_on(self.value_lists.values(), today)
+    }
+
+    pub fn search(&self, lang: Lang, q: &str) -> Vec<&Arc<FormDef>> {
+        let idx = Lang::ALL
+            .iter()
+            .position(|l| *l == lang)
+            .and_then(|i| self.search.get(i));
+        idx.map(|s| {
+            s.search(q)
+                .into_iter()
+                .filter_map(|i| self.listed.get(i))
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
+    /// The current version of a form the tenant offers.
+    pub fn form(&self, id: &FormId) -> Option<&Arc<FormDef>> {
+        self.forms.iter().find(|f| f.id == *id)
+    }
+
+    /// The form exactly as a draft or submission was made on it: the current version when the content
+    /// hash matches, else the version kept in the store when the draft started. None when neither has
+    /// it (a store from before versions were kept, made on a form that has since changed).
+    pub fn form_version(
+        &self,
+        store: &Store,
+        id: &FormId,
+        hash: &str,
+    ) -> Result<Option<Arc<FormDef>>, StoreError> {
+        if let Some(f) = self.form(id).filter(|f| f.content_hash == hash) {
+            return Ok(Some(f.clone()));
+        }
+        let key = (id.clone(), hash.to_owned());
+        if let Some(f) = self.pinned.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok(Some(f));
+        }
+        let Some(pinned) = store.tenant(&self.config.id).pinned_form(id, hash)? else {
+            return Ok(None);
+        };
+        let file = format!("{id}.toml (version {}, kept)", pinned.version);
+        match crate::forms::registry::parse_form(&file, &pinned.source, None) {
+            Ok(def) => {
+                let def = Arc::new(def);
+                if let Ok(mut m) = self.pinned.lock() {
+                    m.insert(key, def.clone());
+                }
+                Ok(Some(def))
+            }
+            Err(errors) => Err(StoreError::Corrupt {
+                what: "pinned form",
+                detail: errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            }),
+        }
+    }
+}
+
+/// Shared state of the web side of a running appliance.
+pub struct State {
+    /// The route table and error page the pipeline serves (from `web/`).
+    pub site: &'static crate::http::router::Site,
+    pub config: Config,
+    pub store: Arc<Store>,
+    pub i18n: Arc<I18n>,
+    pub registry: Arc<Registry>,
+    pub tenants: Arc<Vec<Tenant>>,
+    pub hosts: HashMap<String, usize>,
+    pub metrics: Metrics,
+    pub csrf_key: Vec<u8>,
+    pub shutting_down: AtomicBool,
+    pub started: Instant,
+    /// The delivery workers' wake-up and health, shared with them.
+    pub deliveries: Arc<DeliveryStatus>,
+    /// Uploaded files on disk.
+    pub files: crate::attachments::FileStore,
+    pub clock: Clock,
+}
+
+impl State {
+    pub fn tenant_for(&self, host: &str) -> Option<&Tenant> {
+        self.hosts
+            .get(host)
+            .copied()
+            .or(self.config.default_tenant)
+            .and_then(|i| self.tenants.get(i))
+    }
+
+    /// Whether receipt copies can be sent by e-mail (an SMTP server is configured).
+    pub fn can_send_mail(&self) -> bool {
+        self.config.smtp.is_some()
+    }
+}

@@ -1,0 +1,190 @@
+//! The cross-tenant handle, [`SystemStore`] (made by [`Store::system`]): for the delivery workers, the
+//! sweeps, the control socket, metrics and tests — never for a request handler, which reaches data only
+//! through its tenant's [`TenantStore`](super::tenant::TenantStore).
+
+use std::collections::HashSet;
+
+use redb::{ReadableDatabase, ReadableTable};
+
+use super::tenant::{get, put_outbox};
+use super::{Store, StoreError, key_value, keys, records};
+use crate::cases::records::{Draft, OutboxRow, OutboxState};
+use crate::ids::{FileId, TenantId};
+
+pub struct SystemStore<'s> {
+    pub(super) store: &'s Store,
+}
+
+/// Outbox rows by state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxCounts {
+    pub pending: u64,
+    pub failing: u64,
+    pub failed: u64,
+    pub delivered: u64,
+}
+
+impl Store {
+    /// The handle that reads across tenants (workers, sweeps, control socket, metrics).
+    pub fn system(&self) -> SystemStore<'_> {
+        SystemStore { store: self }
+    }
+}
+
+impl SystemStore<'_> {
+    /// Rows that are pending, or failing with their next try due, in the order they became due; at most
+    /// `limit`. Reads the due index, never the whole outbox.
+    pub fn due_deliveries(&self, now: i64, limit: usize) -> Result<Vec<OutboxRow>, StoreError> {
+        let tx = self.store.db.begin_read()?;
+        let due = tx.open_table(key_value::DUEAT_OUTBOXKEY)?;
+        let rows = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
+        let mut out = vec![];
+        let end = keys::due(now.saturating_add(1), "");
+        for entry in due.range(..end.as_str())? {
+            let (k, _) = entry?;
+            let Some(key) = keys::outbox_key_of_due(k.value()) else {
+                continue;
+            };
+            if let Some(v) = rows.get(key)? {
+                out.push(records::decode(v.value())?);
+            }
+            if out.len() >= limit {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// When the next row that is not due yet will be (to sleep until then), if any.
+    pub fn next_due(&self) -> Result<Option<i64>, StoreError> {
+        let tx = self.store.db.begin_read()?;
+        let due = tx.open_table(key_value::DUEAT_OUTBOXKEY)?;
+        let first = due.first()?;
+        Ok(first.and_then(|(k, _)| keys::due_time(k.value())))
+    }
+
+    /// Every outbox row (the `deliveries` command), optionally only those not delivered; oldest first.
+    pub fn all_deliveries(&self, undelivered_only: bool) -> Result<Vec<OutboxRow>, StoreError> {
+        let tx = self.store.db.begin_read()?;
+        let t = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
+        let mut out = vec![];
+        for row in t.iter()? {
+            let (_, v) = row?;
+            let r: OutboxRow = records::decode(v.value())?;
+            if !undelivered_only || !matches!(r.state, OutboxState::Delivered { .. }) {
+                out.push(r);
+            }
+        }
+        out.sort_by_key(|r| r.created);
+        Ok(out)
+    }
+
+    pub fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
+        let mut c = OutboxCounts::default();
+        for r in self.all_deliveries(false)? {
+            match r.state {
+                OutboxState::Pending => c.pending += 1,
+                OutboxState::Failing { .. } => c.failing += 1,
+                OutboxState::Failed { .. } => c.failed += 1,
+                OutboxState::Delivered { .. } => c.delivered += 1,
+            }
+        }
+        Ok(c)
+    }
+
+    /// Sets a row's state (durable: a delivery is only recorded once it is on disk), keeping the due
+    /// index in step.
+    pub async fn set_delivery_state(
+        &self,
+        row: &OutboxRow,
+        state: OutboxState,
+    ) -> Result<(), StoreError> {
+        let key = keys::outbox(&row.tenant, &row.reference, &row.target);
+        self.store
+            .write(true, move |tx| {
+                let Some(mut row) =
+                    get::<OutboxRow>(tx, key_value::TENANTREFERENCETARGET_OUTBOXROW, &key)?
+                else {
+                    return Ok(());
+                };
+                let old = std::mem::replace(&mut row.state, state);
+                put_outbox(tx, &key, Some(&old), &row)
+            })
+            .await
+    }
+
+    /// Removes drafts whose lifetime is over (submitted ones included: the submission holds the answers).
+    pub async fn expire_drafts(&self, now: i64) -> Result<usize, StoreError> {
+        self.store
+            .write(true, move |tx| {
+                let mut n = 0;
+                tx.open_table(key_value::TENANTDRAFT_DRAFT)?
+                    .retain(|_, v| {
+                        let keep = records::decode::<Draft>(v).is_ok_and(|d| d.expires > now);
+                        n += usize::from(!keep);
+                        keep
+                    })?;
+                Ok(n)
+            })
+            .await
+    }
+
+    /// Every `(tenant, file id)` held by a draft or owned by a submission — what the orphan sweep keeps.
+    pub fn held_files(&self) -> Result<HashSet<(TenantId, FileId)>, StoreError> {
+        let tx = self.store.db.begin_read()?;
+        let mut held = HashSet::new();
+        for entry in tx.open_table(key_value::TENANTDRAFT_DRAFT)?.iter()? {
+            let (_, v) = entry?;
+            if let Ok(d) = records::decode::<Draft>(v.value()) {
+                for id in d.files.keys() {
+                    held.insert((d.tenant.clone(), id.clone()));
+                }
+            }
+        }
+        for entry in tx.open_table(key_value::TENANTFILE_REFERENCE)?.iter()? {
+            let (k, _) = entry?;
+            if let Some((t, id)) = k.value().split_once('/')
+                && let (Ok(t), Ok(id)) = (TenantId::parse(t), FileId::parse(id))
+            {
+                held.insert((t, id));
+            }
+        }
+        Ok(held)
+    }
+
+    /// A digest of every table's contents: equal digests mean nothing was written (used by the hostile-HTTP
+    /// test to prove that refused requests change nothing).
+    pub fn digest(&self) -> Result<String, StoreError> {
+        use sha2::Digest;
+        let tx = self.store.db.begin_read()?;
+        let mut h = sha2::Sha256::new();
+        for def in key_value::ALL {
+            let table = tx.open_table(def)?;
+            for row in table.iter()? {
+                let (k, v) = row?;
+                h.update(k.value().as_bytes());
+                h.update([0]);
+                h.update(v.value());
+                h.update([0]);
+            }
+        }
+        let counters = tx.open_table(key_value::TENANT_REFERENCECOUNTER)?;
+        for row in counters.iter()? {
+            let (k, v) = row?;
+            h.update(k.value().as_bytes());
+            h.update(v.value().to_be_bytes());
+        }
+        for t in [key_value::DUEAT_OUTBOXKEY] {
+            for row in tx.open_table(t)?.iter()? {
+                let (k, _) = row?;
+                h.update(k.value().as_bytes());
+            }
+        }
+        for row in tx.open_table(key_value::TENANTFILE_REFERENCE)?.iter()? {
+            let (k, v) = row?;
+            h.update(k.value().as_bytes());
+            h.update(v.value().as_bytes());
+        }
+        Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    }
+}

@@ -1,0 +1,605 @@
+//! The tenant-scoped handle: every read and write of one tenant's drafts, submissions, outbox rows, lists
+//! and pinned form versions goes through [`TenantStore`], made by [`Store::tenant`]. Its keys all start with
+//! the tenant's id (built in [`super::keys`]), so nothing of another tenant can be named through it.
+//!
+//! The API carries no redb types: this is the seam where another backend can go later.
+//!
+//! A submission is written in ONE transaction with its outbox rows (and their due-index entries), the
+//! reference counter, the owners of its files, the draft's `submitted` mark and the session's right to see
+//! the receipt, as an acknowledged (durable) write: when [`TenantStore::submit`] returns, all of it is on
+//! disk, and a second submit of the same draft returns the same reference.
+
+use std::collections::BTreeMap;
+
+use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
+
+use super::sessions::Session;
+use super::{Store, StoreError, key_value, keys, records};
+use crate::attachments::StoredFile;
+use crate::cases::records::{Draft, OutboxRow, OutboxState, Submission, SubmitRefused, Submitted};
+use crate::forms::answers::Answers;
+use crate::forms::lists::ValueList;
+use crate::ids::{DraftId, FormId, Reference, SessionId, Target, TenantId};
+
+/// One tenant's view of the store.
+pub struct TenantStore<'s> {
+    store: &'s Store,
+    tenant: TenantId,
+}
+
+/// A save based on a revision of the draft that is no longer the newest (another tab saved first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Conflict;
+
+/// What [`TenantStore::submit`] writes besides the draft it reads in the transaction.
+pub struct SubmitRequest {
+    pub draft: DraftId,
+    /// The draft revision the caller validated: a change since then refuses the submission.
+    pub rev: u64,
+    /// Visible answers only.
+    pub answers: Answers,
+    pub files: Vec<StoredFile>,
+    pub targets: Vec<Target>,
+    /// The session that may see the receipt.
+    pub session: SessionId,
+    pub now: i64,
+    pub year: i32,
+}
+
+/// A form version kept for drafts and submissions made on it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct PinnedForm {
+    pub version: u32,
+    /// The form file as it was (TOML).
+    pub source: String,
+}
+
+impl records::Record for PinnedForm {
+    const KIND: &'static str = "pinned form";
+    const VERSION: u8 = 1;
+}
+
+pub(super) fn get<R: records::Record>(
+    tx: &WriteTransaction,
+    table: redb::TableDefinition<&str, &[u8]>,
+    key: &str,
+) -> Result<Option<R>, StoreError> {
+    let t = tx.open_table(table)?;
+    let v = t.get(key)?;
+    v.map(|v| records::decode(v.value())).transpose()
+}
+
+pub(super) fn put<R: records::Record>(
+    tx: &WriteTransaction,
+    table: redb::TableDefinition<&str, &[u8]>,
+    key: &str,
+    r: &R,
+) -> Result<(), StoreError> {
+    let bytes = records::encode(r)?;
+    tx.open_table(table)?.insert(key, bytes.as_slice())?;
+    Ok(())
+}
+
+/// Writes an outbox row and keeps the due index in step with its state.
+pub(super) fn put_outbox(
+    tx: &WriteTransaction,
+    key: &str,
+    old: Option<&OutboxState>,
+    row: &OutboxRow,
+) -> Result<(), StoreError> {
+    let mut due = tx.open_table(key_value::DUEAT_OUTBOXKEY)?;
+    if let Some(at) = old.and_then(|s| due_at(s, row.created)) {
+        due.remove(keys::due(at, key).as_str())?;
+    }
+    if let Some(at) = due_at(&row.state, row.created) {
+        due.insert(keys::due(at, key).as_str(), ())?;
+    }
+    drop(due);
+    put(tx, key_value::TENANTREFERENCETARGET_OUTBOXROW, key, row)
+}
+
+/// When a row in this state is due, if it ever will be.
+pub(super) fn due_at(state: &OutboxState, created: i64) -> Option<i64> {
+    match state {
+        OutboxState::Pending => Some(created),
+        OutboxState::Failing { next_try, .. } => Some(*next_try),
+        OutboxState::Delivered { .. } | OutboxState::Failed { .. } => None,
+    }
+}
+
+impl Store {
+    /// The handle through which everything of `tenant` is read and written.
+    pub fn tenant(&self, tenant: &TenantId) -> TenantStore<'_> {
+        TenantStore {
+            store: self,
+            tenant: tenant.clone(),
+        }
+    }
+
+    pub(super) fn read<R: records::Record>(
+        &self,
+        table: redb::TableDefinition<&str, &[u8]>,
+        key: &str,
+    ) -> Result<Option<R>, StoreError> {
+        let tx = self.db.begin_read()?;
+        let t = tx.open_table(table)?;
+        let v = t.get(key)?;
+        v.map(|v| records::decode(v.value())).transpose()
+    }
+
+    /// Every record whose key starts with `prefix`, in key order.
+    pub(super) fn scan_prefix<R: records::Record>(
+        &self,
+        table: redb::TableDefinition<&str, &[u8]>,
+        prefix: &str,
+    ) -> Result<Vec<R>, StoreError> {
+        let tx = self.db.begin_read()?;
+        let t = tx.open_table(table)?;
+        let mut out = vec![];
+        for row in t.range(prefix..)? {
+            let (k, v) = row?;
+            if !k.value().starts_with(prefix) {
+                break;
+            }
+            out.push(records::decode(v.value())?);
+        }
+        Ok(out)
+    }
+}
+
+impl TenantStore<'_> {
+    pub fn id(&self) -> &TenantId {
+        &self.tenant
+    }
+
+    /// The draft, if it exists and belongs to this tenant.
+    pub fn draft(&self, id: &DraftId) -> Result<Option<Draft>, StoreError> {
+        self.store
+            .read(key_value::TENANTDRAFT_DRAFT, &keys::draft(&self.tenant, id))
+    }
+
+    /// Saves a new draft and records it in the session under `slot` (`tenant/form`), in one write.
+    pub async fn start_draft(
+        &self,
+        session: &SessionId,
+        slot: String,
+        id: DraftId,
+        mut draft: Draft,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        draft.tenant = self.tenant.clone();
+        draft.rev = 0;
+        let key = keys::draft(&self.tenant, &id);
+        let sid = session.as_str().to_owned();
+        self.store
+            .write(false, move |tx| {
+                put(tx, key_value::TENANTDRAFT_DRAFT, &key, &draft)?;
+                let mut s = get::<Session>(tx, key_value::SESSIONID_SESSION, &sid)?
+                    .unwrap_or_else(|| Session::new(now));
+                s.drafts.insert(slot, id);
+                s.updated = now;
+                put(tx, key_value::SESSIONID_SESSION, &sid, &s)
+            })
+            .await
+    }
+
+    /// Saves `draft` if the stored draft is still at revision `draft.rev` (then bumps it); otherwise
+    /// changes nothing and returns [`Conflict`]. `durable` after an upload (the draft names a file that
+    /// is on disk); otherwise a progress write (durable within a second).
+    pub async fn update_draft(
+        &self,
+        id: &DraftId,
+        mut draft: Draft,
+        durable: bool,
+    ) -> Result<Result<u64, Conflict>, StoreError> {
+        let key = keys::draft(&self.tenant, id);
+        let tenant = self.tenant.clone();
+        self.store
+            .write(durable, move |tx| {
+                let Some(current) = get::<Draft>(tx, key_value::TENANTDRAFT_DRAFT, &key)? else {
+                    return Ok(Err(Conflict));
+                };
+                if current.rev != draft.rev || current.submitted.is_some() {
+                    return Ok(Err(Conflict));
+                }
+                draft.tenant = tenant;
+                draft.rev += 1;
+                put(tx, key_value::TENANTDRAFT_DRAFT, &key, &draft)?;
+                Ok(Ok(draft.rev))
+            })
+            .await
+    }
+
+    /// Writes the submission, its outbox rows, the next reference, the draft's mark and the session's
+    /// receipt right in one durable transaction. Idempotent per draft.
+    pub async fn submit(
+        &self,
+        req: SubmitRequest,
+    ) -> Result<Result<Submitted, SubmitRefused>, StoreError> {
+        let tenant = self.tenant.clone();
+        self.store
+            .write(true, move |tx| submit_in(tx, &tenant, req))
+            .await
+    }
+
+    pub fn submission(&self, reference: &Reference) -> Result<Option<Submission>, StoreError> {
+        self.store.read(
+            key_value::TENANTREFERENCE_SUBMISSION,
+            &keys::submission(&self.tenant, reference),
+        )
+    }
+
+    /// The tenant's submissions, oldest first.
+    pub fn submissions(&self) -> Result<Vec<Submission>, StoreError> {
+        self.store.scan_prefix(
+            key_value::TENANTREFERENCE_SUBMISSION,
+            &keys::tenant_prefix(&self.tenant),
+        )
+    }
+
+    /// Outbox rows of one submission.
+    pub fn outbox_rows(&self, reference: &Reference) -> Result<Vec<OutboxRow>, StoreError> {
+        self.store.scan_prefix(
+            key_value::TENANTREFERENCETARGET_OUTBOXROW,
+            &keys::outbox_prefix(&self.tenant, reference),
+        )
+    }
+
+    /// Adds a copy of the receipt to the outbox ([`Target::ReceiptCopy`]), at most `max` per submission.
+    /// Returns false when the submission has that many already (or does not exist).
+    pub async fn add_receipt_copy(
+        &self,
+        reference: &Reference,
+        to: String,
+        now: i64,
+        max: usize,
+    ) -> Result<bool, StoreError> {
+        let prefix = keys::receipt_copy_prefix(&self.tenant, reference);
+        let sub_key = keys::submission(&self.tenant, reference);
+        let (tenant, reference) = (self.tenant.clone(), reference.clone());
+        self.store
+            .write(true, move |tx| {
+                if get::<Submission>(tx, key_value::TENANTREFERENCE_SUBMISSION, &sub_key)?.is_none()
+                {
+                    return Ok(false);
+                }
+                let n = {
+                    let t = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
+                    let mut n = 0usize;
+                    for e in t.range(prefix.as_str()..)? {
+                        let (k, _) = e?;
+                        if !k.value().starts_with(&prefix) {
+                            break;
+                        }
+                        n += 1;
+                    }
+                    n
+                };
+                if n >= max {
+                    return Ok(false);
+                }
+                let target = Target::ReceiptCopy(u32::try_from(n + 1).unwrap_or(u32::MAX));
+                let key = keys::outbox(&tenant, &reference, &target);
+                let row = OutboxRow {
+                    tenant,
+                    reference,
+                    target,
+                    state: OutboxState::Pending,
+                    created: now,
+                    to: Some(to),
+                };
+                put_outbox(tx, &key, None, &row)?;
+                Ok(true)
+            })
+            .await
+    }
+
+    /// Makes every undelivered row of a submission pending again ("deliver again"); returns how many.
+    pub async fn retry_deliveries(&self, reference: &Reference) -> Result<usize, StoreError> {
+        let prefix = keys::outbox_prefix(&self.tenant, reference);
+        self.store
+            .write(true, move |tx| {
+                let mut rows = vec![];
+                {
+                    let t = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
+                    for row in t.range(prefix.as_str()..)? {
+                        let (k, v) = row?;
+                        if !k.value().starts_with(&prefix) {
+                            break;
+                        }
+                        let r: OutboxRow = records::decode(v.value())?;
+                        if !matches!(r.state, OutboxState::Delivered { .. }) {
+                            rows.push((k.value().to_owned(), r));
+                        }
+                    }
+                }
+                let n = rows.len();
+                for (k, mut r) in rows {
+                    let old = r.state.clone();
+                    r.state = OutboxState::Pending;
+                    put_outbox(tx, &k, Some(&old), &r)?;
+                }
+                Ok(n)
+            })
+            .await
+    }
+
+    /// The tenant's lists of values.
+    pub fn value_lists(&self) -> Result<BTreeMap<String, ValueList>, StoreError> {
+        let lists: Vec<ValueList> = self.store.scan_prefix(
+            key_value::TENANTLIST_VALUELIST,
+            &keys::tenant_prefix(&self.tenant),
+        )?;
+        Ok(lists.into_iter().map(|l| (l.id.clone(), l)).collect())
+    }
+
+    /// Stores the given lists where the tenant has none of that id yet (seeding from the library).
+    pub async fn seed_value_lists(&self, lists: Vec<ValueList>) -> Result<usize, StoreError> {
+        let tenant = self.tenant.clone();
+        self.store
+            .write(true, move |tx| {
+                let mut n = 0;
+                for l in lists {
+                    let key = keys::value_list(&tenant, &l.id);
+                    if get::<ValueList>(tx, key_value::TENANTLIST_VALUELIST, &key)?.is_none() {
+                        put(tx, key_value::TENANTLIST_VALUELIST, &key, &l)?;
+                        n += 1;
+                    }
+                }
+                Ok(n)
+            })
+            .await
+    }
+
+    /// Keeps a form version that a draft was started on (once per content hash; durable, since the draft
+    /// and later its submission depend on it).
+    pub async fn pin_form(
+        &self,
+        form: &FormId,
+        hash: &str,
+        pinned: PinnedForm,
+    ) -> Result<(), StoreError> {
+        let key = keys::form_version(&self.tenant, form, hash);
+        if self
+            .store
+            .read::<PinnedForm>(key_value::TENANTFORMHASH_FORMVERSION, &key)?
+            .is_some()
+        {
+            return Ok(());
+        }
+        self.store
+            .write(true, move |tx| {
+                if get::<PinnedForm>(tx, key_value::TENANTFORMHASH_FORMVERSION, &key)?.is_none() {
+                    put(tx, key_value::TENANTFORMHASH_FORMVERSION, &key, &pinned)?;
+                }
+                Ok(())
+            })
+            .await
+    }
+
+    /// A kept form version, by content hash.
+    pub fn pinned_form(&self, form: &FormId, hash: &str) -> Result<Option<PinnedForm>, StoreError> {
+        self.store.read(
+            key_value::TENANTFORMHASH_FORMVERSION,
+            &keys::form_version(&self.tenant, form, hash),
+        )
+    }
+}
+
+fn submit_in(
+    tx: &WriteTransaction,
+    tenant: &TenantId,
+    req: SubmitRequest,
+) -> Result<Result<Submitted, SubmitRefused>, StoreError> {
+    let draft_key = keys::draft(tenant, &req.draft);
+    let Some(mut draft) = get::<Draft>(tx, key_value::TENANTDRAFT_DRAFT, &draft_key)? else {
+        return Ok(Err(SubmitRefused::NoDraft));
+    };
+    let (reference, new) = match &draft.submitted {
+        // Already sent (double click, back-and-resubmit): the same reference.
+        Some(reference) => (reference.clone(), false),
+        None => {
+            if draft.rev != req.rev {
+                // Changed since the caller validated it (an upload or a save in another tab).
+                return Ok(Err(SubmitRefused::Changed));
+            }
+            let n = {
+                let mut counters = tx.open_table(key_value::TENANT_REFERENCECOUNTER)?;
+                let next = counters.get(tenant.as_str())?.map_or(0, |v| v.value()) + 1;
+                counters.insert(tenant.as_str(), next)?;
+                next
+            };
+            let reference = Reference::new(req.year, n);
+            let sub = Submission {
+                tenant: tenant.clone(),
+                reference: reference.clone(),
+                form: draft.form.clone(),
+                form_version: draft.form_version,
+                form_hash: draft.form_hash.clone(),
+                lang: draft.lang,
+                answers: req.answers,
+                draft_started: draft.created,
+                submitted: req.now,
+                files: req.files,
+            };
+            put(
+                tx,
+                key_value::TENANTREFERENCE_SUBMISSION,
+                &keys::submission(tenant, &reference),
+                &sub,
+            )?;
+            {
+                // The files now belong to the submission: the orphan sweep keeps them for good.
+                let mut owners = tx.open_table(key_value::TENANTFILE_REFERENCE)?;
+                for f in &sub.files {
+                    owners.insert(keys::file_owner(tenant, &f.id).as_str(), reference.as_str())?;
+                }
+            }
+            for target in req.targets {
+                let key = keys::outbox(tenant, &reference, &target);
+                let row = OutboxRow {
+                    tenant: tenant.clone(),
+                    reference: reference.clone(),
+                    target,
+                    state: OutboxState::Pending,
+                    created: req.now,
+                    to: None,
+                };
+                put_outbox(tx, &key, None, &row)?;
+            }
+            draft.submitted = Some(reference.clone());
+            draft.updated = req.now;
+            draft.rev += 1;
+            put(tx, key_value::TENANTDRAFT_DRAFT, &draft_key, &draft)?;
+            (reference, true)
+        }
+    };
+    // The right to see the receipt is granted in the same transaction, never in a later session write.
+    let sid = req.session.as_str();
+    let mut s = get::<Session>(tx, key_value::SESSIONID_SESSION, sid)?
+        .unwrap_or_else(|| Session::new(req.now));
+    let receipt = keys::submission(tenant, &reference);
+    if !s.receipts.contains(&receipt) {
+        s.receipts.push(receipt);
+        s.updated = req.now;
+        put(tx, key_value::SESSIONID_SESSION, sid, &s)?;
+    }
+    Ok(Ok(Submitted { reference, new }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn draft(tenant: &TenantId) -> Draft {
+        Draft {
+            tenant: tenant.clone(),
+            form: FormId::parse("kontaktskjema").unwrap(),
+            form_version: 1,
+            form_hash: "h".into(),
+            lang: Lang::Nb,
+            answers: Answers::default(),
+            created: 1,
+            updated: 1,
+            expires: i64::MAX,
+            submitted: None,
+            files: BTreeMap::new(),
+            rev: 0,
+        }
+    }
+
+    /// Everything tenant A writes is invisible and unchangeable through tenant B's handle, even with A's
+    /// ids in hand.
+    #[test]
+    fn nothing_of_one_tenant_is_reachable_through_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let (a, b) = (TenantId::parse("a").unwrap(), TenantId::parse("b").unwrap());
+        let (ta, tb) = (store.tenant(&a), store.tenant(&b));
+        let sid = SessionId::generate().unwrap();
+        let id = DraftId::generate().unwrap();
+        let form = FormId::parse("kontaktskjema").unwrap();
+        rt.block_on(async {
+            ta.start_draft(&sid, "a/kontaktskjema".into(), id.clone(), draft(&a), 1)
+                .await
+                .unwrap();
+            ta.pin_form(
+                &form,
+                "h",
+                PinnedForm {
+                    version: 1,
+                    source: "x".into(),
+                },
+            )
+            .await
+            .unwrap();
+            let list = ValueList {
+                id: "skoler".into(),
+                title: crate::i18n::Texts {
+                    nb: "Skoler".into(),
+                    nn: "Skular".into(),
+                    en: "Schools".into(),
+                },
+                items: vec![],
+            };
+            ta.seed_value_lists(vec![list]).await.unwrap();
+            // B cannot change or submit A's draft, even with its id.
+            let mut d = draft(&b);
+            d.rev = 0;
+            assert_eq!(tb.update_draft(&id, d, true).await.unwrap(), Err(Conflict));
+            let req = |tenant_rev| SubmitRequest {
+                draft: id.clone(),
+                rev: tenant_rev,
+                answers: Answers::default(),
+                files: vec![],
+                targets: vec![Target::Archive],
+                session: sid.clone(),
+                now: 2,
+                year: 2026,
+            };
+            assert_eq!(
+                tb.submit(req(0)).await.unwrap(),
+                Err(SubmitRefused::NoDraft)
+            );
+            let sent = ta.submit(req(0)).await.unwrap().unwrap();
+            assert!(sent.new);
+            let again = ta.submit(req(0)).await.unwrap().unwrap();
+            assert_eq!(again.reference, sent.reference);
+            assert!(!again.new, "a second submit is not new");
+            assert!(
+                !tb.add_receipt_copy(&sent.reference, "x@example.org".into(), 3, 5)
+                    .await
+                    .unwrap()
+            );
+            assert_eq!(tb.retry_deliveries(&sent.reference).await.unwrap(), 0);
+            assert!(ta.draft(&id).unwrap().is_some());
+            assert!(tb.draft(&id).unwrap().is_none());
+            assert!(ta.submission(&sent.reference).unwrap().is_some());
+            assert!(tb.submission(&sent.reference).unwrap().is_none());
+            assert_eq!(ta.submissions().unwrap().len(), 1);
+            assert!(tb.submissions().unwrap().is_empty());
+            assert_eq!(ta.outbox_rows(&sent.reference).unwrap().len(), 1);
+            assert!(tb.outbox_rows(&sent.reference).unwrap().is_empty());
+            assert_eq!(ta.value_lists().unwrap().len(), 1);
+            assert!(tb.value_lists().unwrap().is_empty());
+            assert!(ta.pinned_form(&form, "h").unwrap().is_some());
+            assert!(tb.pinned_form(&form, "h").unwrap().is_none());
+        });
+    }
+
+    /// Two saves based on the same revision: the second is refused, so it can re-apply its change to the
+    /// newer draft instead of overwriting the first.
+    #[test]
+    fn a_stale_save_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let a = TenantId::parse("a").unwrap();
+        let t = store.tenant(&a);
+        let sid = SessionId::generate().unwrap();
+        let id = DraftId::generate().unwrap();
+        rt.block_on(async {
+            t.start_draft(&sid, "a/f".into(), id.clone(), draft(&a), 1)
+                .await
+                .unwrap();
+            let base = t.draft(&id).unwrap().unwrap();
+            assert_eq!(
+                t.update_draft(&id, base.clone(), false).await.unwrap(),
+                Ok(1)
+            );
+            assert_eq!(
+                t.update_draft(&id, base, false).await.unwrap(),
+                Err(Conflict)
+            );
+            assert_eq!(t.draft(&id).unwrap().unwrap().rev, 1);
+        });
+    }
+}
