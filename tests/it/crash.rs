@@ -125,10 +125,13 @@ async fn outbox_rows(client: &reqwest::Client, port: u16) -> BTreeMap<String, u6
 
 /// A view of the external server for the walking helpers (they only need its address and certificate).
 fn view(port: u16, cert_pem: &[u8]) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = format!("127.0.0.1:{port}").parse().unwrap();
     TestServer {
         running: None,
-        addr: format!("127.0.0.1:{port}").parse().unwrap(),
-        dir: tempfile::tempdir().unwrap(),
+        addr,
+        config: radhus::demo::prepare(dir.path(), addr).unwrap(),
+        dir,
         cert_pem: cert_pem.to_vec(),
     }
 }

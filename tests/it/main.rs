@@ -16,6 +16,7 @@ mod crash;
 mod delivery;
 mod form_run;
 mod hostile;
+mod house;
 mod http_limits;
 mod layers;
 mod portal;

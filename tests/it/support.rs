@@ -15,6 +15,8 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub dir: tempfile::TempDir,
     pub cert_pem: Vec<u8>,
+    /// The configuration it was started with (for a restart on the same data folder).
+    pub config: Config,
 }
 
 /// Chooses ring, the app's rustls provider, as the process default before any client is built, so no
@@ -34,14 +36,24 @@ impl TestServer {
         let dir = tempfile::tempdir().unwrap();
         let mut config = radhus::demo::prepare(dir.path(), "127.0.0.1:0".parse().unwrap()).unwrap();
         tweak(&mut config);
-        let running = App::start(config).await.unwrap();
+        let running = App::start(config.clone()).await.unwrap();
         let cert_pem = std::fs::read(dir.path().join("tls/cert.pem")).unwrap();
         TestServer {
             addr: running.addr,
             running: Some(running),
             dir,
             cert_pem,
+            config,
         }
+    }
+
+    /// Stops the server and starts it again on the same data folder (on a new port: clients must be
+    /// made again, with the same cookie jar to be the same browser).
+    pub async fn restart(&mut self, config: Config) {
+        self.stop().await;
+        let running = App::start(config).await.unwrap();
+        self.addr = running.addr;
+        self.running = Some(running);
     }
 
     pub fn running(&self) -> &Running {
@@ -361,4 +373,19 @@ pub async fn smtp_peer() -> SmtpPeer {
 /// A reference as the store takes it.
 pub fn rf(s: &str) -> radhus::ids::Reference {
     radhus::ids::Reference::parse(s).unwrap()
+}
+
+/// The text of a PDF, by pdftotext.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    crate::delivery::pdftotext(&file)
+}
+
+/// The body of a response made in-process, as text.
+pub async fn body_text(resp: radhus::http::Resp) -> String {
+    use http_body_util::BodyExt;
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8(bytes.to_vec()).unwrap()
 }
