@@ -25,3 +25,4 @@ mod server_lifecycle;
 mod support;
 mod targets;
 mod tls_scan;
+mod upgrade;
