@@ -17,26 +17,30 @@ pub enum Topic {
     Barnehage,
     SkoleOgSfo,
     HelseOgOmsorg,
+    BoligOgOkonomi,
     ByggOgEiendom,
     VeiOgTrafikk,
     VannOgAvfall,
     KulturOgFritid,
     NaeringOgBevilling,
     PolitikkOgInnsyn,
+    Arbeid,
     Kontakt,
 }
 
 impl Topic {
-    pub const ORDER: [Topic; 10] = [
+    pub const ORDER: [Topic; 12] = [
         Topic::Barnehage,
         Topic::SkoleOgSfo,
         Topic::HelseOgOmsorg,
+        Topic::BoligOgOkonomi,
         Topic::ByggOgEiendom,
         Topic::VeiOgTrafikk,
         Topic::VannOgAvfall,
         Topic::KulturOgFritid,
         Topic::NaeringOgBevilling,
         Topic::PolitikkOgInnsyn,
+        Topic::Arbeid,
         Topic::Kontakt,
     ];
 
@@ -46,12 +50,14 @@ impl Topic {
             Topic::Barnehage => "barnehage",
             Topic::SkoleOgSfo => "skole-og-sfo",
             Topic::HelseOgOmsorg => "helse-og-omsorg",
+            Topic::BoligOgOkonomi => "bolig-og-okonomi",
             Topic::ByggOgEiendom => "bygg-og-eiendom",
             Topic::VeiOgTrafikk => "vei-og-trafikk",
             Topic::VannOgAvfall => "vann-og-avfall",
             Topic::KulturOgFritid => "kultur-og-fritid",
             Topic::NaeringOgBevilling => "naering-og-bevilling",
             Topic::PolitikkOgInnsyn => "politikk-og-innsyn",
+            Topic::Arbeid => "arbeid",
             Topic::Kontakt => "kontakt",
         }
     }
@@ -62,12 +68,14 @@ impl Topic {
             Topic::Barnehage => "topic-barnehage",
             Topic::SkoleOgSfo => "topic-skole-og-sfo",
             Topic::HelseOgOmsorg => "topic-helse-og-omsorg",
+            Topic::BoligOgOkonomi => "topic-bolig-og-okonomi",
             Topic::ByggOgEiendom => "topic-bygg-og-eiendom",
             Topic::VeiOgTrafikk => "topic-vei-og-trafikk",
             Topic::VannOgAvfall => "topic-vann-og-avfall",
             Topic::KulturOgFritid => "topic-kultur-og-fritid",
             Topic::NaeringOgBevilling => "topic-naering-og-bevilling",
             Topic::PolitikkOgInnsyn => "topic-politikk-og-innsyn",
+            Topic::Arbeid => "topic-arbeid",
             Topic::Kontakt => "topic-kontakt",
         }
     }

@@ -1,6 +1,7 @@
 //! Portal search over titles, keywords and synonyms. Forgives case and Norwegian letters (`soknad` finds
 //! `søknad`, `aa` matches `å`), matches whole words, prefixes and parts of compound words, and ranks title
-//! hits above keyword hits above description hits. The index is derived data: built in memory at start, never stored.
+//! hits above keyword hits above description hits; a title's compound word that starts with the query
+//! counts as a whole-word hit, and among equal scores the shorter title comes first. The index is derived data: built in memory at start, never stored.
 
 use std::sync::Arc;
 
@@ -34,6 +35,8 @@ pub fn normalize(s: &str) -> String {
 struct Entry {
     /// Position of the form in the list the index was built from.
     form: usize,
+    /// Words in the title: among equal scores, the shorter (more specific) title ranks first.
+    title_words: usize,
     /// (word, weight)
     words: Vec<(String, u32)>,
 }
@@ -73,7 +76,12 @@ impl SearchIndex {
                     }
                 }
                 add(f.intro.get(lang), INTRO);
-                Entry { form: i, words }
+                let title_words = normalize(f.title.get(lang)).split(' ').count();
+                Entry {
+                    form: i,
+                    words,
+                    title_words,
+                }
             })
             .collect();
         SearchIndex { entries }
@@ -86,7 +94,7 @@ impl SearchIndex {
         if terms.is_empty() {
             return vec![];
         }
-        let mut hits: Vec<(u32, usize)> = self
+        let mut hits: Vec<(u32, usize, usize)> = self
             .entries
             .iter()
             .filter_map(|e| {
@@ -100,6 +108,10 @@ impl SearchIndex {
                         .filter_map(|(w, weight)| {
                             if w == t {
                                 Some(weight * 4)
+                            } else if *weight == TITLE && t.len() >= 5 && w.starts_with(t) {
+                                // A title's compound word that starts with the query is what the
+                                // form is about: "barnehage" in "barnehageplass".
+                                Some(weight * 4)
                             } else if w.starts_with(t) {
                                 Some(weight * 2)
                             } else if t.len() >= 4 && w.contains(t) {
@@ -111,11 +123,11 @@ impl SearchIndex {
                         .max()?;
                     score += best;
                 }
-                Some((score, e.form))
+                Some((score, e.title_words, e.form))
             })
             .collect();
-        hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        hits.into_iter().map(|(_, f)| f).collect()
+        hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        hits.into_iter().map(|(_, _, f)| f).collect()
     }
 }
 

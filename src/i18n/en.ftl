@@ -32,12 +32,14 @@ search-all-forms = See all forms
 topic-barnehage = Kindergarten
 topic-skole-og-sfo = School and after-school care
 topic-helse-og-omsorg = Health and care
+topic-bolig-og-okonomi = Housing and money
 topic-bygg-og-eiendom = Building and property
 topic-vei-og-trafikk = Roads and traffic
 topic-vann-og-avfall = Water and waste
 topic-kultur-og-fritid = Culture and leisure
 topic-naering-og-bevilling = Business and licences
 topic-politikk-og-innsyn = Politics and access to information
+topic-arbeid = Working for the municipality
 topic-kontakt = Contact the municipality
 
 ## Form landing page

@@ -32,12 +32,14 @@ search-all-forms = Se alle skjema
 topic-barnehage = Barnehage
 topic-skole-og-sfo = Skole og SFO
 topic-helse-og-omsorg = Helse og omsorg
+topic-bolig-og-okonomi = Bolig og økonomi
 topic-bygg-og-eiendom = Bygg og eiendom
 topic-vei-og-trafikk = Vei og trafikk
 topic-vann-og-avfall = Vann og avfall
 topic-kultur-og-fritid = Kultur og fritid
 topic-naering-og-bevilling = Næring og bevilling
 topic-politikk-og-innsyn = Politikk og innsyn
+topic-arbeid = Jobb i kommunen
 topic-kontakt = Kontakt kommunen
 
 ## Form landing page

@@ -32,12 +32,14 @@ search-all-forms = Sjå alle skjema
 topic-barnehage = Barnehage
 topic-skole-og-sfo = Skule og SFO
 topic-helse-og-omsorg = Helse og omsorg
+topic-bolig-og-okonomi = Bustad og økonomi
 topic-bygg-og-eiendom = Bygg og eigedom
 topic-vei-og-trafikk = Veg og trafikk
 topic-vann-og-avfall = Vatn og avfall
 topic-kultur-og-fritid = Kultur og fritid
 topic-naering-og-bevilling = Næring og løyve
 topic-politikk-og-innsyn = Politikk og innsyn
+topic-arbeid = Jobb i kommunen
 topic-kontakt = Kontakt kommunen
 
 ## Form landing page

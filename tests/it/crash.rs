@@ -125,12 +125,17 @@ async fn outbox_rows(client: &reqwest::Client, port: u16) -> BTreeMap<String, u6
 
 /// A view of the external server for the walking helpers (they only need its address and certificate).
 fn view(port: u16, cert_pem: &[u8]) -> TestServer {
+    /// The walking helpers never read the configuration of a view: one made once serves them all.
+    static CONFIG: std::sync::OnceLock<radhus::config::Config> = std::sync::OnceLock::new();
     let dir = tempfile::tempdir().unwrap();
     let addr = format!("127.0.0.1:{port}").parse().unwrap();
+    let config = CONFIG
+        .get_or_init(|| radhus::demo::prepare(dir.path(), addr).unwrap())
+        .clone();
     TestServer {
         running: None,
         addr,
-        config: radhus::demo::prepare(dir.path(), addr).unwrap(),
+        config,
         dir,
         cert_pem: cert_pem.to_vec(),
     }
@@ -184,6 +189,7 @@ async fn sigkill_rounds() {
             let form = forms[(round + c) % forms.len()];
             tasks.push(tokio::task::spawn_local(async move {
                 let srv = view(port, &cert);
+                let answers = example(form);
                 loop {
                     let w = Walk {
                         srv: &srv,
@@ -193,7 +199,7 @@ async fn sigkill_rounds() {
                     };
                     // A walk that meets the kill panics inside its own task; its acknowledgement, if any,
                     // was recorded by then only when the receipt page came back.
-                    let reference = walk(&w, form, &example(form)).await;
+                    let reference = walk(&w, form, &answers).await;
                     acked.lock().unwrap().push(reference);
                 }
             }));

@@ -501,6 +501,11 @@ mod tests {
             else {
                 continue;
             };
+            // The table is a corpus for the forms listed in FORM_FIELDS; every other form's conditions
+            // are parsed and type-checked by the loader (the registry tests and `check-forms`).
+            if !FORM_FIELDS.iter().any(|(f, _)| *f == form) {
+                continue;
+            }
             for line in std::fs::read_to_string(&path).unwrap().lines() {
                 let line = line.trim();
                 let Some(key) = ["show_if", "required_if", "when"].into_iter().find(|k| {
