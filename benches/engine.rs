@@ -291,18 +291,15 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn request(
-    draft: radhus::ids::DraftId,
-    a: &Answers,
-    session: &radhus::ids::SessionId,
-) -> radhus::store::SubmitRequest {
+/// Each draft is a different citizen's, with a session of its own (as on the web).
+fn request(draft: radhus::ids::DraftId, a: &Answers) -> radhus::store::SubmitRequest {
     radhus::store::SubmitRequest {
         draft,
         rev: 0,
         answers: a.clone(),
         files: vec![],
         targets: vec![radhus::ids::Target::Archive],
-        session: session.clone(),
+        session: radhus::ids::SessionId::generate().unwrap(),
         now: 0,
         year: 2026,
     }
@@ -312,14 +309,12 @@ async fn store_submissions(out: &mut String) {
     let dir = tempfile::tempdir().unwrap();
     let store = std::sync::Arc::new(radhus::store::Store::open(dir.path()).unwrap());
     let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
-    let session = radhus::ids::SessionId::generate().unwrap();
     let make = |n: usize| {
         let store = store.clone();
         let tenant = tenant.clone();
-        let session = session.clone();
         async move {
             let mut ids = vec![];
-            for i in 0..n {
+            for _ in 0..n {
                 let id = radhus::ids::DraftId::generate().unwrap();
                 let d = radhus::cases::records::Draft {
                     tenant: tenant.clone(),
@@ -337,7 +332,13 @@ async fn store_submissions(out: &mut String) {
                 };
                 store
                     .tenant(&tenant)
-                    .start_draft(&session, format!("eksempel/f{i}"), id.clone(), d, 0)
+                    .start_draft(
+                        &radhus::ids::SessionId::generate().unwrap(),
+                        "eksempel/kontaktskjema".into(),
+                        id.clone(),
+                        d,
+                        0,
+                    )
                     .await
                     .unwrap();
                 ids.push(id);
@@ -358,7 +359,7 @@ async fn store_submissions(out: &mut String) {
     for id in ids {
         store
             .tenant(&tenant)
-            .submit(request(id, &a, &session))
+            .submit(request(id, &a))
             .await
             .unwrap()
             .unwrap();
@@ -373,12 +374,12 @@ async fn store_submissions(out: &mut String) {
         let store = store.clone();
         let chunk = chunk.to_vec();
         let a = a.clone();
-        let (tenant, session) = (tenant.clone(), session.clone());
+        let tenant = tenant.clone();
         set.spawn(async move {
             for id in chunk {
                 store
                     .tenant(&tenant)
-                    .submit(request(id, &a, &session))
+                    .submit(request(id, &a))
                     .await
                     .unwrap()
                     .unwrap();

@@ -14,10 +14,10 @@ use crate::clock::Clock;
 use crate::config::{Config, ConfigErrors};
 use crate::delivery::DeliveryStatus;
 use crate::forms::{LoadError, Registry};
-use crate::http::metrics::Metrics;
 use crate::http::tls::{CertResolver, TlsError};
 use crate::http::{server, tls};
 use crate::i18n::I18n;
+use crate::metrics::Metrics;
 use crate::state::{State, Tenant, TenantError};
 use crate::store::{Store, StoreError};
 
@@ -105,7 +105,6 @@ impl App {
         let redirect_addr = redirect.as_ref().and_then(|l| l.local_addr().ok());
         let files = crate::attachments::FileStore::new(&config.server.data_dir);
         let state = Arc::new(State {
-            site: &crate::web::routes::SITE,
             config,
             store: Arc::new(store),
             i18n: Arc::new(i18n),
@@ -119,6 +118,7 @@ impl App {
             deliveries: Arc::new(DeliveryStatus::default()),
             files,
             clock: Clock::system(),
+            pages: Default::default(),
         });
         let worker = crate::delivery::worker::Worker {
             store: state.store.clone(),
@@ -135,6 +135,7 @@ impl App {
             listener,
             tokio_rustls::TlsAcceptor::from(tls_config),
             state.clone(),
+            &crate::web::routes::SITE,
             stop_rx.clone(),
         ))];
         tasks.push(tokio::spawn(sweep(state.clone(), stop_rx.clone())));

@@ -3,6 +3,7 @@
 //! Code map (tree order; `ARCHITECTURE.md` has the full picture and the invariants):
 //!
 //! - [`app`]: `App::start(config)` — the running appliance, used by `main` and by the tests.
+//! - [`assets`]: a tenant's static files under content-hashed names.
 //! - [`attachments`]: uploaded files judged by content and kept on disk; ClamAV.
 //! - [`cases`]: the case layer — drafts, steps, submission, receipts — whoever asks.
 //! - [`clock`]: the clock the product's rules read.
@@ -16,6 +17,7 @@
 //! - [`http`]: server, TLS, the pipeline with access checks, request context, CSRF, multipart, responses.
 //! - [`i18n`]: languages (nb, nn, en), negotiation and message catalogues.
 //! - [`ids`]: typed identifiers parsed at the boundary.
+//! - [`metrics`]: request counters and latency histograms for `/metrics`.
 //! - [`paths`]: every URL the pages link to, from typed ids.
 //! - [`pdf`]: submission and blank-form PDFs (pure: bytes out).
 //! - [`state`]: the shared state of the web side and each tenant as served.
@@ -25,6 +27,7 @@
 //! - [`web`]: the route table and request handlers, one file per route group.
 
 pub mod app;
+pub mod assets;
 pub mod attachments;
 pub mod cases;
 pub mod cli;
@@ -38,6 +41,7 @@ pub mod forms;
 pub mod http;
 pub mod i18n;
 pub mod ids;
+pub mod metrics;
 pub mod paths;
 pub mod pdf;
 pub mod state;

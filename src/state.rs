@@ -8,16 +8,16 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use crate::assets::{AssetSet, AssetUrls};
 use crate::clock::Clock;
 use crate::config::{Config, TenantConfig};
 use crate::delivery::DeliveryStatus;
 use crate::forms::lists::ValueList;
 use crate::forms::search::SearchIndex;
 use crate::forms::{FormDef, LoadError, Registry};
-use crate::http::assets::{AssetSet, AssetUrls};
-use crate::http::metrics::Metrics;
 use crate::i18n::{I18n, Lang};
 use crate::ids::FormId;
+use crate::metrics::Metrics;
 use crate::pdf::Letterhead;
 use crate::store::{Store, StoreError};
 
@@ -173,8 +173,6 @@ impl Tenant {
 
 /// Shared state of the web side of a running appliance.
 pub struct State {
-    /// The route table and error page the pipeline serves (from `web/`).
-    pub site: &'static crate::http::router::Site,
     pub config: Config,
     pub store: Arc<Store>,
     pub i18n: Arc<I18n>,
@@ -190,9 +188,46 @@ pub struct State {
     /// Uploaded files on disk.
     pub files: crate::attachments::FileStore,
     pub clock: Clock,
+    /// Pages that are the same for everyone but the CSRF token, rendered once per tenant, language and
+    /// page, split where the token goes (see `web::cached_page`).
+    pub pages: PageCache,
+}
+
+/// A cached page's key: the tenant's position, the language and the page.
+pub type PageKey = (usize, Lang, String);
+
+/// Rendered pages split at the CSRF token: `parts.join(token)` is the page.
+#[derive(Default)]
+pub struct PageCache {
+    pages: std::sync::RwLock<HashMap<PageKey, Arc<Vec<String>>>>,
+}
+
+impl PageCache {
+    /// Entries kept at most (tenants × languages × pages is far below this; a bound all the same).
+    const MAX: usize = 4096;
+
+    pub fn get(&self, key: &PageKey) -> Option<Arc<Vec<String>>> {
+        self.pages.read().ok()?.get(key).cloned()
+    }
+
+    pub fn put(&self, key: PageKey, parts: Arc<Vec<String>>) {
+        if let Ok(mut m) = self.pages.write()
+            && m.len() < Self::MAX
+        {
+            m.insert(key, parts);
+        }
+    }
 }
 
 impl State {
+    /// The position of a tenant in [`State::tenants`] (the page cache's key).
+    pub fn tenant_index(&self, t: &Tenant) -> usize {
+        self.tenants
+            .iter()
+            .position(|x| std::ptr::eq(x, t))
+            .unwrap_or(usize::MAX)
+    }
+
     pub fn tenant_for(&self, host: &str) -> Option<&Tenant> {
         self.hosts
             .get(host)

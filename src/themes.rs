@@ -2,7 +2,7 @@
 //! folder named in the config (`theme.toml` with `[colors]` and `extra_css`, and `logo.svg`).
 //!
 //! The result per tenant is one stylesheet (default CSS + a `:root` block of overridden custom properties +
-//! extra CSS) and one logo, served under content-hashed names by [`crate::http::assets`].
+//! extra CSS) and one logo, served under content-hashed names by [`crate::assets`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

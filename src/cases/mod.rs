@@ -19,7 +19,7 @@ use crate::clock::Clock;
 use crate::forms::FormDef;
 use crate::forms::answers::{Answer, anchor};
 use crate::forms::definition::Kind;
-use crate::forms::engine::{Engine, FieldError, Lists, Message};
+use crate::forms::engine::{Engine, FieldError, Lists};
 use crate::i18n::Lang;
 use crate::ids::{DraftId, FileId, Reference, SessionId, Target, TargetName};
 use crate::state::Tenant;
@@ -172,15 +172,15 @@ pub enum Next {
     Errors,
 }
 
-/// A step POST, read once (a retry after a conflicting save applies it again to the newer draft).
-pub struct StepInput<'a> {
+/// A step POST, read once; applied to the draft inside the store's write (see [`apply_step`]).
+pub struct StepInput {
     pub step: usize,
     pub position: usize,
-    pub fields: &'a [(String, String)],
-    pub new_files: &'a [StoredFile],
-    /// Refused uploads: field, message key and arguments.
-    pub problems: &'a [FieldError],
-    pub action: &'a Action,
+    pub fields: Vec<(String, String)>,
+    pub new_files: Vec<StoredFile>,
+    /// Refused uploads, as errors on their fields.
+    pub problems: Vec<FieldError>,
+    pub action: Action,
     /// The citizen came from check-answers ("Endre").
     pub from_summary: bool,
 }
@@ -200,12 +200,12 @@ pub fn edit(
     lists: &Lists,
     today: time::Date,
     draft: &mut Draft,
-    input: &StepInput<'_>,
+    input: &StepInput,
 ) -> Edited {
     let engine = Engine::new(def, lists, today);
     let step = input.step;
-    engine.apply(step, &mut draft.answers, input.fields);
-    for f in input.new_files {
+    engine.apply(step, &mut draft.answers, &input.fields);
+    for f in &input.new_files {
         let mut ids: Vec<String> = draft
             .answers
             .get(&f.field)
@@ -222,7 +222,7 @@ pub fn edit(
             .is_some_and(|s| s.fields.iter().any(|f| f.id == g))
     };
     let mut next = None;
-    match input.action {
+    match &input.action {
         Action::Add(g) if group_here(g) => {
             if let Some(Kind::Group { max, .. }) = def.field(g).map(|f| &f.kind) {
                 let n = draft.answers.row_count(g);
@@ -270,9 +270,9 @@ pub fn edit(
     for id in &dropped {
         draft.files.remove(id);
     }
-    let mut errors = input.problems.to_vec();
+    let mut errors = input.problems.clone();
     if next.is_none() && errors.is_empty() {
-        match input.action {
+        match &input.action {
             Action::Back => next = Some(Next::Previous),
             Action::Upload | Action::RemoveFile(_) => {}
             _ => {
@@ -299,19 +299,46 @@ pub fn edit(
     }
 }
 
-/// Problems found while reading uploads, as field errors on the step.
-pub fn upload_problems(
-    step: usize,
-    problems: impl IntoIterator<Item = (String, &'static str, Vec<(&'static str, String)>)>,
-) -> Vec<FieldError> {
-    problems
-        .into_iter()
-        .map(|(name, key, args)| FieldError {
-            name,
-            step,
-            message: Message::Key(key, args),
+/// What applying a step POST to the stored draft came to.
+pub enum StepSaved {
+    /// Applied and saved: where to go, and the draft as saved.
+    Saved(Edited, Box<Draft>),
+    /// The draft is gone (expired).
+    Missing,
+    /// The draft was sent meanwhile (another tab): its receipt.
+    Sent(Reference),
+}
+
+/// Applies one step POST to the newest stored draft inside the store's write, so two requests on one
+/// draft (two tabs, an upload beside a step) never overwrite each other, and saves it.
+pub async fn apply_step(
+    store: &Store,
+    tenant: &Tenant,
+    open: &OpenDraft,
+    input: StepInput,
+    lang: Lang,
+    clock: &Clock,
+) -> Result<StepSaved, StoreError> {
+    let def = open.def.clone();
+    let today = clock.today();
+    let lists = tenant.lists(today);
+    let now = clock.unix();
+    // The citizen sees a file as uploaded only once the draft holding it is durable.
+    let durable = !input.new_files.is_empty();
+    let edited = store
+        .tenant(&tenant.config.id)
+        .edit_draft(&open.id, durable, move |draft| {
+            let e = edit(&def, &lists, today, draft, &input);
+            draft.updated = now;
+            draft.lang = lang;
+            e
         })
-        .collect()
+        .await?;
+    Ok(match edited {
+        crate::store::Edited::Saved(e, draft) => StepSaved::Saved(e, draft),
+        crate::store::Edited::Missing => StepSaved::Missing,
+        crate::store::Edited::Sent(r) => StepSaved::Sent(r),
+    })
 }
 
 /// `#anchor` of the step's first file input, to land back at it after an upload.

@@ -337,14 +337,48 @@ impl Registry {
     pub fn from_files<'a>(
         files: impl Iterator<Item = (String, &'a str)>,
     ) -> Result<Registry, Vec<LoadError>> {
-        let mut reg = Registry::default();
-        let mut errors = vec![];
-        for (name, text) in files {
+        let files: Vec<(String, &str)> = files.collect();
+        // Parsing is pure and each file stands alone: the library (tens of forms) is parsed on every
+        // core, which keeps the appliance's cold start short.
+        let parse = |(name, text): &(String, &str)| {
             let stem = name
                 .rsplit('/')
                 .next()
                 .and_then(|n| n.strip_suffix(".toml"));
-            match parse_form(&name, text, stem) {
+            parse_form(name, text, stem)
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .clamp(1, 8);
+        let chunk = files.len().div_ceil(threads).max(1);
+        let parsed: Vec<Result<FormDef, Vec<LoadError>>> = if files.len() < 8 || threads == 1 {
+            files.iter().map(parse).collect()
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = files
+                    .chunks(chunk)
+                    .map(|c| s.spawn(move || c.iter().map(parse).collect::<Vec<_>>()))
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            vec![Err(vec![LoadError {
+                                file: "forms".into(),
+                                line: 1,
+                                col: 1,
+                                message: "the form loader stopped unexpectedly".into(),
+                            }])]
+                        })
+                    })
+                    .collect()
+            })
+        };
+        let mut reg = Registry::default();
+        let mut errors = vec![];
+        for ((name, _), result) in files.iter().zip(parsed) {
+            let name = name.clone();
+            match result {
                 Ok(def) => {
                     if reg.by_id.contains_key(&def.id) {
                         errors.push(LoadError {

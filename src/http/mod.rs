@@ -4,10 +4,8 @@
 //! Every response, whatever produced it, leaves through [`finish`], which adds the security headers and the
 //! request id, sets the session cookie when one was made, compresses, and records metrics.
 
-pub mod assets;
 pub mod csrf;
 pub mod error;
-pub mod metrics;
 pub mod multipart;
 pub mod request;
 pub mod response;
@@ -29,17 +27,22 @@ use crate::state::State;
 use error::WebError;
 use request::{Ctx, RequestId};
 pub use response::Resp;
-use router::{BodyLimit, Handler, Match, Route};
+use router::{BodyLimit, Handler, Match, Route, Site};
 pub use router::{BodySlot, Params, Request as Call};
 
 /// Serves one request. Never panics on input; every failure becomes a page.
-pub async fn handle(state: Arc<State>, req: Request<Incoming>, peer: SocketAddr) -> Resp {
+pub async fn handle(
+    state: Arc<State>,
+    site: &'static Site,
+    req: Request<Incoming>,
+    peer: SocketAddr,
+) -> Resp {
     let started = Instant::now();
     let rid = RequestId::next();
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let mut class = "none";
-    let mut resp = dispatch(&state, req, peer, &rid, (&method, &path), &mut class).await;
+    let mut resp = dispatch(&state, site, req, peer, &rid, (&method, &path), &mut class).await;
     let h = resp.headers_mut();
     response::security_headers(h);
     if let Ok(v) = HeaderValue::from_str(&rid.0) {
@@ -69,6 +72,7 @@ fn unknown_host() -> Resp {
 
 async fn dispatch(
     state: &State,
+    site: &Site,
     req: Request<Incoming>,
     peer: SocketAddr,
     rid: &RequestId,
@@ -76,7 +80,7 @@ async fn dispatch(
     class: &mut &'static str,
 ) -> Resp {
     let too_big_headers = request::header_bytes(&req) > state.config.limits.max_header_bytes;
-    let found = router::find(state.site.routes, method, path);
+    let found = router::find(site.routes, method, path);
 
     // System routes answer on any host name (health checks come by IP).
     if let Match::Found { route, .. } = &found
@@ -147,7 +151,7 @@ async fn dispatch(
             if let WebError::Internal(detail) | WebError::StorageFull(detail) = &e {
                 tracing::error!(request_id = %rid, error = %detail, "internal error");
             }
-            (state.site.error_page)(&ctx, &e)
+            (site.error_page)(&ctx, &e)
         }
     };
     finish(&ctx, &mut resp);

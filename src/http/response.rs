@@ -91,7 +91,7 @@ pub fn see_other(location: &str) -> Resp {
 }
 
 /// A static asset; `gzip` is used when the client accepts it.
-pub fn asset(a: &super::assets::Asset, accepts_gzip: bool) -> Resp {
+pub fn asset(a: &crate::assets::Asset, accepts_gzip: bool) -> Resp {
     let (body, gz) = match (&a.gzip, accepts_gzip) {
         (Some(g), true) => (g.clone(), true),
         _ => (a.body.clone(), false),

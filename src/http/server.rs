@@ -44,6 +44,7 @@ pub async fn serve_tls(
     listener: TcpListener,
     acceptor: TlsAcceptor,
     state: Arc<State>,
+    site: &'static super::router::Site,
     mut stop: watch::Receiver<bool>,
 ) {
     let builder = Arc::new(builder(&state));
@@ -81,7 +82,7 @@ pub async fn serve_tls(
                     };
                     let svc = service_fn(move |req: Request<Incoming>| {
                         let state = state.clone();
-                        async move { Ok::<_, Infallible>(super::handle(state, req, peer).await) }
+                        async move { Ok::<_, Infallible>(super::handle(state, site, req, peer).await) }
                     });
                     let conn = builder.serve_connection(TokioIo::new(tls), svc).into_owned();
                     if let Err(e) = watcher.watch(conn).await {

@@ -13,7 +13,7 @@ pub mod tenant;
 pub mod writer;
 
 pub use system::{OutboxCounts, SystemStore};
-pub use tenant::{Conflict, PinnedForm, SubmitRequest, TenantStore};
+pub use tenant::{Edited, PinnedForm, SubmitRequest, TenantStore};
 
 use std::path::{Path, PathBuf};
 

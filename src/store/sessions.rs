@@ -22,6 +22,9 @@ pub struct Session {
     pub receipts: Vec<String>,
 }
 
+/// Receipts one session may see: the most recent ones.
+pub const MAX_RECEIPTS: usize = 50;
+
 impl Session {
     pub fn new(now: i64) -> Session {
         Session {

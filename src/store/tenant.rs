@@ -27,9 +27,16 @@ pub struct TenantStore<'s> {
     tenant: TenantId,
 }
 
-/// A save based on a revision of the draft that is no longer the newest (another tab saved first).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Conflict;
+/// What [`TenantStore::edit_draft`] did.
+#[derive(Debug, PartialEq)]
+pub enum Edited<T> {
+    /// Changed and saved: the change's result, and the draft as saved.
+    Saved(T, Box<Draft>),
+    /// No such draft (expired, or another tenant's id): nothing changed.
+    Missing,
+    /// The draft has been sent, as this reference: nothing changed.
+    Sent(Reference),
+}
 
 /// What [`TenantStore::submit`] writes besides the draft it reads in the transaction.
 pub struct SubmitRequest {
@@ -183,29 +190,30 @@ impl TenantStore<'_> {
             .await
     }
 
-    /// Saves `draft` if the stored draft is still at revision `draft.rev` (then bumps it); otherwise
-    /// changes nothing and returns [`Conflict`]. `durable` after an upload (the draft names a file that
-    /// is on disk); otherwise a progress write (durable within a second).
-    pub async fn update_draft(
+    /// Changes the draft inside the writer's transaction, on the newest stored version, and saves it
+    /// with its revision bumped: two requests on one draft (two tabs, an upload beside a step) are
+    /// applied one after the other and neither overwrites the other. A sent draft is never changed.
+    /// `durable` after an upload (the draft names a file that is on disk); otherwise a progress write
+    /// (durable within a second).
+    pub async fn edit_draft<T: Send + 'static>(
         &self,
         id: &DraftId,
-        mut draft: Draft,
         durable: bool,
-    ) -> Result<Result<u64, Conflict>, StoreError> {
+        change: impl FnOnce(&mut Draft) -> T + Send + 'static,
+    ) -> Result<Edited<T>, StoreError> {
         let key = keys::draft(&self.tenant, id);
-        let tenant = self.tenant.clone();
         self.store
             .write(durable, move |tx| {
-                let Some(current) = get::<Draft>(tx, key_value::TENANTDRAFT_DRAFT, &key)? else {
-                    return Ok(Err(Conflict));
+                let Some(mut draft) = get::<Draft>(tx, key_value::TENANTDRAFT_DRAFT, &key)? else {
+                    return Ok(Edited::Missing);
                 };
-                if current.rev != draft.rev || current.submitted.is_some() {
-                    return Ok(Err(Conflict));
+                if let Some(reference) = draft.submitted {
+                    return Ok(Edited::Sent(reference));
                 }
-                draft.tenant = tenant;
+                let out = change(&mut draft);
                 draft.rev += 1;
                 put(tx, key_value::TENANTDRAFT_DRAFT, &key, &draft)?;
-                Ok(Ok(draft.rev))
+                Ok(Edited::Saved(out, Box::new(draft)))
             })
             .await
     }
@@ -461,6 +469,12 @@ fn submit_in(
     let receipt = keys::submission(tenant, &reference);
     if !s.receipts.contains(&receipt) {
         s.receipts.push(receipt);
+        // A browser keeps the right to its most recent receipts; the session stays small however many
+        // forms are sent from it.
+        if s.receipts.len() > super::sessions::MAX_RECEIPTS {
+            let extra = s.receipts.len() - super::sessions::MAX_RECEIPTS;
+            s.receipts.drain(..extra);
+        }
         s.updated = req.now;
         put(tx, key_value::SESSIONID_SESSION, sid, &s)?;
     }
@@ -529,9 +543,12 @@ mod tests {
             };
             ta.seed_value_lists(vec![list]).await.unwrap();
             // B cannot change or submit A's draft, even with its id.
-            let mut d = draft(&b);
-            d.rev = 0;
-            assert_eq!(tb.update_draft(&id, d, true).await.unwrap(), Err(Conflict));
+            assert_eq!(
+                tb.edit_draft(&id, true, |d| d.lang = Lang::En)
+                    .await
+                    .unwrap(),
+                Edited::Missing
+            );
             let req = |tenant_rev| SubmitRequest {
                 draft: id.clone(),
                 rev: tenant_rev,
@@ -572,10 +589,9 @@ mod tests {
         });
     }
 
-    /// Two saves based on the same revision: the second is refused, so it can re-apply its change to the
-    /// newer draft instead of overwriting the first.
+    /// Edits apply one after the other on the newest draft; a sent draft is not changed again.
     #[test]
-    fn a_stale_save_is_refused() {
+    fn edits_apply_in_turn_and_never_reopen_a_sent_draft() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -590,16 +606,51 @@ mod tests {
             t.start_draft(&sid, "a/f".into(), id.clone(), draft(&a), 1)
                 .await
                 .unwrap();
-            let base = t.draft(&id).unwrap().unwrap();
+            let set = |name: &'static str| {
+                t.edit_draft(&id, false, move |d| {
+                    d.answers
+                        .set(name.into(), crate::forms::answers::Answer::One("x".into()))
+                })
+            };
+            let (one, two) = tokio::join!(set("en"), set("to"));
+            assert!(matches!(one.unwrap(), Edited::Saved(..)));
+            assert!(matches!(two.unwrap(), Edited::Saved(..)));
+            let d = t.draft(&id).unwrap().unwrap();
             assert_eq!(
-                t.update_draft(&id, base.clone(), false).await.unwrap(),
-                Ok(1)
+                (d.answers.text("en"), d.answers.text("to"), d.rev),
+                ("x", "x", 2)
             );
+            let req = SubmitRequest {
+                draft: id.clone(),
+                rev: 1,
+                answers: Answers::default(),
+                files: vec![],
+                targets: vec![],
+                session: sid.clone(),
+                now: 2,
+                year: 2026,
+            };
             assert_eq!(
-                t.update_draft(&id, base, false).await.unwrap(),
-                Err(Conflict)
+                t.submit(req).await.unwrap(),
+                Err(SubmitRefused::Changed),
+                "validated at revision 1, but it is at 2"
             );
-            assert_eq!(t.draft(&id).unwrap().unwrap().rev, 1);
+            let req = SubmitRequest {
+                draft: id.clone(),
+                rev: 2,
+                answers: Answers::default(),
+                files: vec![],
+                targets: vec![],
+                session: sid.clone(),
+                now: 2,
+                year: 2026,
+            };
+            let sent = t.submit(req).await.unwrap().unwrap();
+            assert_eq!(
+                set("tre").await.unwrap(),
+                Edited::Sent(sent.reference),
+                "a sent draft is not saved again"
+            );
         });
     }
 }

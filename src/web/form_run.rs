@@ -10,7 +10,7 @@ use std::sync::Arc;
 use hyper::StatusCode;
 
 use super::{Read as _, Request, frame};
-use crate::cases::{self, Action, Next, OpenDraft, StepInput, SubmitError};
+use crate::cases::{self, Action, Next, OpenDraft, StepInput, StepSaved, SubmitError};
 use crate::forms::FormDef;
 use crate::forms::definition::Kind;
 use crate::forms::engine::{Engine, FieldError, Lists, Message};
@@ -21,11 +21,7 @@ use crate::http::multipart;
 use crate::http::response::{html, see_other};
 use crate::ids::Target;
 use crate::paths;
-use crate::store::Conflict;
 use crate::views;
-
-/// Saves of one step POST that may meet a newer draft (another tab saved first) before giving up.
-const SAVE_TRIES: usize = 8;
 
 /// POST /skjema/{form}/start: resume this session's draft or make a new one.
 pub async fn start(r: &Request<'_>) -> Result<Resp, WebError> {
@@ -312,46 +308,32 @@ pub async fn step_post(r: &Request<'_>) -> Result<Resp, WebError> {
     let input = StepInput {
         step,
         position,
-        fields: &fields,
-        new_files: &new_files,
-        problems: &problems,
-        action: &action,
+        fields,
+        new_files,
+        problems,
+        action,
         from_summary: returns_to_summary(r),
     };
     let ctx = r.ctx;
-    let ts = ctx.state.store.tenant(&ctx.tenant.config.id);
-    // The citizen sees a file as uploaded only once the draft holding it is durable.
-    let durable = !new_files.is_empty();
-    let mut edited = None;
-    for _ in 0..SAVE_TRIES {
-        let mut draft = l.open.draft.clone();
-        let e = cases::edit(&l.open.def, &l.lists, l.today, &mut draft, &input);
-        draft.updated = ctx.state.clock.unix();
-        draft.lang = ctx.lang;
-        match ts.update_draft(&l.open.id, draft.clone(), durable).await? {
-            Ok(rev) => {
-                draft.rev = rev;
-                l.open.draft = draft;
-                edited = Some(e);
-                break;
-            }
-            Err(Conflict) => {
-                // Another request saved this draft first (a second tab, an upload) or sent it: apply this
-                // POST again to what is there now, so neither loses an answer.
-                let Some(now) = ts.draft(&l.open.id)? else {
-                    return Ok(see_other(&paths::landing(&l.open.def.id)));
-                };
-                if let Some(reference) = &now.submitted {
-                    return Ok(see_other(&paths::receipt(&l.open.def.id, reference)));
-                }
-                l.open.draft = now;
-            }
+    let state = ctx.state;
+    let edited = match cases::apply_step(
+        &state.store,
+        ctx.tenant,
+        &l.open,
+        input,
+        ctx.lang,
+        &state.clock,
+    )
+    .await?
+    {
+        StepSaved::Saved(e, draft) => {
+            l.open.draft = *draft;
+            e
         }
-    }
-    let Some(edited) = edited else {
-        return Err(WebError::Internal(
-            "the draft kept changing while it was saved".into(),
-        ));
+        StepSaved::Missing => return Ok(see_other(&paths::landing(&l.open.def.id))),
+        StepSaved::Sent(reference) => {
+            return Ok(see_other(&paths::receipt(&l.open.def.id, &reference)));
+        }
     };
     for id in &edited.dropped {
         ctx.state.files.remove(&ctx.tenant.config.id, id);

@@ -80,3 +80,33 @@ pub fn frame<'a>(ctx: &'a Ctx<'_>, csrf: &'a str, here: &'a str) -> Frame<'a> {
         broadcasts: &[],
     }
 }
+
+/// Stands in for the CSRF token when a page is rendered for the cache; never a valid token (tokens are
+/// base64url, this has characters they cannot have).
+const TOKEN_SLOT: &str = "~csrf~slot~";
+
+/// A page that is the same for every visitor but for the CSRF token (the portal, a form's landing page):
+/// rendered once per tenant, language and `key`, kept split at the token, and joined with this request's
+/// token. Pages with a query string are rendered each time.
+pub fn cached_page(ctx: &Ctx<'_>, key: &str, render: impl FnOnce(&str) -> String) -> String {
+    let token = ctx.csrf_token();
+    if ctx.query.is_some() {
+        return render(&token);
+    }
+    let state = ctx.state;
+    let cache_key = (state.tenant_index(ctx.tenant), ctx.lang, key.to_owned());
+    let parts = match state.pages.get(&cache_key) {
+        Some(p) => p,
+        None => {
+            let parts = Arc::new(
+                render(TOKEN_SLOT)
+                    .split(TOKEN_SLOT)
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>(),
+            );
+            state.pages.put(cache_key, parts.clone());
+            parts
+        }
+    };
+    parts.join(token.as_str())
+}

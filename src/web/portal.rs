@@ -2,7 +2,7 @@
 
 use hyper::StatusCode;
 
-use super::{Read as _, Request, frame};
+use super::{Read as _, Request, cached_page, frame};
 use crate::http::Resp;
 use crate::http::error::WebError;
 use crate::http::response::html;
@@ -10,16 +10,18 @@ use crate::views;
 
 pub fn start(r: &Request<'_>) -> Result<Resp, WebError> {
     let ctx = r.ctx;
-    let (csrf, here) = (ctx.csrf_token(), ctx.here());
-    let mut f = frame(ctx, &csrf, &here);
-    let loc = ctx.loc();
-    let intro = match &ctx.tenant.config.intro {
-        Some(t) => t.get(ctx.lang),
-        None => loc.t("portal-intro"),
-    };
-    f.description = Some(intro);
-    let body = views::portal::start(&f, intro, &ctx.tenant.listed);
-    Ok(html(StatusCode::OK, body.into_string()))
+    let here = ctx.here();
+    let body = cached_page(ctx, "portal", |csrf| {
+        let mut f = frame(ctx, csrf, &here);
+        let loc = ctx.loc();
+        let intro = match &ctx.tenant.config.intro {
+            Some(t) => t.get(ctx.lang),
+            None => loc.t("portal-intro"),
+        };
+        f.description = Some(intro);
+        views::portal::start(&f, intro, &ctx.tenant.listed).into_string()
+    });
+    Ok(html(StatusCode::OK, body))
 }
 
 pub fn search(r: &Request<'_>) -> Result<Resp, WebError> {
@@ -42,15 +44,15 @@ pub fn search(r: &Request<'_>) -> Result<Resp, WebError> {
 pub fn landing(r: &Request<'_>) -> Result<Resp, WebError> {
     let ctx = r.ctx;
     let form = r.form()?;
-    let (csrf, here) = (ctx.csrf_token(), ctx.here());
-    let mut f = frame(ctx, &csrf, &here);
-    f.description = Some(form.intro.get(ctx.lang));
-    let kw = form.keywords.get(ctx.lang);
-    f.keywords = (!kw.is_empty()).then(|| kw.join(", "));
-    Ok(html(
-        StatusCode::OK,
-        views::portal::landing(&f, form).into_string(),
-    ))
+    let here = ctx.here();
+    let body = cached_page(ctx, &format!("landing/{}", form.id), |csrf| {
+        let mut f = frame(ctx, csrf, &here);
+        f.description = Some(form.intro.get(ctx.lang));
+        let kw = form.keywords.get(ctx.lang);
+        f.keywords = (!kw.is_empty()).then(|| kw.join(", "));
+        views::portal::landing(&f, form).into_string()
+    });
+    Ok(html(StatusCode::OK, body))
 }
 
 /// GET /skjema/{form}/blankett.pdf: the form for filling in on paper, in the page's language.

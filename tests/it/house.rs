@@ -268,3 +268,40 @@ async fn healthz_details_are_for_loopback_only() {
     assert!(json["store"]["schema_version"].is_number());
     assert!(json["tenants"].is_number());
 }
+
+/// The portal and landing pages are rendered once and joined with each visitor's own CSRF token: two
+/// visitors get the same page but their own tokens, and each token works only for its own session.
+#[tokio::test]
+async fn cached_pages_carry_each_visitors_own_token() {
+    let srv = TestServer::start().await;
+    for path in ["/", "/skjema/kontaktskjema"] {
+        let (a, b) = (srv.client(), srv.client());
+        let url = srv.url(HOST, path);
+        let (sa, ha) = crate::support::get_html(&a, &url).await;
+        let (sb, hb) = crate::support::get_html(&b, &url).await;
+        assert_eq!((sa.as_u16(), sb.as_u16()), (200, 200));
+        let (ta, tb) = (csrf_of(&ha), csrf_of(&hb));
+        assert_ne!(ta, tb, "{path}: each visitor has a token of their own");
+        assert!(!ha.text("body").contains("~csrf~"), "{path}: no slot left");
+        let switch = |c: &reqwest::Client, token: &str| {
+            let c = c.clone();
+            let form = fields(&[("csrf", token), ("lang", "nn"), ("tilbake", path)]);
+            let url = srv.url(HOST, "/sprak");
+            async move {
+                c.post(url)
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }
+        };
+        assert_eq!(switch(&a, &ta).await, 303, "{path}: own token works");
+        assert_eq!(
+            switch(&b, &ta).await,
+            403,
+            "{path}: another's token does not"
+        );
+    }
+}

@@ -66,7 +66,7 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
         "cases",
         &["app", "http", "web", "views", "delivery", "control", "cli"],
     ),
-    ("state", &["app", "web", "control", "cli"]),
+    ("state", &["app", "http", "web", "control", "cli"]),
     (
         "attachments",
         &[
