@@ -97,7 +97,7 @@ pub async fn start_draft(
         &form.content_hash,
         PinnedForm {
             version: form.version,
-            source: form.source.to_string(),
+            source: form.source.as_str().to_owned(),
         },
     )
     .await?;

@@ -341,8 +341,17 @@ impl TenantStore<'_> {
         Ok(lists.into_iter().map(|l| (l.id.clone(), l)).collect())
     }
 
-    /// Stores the given lists where the tenant has none of that id yet (seeding from the library).
+    /// Stores the given lists where the tenant has none of that id yet (seeding from the library). Writes
+    /// nothing (and waits for no fsync) when the tenant has them all, as on every start but the first.
     pub async fn seed_value_lists(&self, lists: Vec<ValueList>) -> Result<usize, StoreError> {
+        let have = self.value_lists()?;
+        let lists: Vec<ValueList> = lists
+            .into_iter()
+            .filter(|l| !have.contains_key(&l.id))
+            .collect();
+        if lists.is_empty() {
+            return Ok(0);
+        }
         let tenant = self.tenant.clone();
         self.store
             .write(true, move |tx| {

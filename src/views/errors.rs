@@ -4,6 +4,7 @@
 use maud::{Markup, html};
 
 use super::layout::{Crumb, Frame, page};
+use crate::paths;
 
 pub struct ErrorView<'a> {
     pub title: &'a str,
@@ -29,11 +30,11 @@ pub fn error_page(frame: &Frame<'_>, v: &ErrorView<'_>) -> Markup {
                     }
                     div.button-group {
                         button.button type="submit" { (loc.t("error-403-resend")) }
-                        a.button.button--secondary href="/" { (loc.t("error-home")) }
+                        a.button.button--secondary href=(paths::PORTAL) { (loc.t("error-home")) }
                     }
                 }
             } @else {
-                p { a href="/" { (loc.t("error-home")) } }
+                p { a href=(paths::PORTAL) { (loc.t("error-home")) } }
             }
             p.request-id { (loc.tf("error-code", &[("id", v.request_id.to_owned().into())])) }
             p.request-id { (loc.t("error-code-help")) }

@@ -276,7 +276,7 @@ pub fn receipt(frame: &Frame<'_>, def: &FormDef, v: &ReceiptView<'_>) -> Markup 
             button.button.button--secondary type="submit" { (loc.t("receipt-email-send")) }
         }
         }
-        p { a href="/" { (loc.t("receipt-new")) } }
+        p { a href=(paths::PORTAL) { (loc.t("receipt-new")) } }
     };
     page(
         frame,

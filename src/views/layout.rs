@@ -3,6 +3,7 @@
 use maud::{DOCTYPE, Markup, html};
 
 use crate::i18n::{Lang, Loc};
+use crate::paths;
 
 /// What every page needs from its request, prepared by the handler.
 pub struct Frame<'a> {
@@ -46,7 +47,7 @@ pub fn page(frame: &Frame<'_>, title: &str, crumbs: &[Crumb<'_>], main: Markup) 
                 a.skip-link href="#main" { (loc.t("skip-link")) }
                 header.site-header {
                     div.site-header__inner.container {
-                        a.site-header__brand href="/" {
+                        a.site-header__brand href=(paths::PORTAL) {
                             img.site-header__logo src=(frame.logo_url) alt="";
                             span.site-header__name { (frame.tenant_name) }
                         }
@@ -98,7 +99,7 @@ pub fn page(frame: &Frame<'_>, title: &str, crumbs: &[Crumb<'_>], main: Markup) 
 fn language_switch(frame: &Frame<'_>) -> Markup {
     let current = frame.loc.lang;
     html! {
-        form.lang-switch method="post" action="/sprak" {
+        form.lang-switch method="post" action=(paths::LANGUAGE) {
             input type="hidden" name="csrf" value=(frame.csrf);
             input type="hidden" name="tilbake" value=(frame.here);
             span.lang-switch__label.visually-hidden { (frame.loc.t("lang-switch-label")) }

@@ -11,7 +11,7 @@ use crate::paths;
 
 fn search_form(loc: Loc<'_>, query: &str) -> Markup {
     html! {
-        form.search method="get" action="/sok" role="search" {
+        form.search method="get" action=(paths::SEARCH) role="search" {
             label.search__label for="q" { (loc.t("search-label")) }
             p.field__hint #q-hint { (loc.t("search-hint")) }
             div.search__row {
@@ -75,7 +75,7 @@ pub fn search(frame: &Frame<'_>, query: &str, hits: &[&Arc<FormDef>]) -> Markup 
                     @for f in hits { (form_item(loc, f)) }
                 }
             }
-            p { a href="/" { (loc.t("search-all-forms")) } }
+            p { a href=(paths::PORTAL) { (loc.t("search-all-forms")) } }
         }
     };
     let home = loc.t("breadcrumb-home");
