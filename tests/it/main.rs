@@ -14,6 +14,7 @@ mod cli;
 mod config_fixtures;
 mod crash;
 mod delivery;
+mod form_language;
 mod form_run;
 mod hostile;
 mod house;
