@@ -27,7 +27,7 @@ pub fn pdftotext(file: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn xmllint(schema: &Path, file: &Path) {
+pub fn xmllint(schema: &Path, file: &Path) {
     let out = std::process::Command::new("xmllint")
         .args(["--noout", "--nonet", "--schema"])
         .arg(schema)

@@ -401,6 +401,46 @@ async fn every_form_walks_through_with_its_example_answers_in_three_languages() 
             "one outbox row per target"
         );
     }
+    // Every one reaches the archive folder, and both XML files validate against their schemas.
+    let delivered = |s: &radhus::cases::records::Submission| {
+        srv.running()
+            .state()
+            .store
+            .tenant(&tenant)
+            .outbox_rows(&s.reference)
+            .unwrap()
+            .iter()
+            .all(|r| {
+                matches!(
+                    r.state,
+                    radhus::cases::records::OutboxState::Delivered { .. }
+                )
+            })
+    };
+    for _ in 0..600 {
+        if subs.iter().all(delivered) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    for s in &subs {
+        assert!(
+            delivered(s),
+            "{} ({}) was not delivered",
+            s.reference,
+            s.form
+        );
+        let folder = srv
+            .data_dir()
+            .join("archive/eksempel")
+            .join(s.reference.as_str());
+        crate::delivery::xmllint(&docs.join("submission.xsd"), &folder.join("submission.xml"));
+        crate::delivery::xmllint(
+            &docs.join("arkivmelding/arkivmelding.xsd"),
+            &folder.join("arkivmelding.xml"),
+        );
+    }
 }
 
 fn body(page: &Page, extra: &[(&str, &str)]) -> Vec<(String, String)> {
