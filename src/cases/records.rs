@@ -97,3 +97,16 @@ pub struct Submitted {
     /// False when the draft had been submitted before (double click, back-and-resubmit).
     pub new: bool,
 }
+
+impl Submission {
+    /// One of the submission's files as the summary shows it, by id.
+    pub fn file_shown(&self, id: &str) -> Option<crate::forms::summary::FileShown> {
+        self.files
+            .iter()
+            .find(|f| f.id.as_str() == id)
+            .map(|f| crate::forms::summary::FileShown {
+                name: f.name.clone(),
+                size: f.size,
+            })
+    }
+}

@@ -17,7 +17,7 @@ use crate::clock::Clock;
 use crate::config::SmtpConfig;
 use crate::forms::FormDef;
 use crate::forms::engine::{Engine, today_in_norway};
-use crate::forms::summary::{self, FileShown, Value};
+use crate::forms::summary::{self, Value};
 use crate::i18n::I18n;
 use crate::ids::Target;
 use crate::state::Tenant;
@@ -372,28 +372,7 @@ impl Worker {
         let engine = Engine::new(def, lists, today_in_norway(submitted_at(sub)));
         let loc = self.i18n.loc(sub.lang);
         let yes_no = (loc.t("answer-yes"), loc.t("answer-no"));
-        let file = |id: &str| {
-            sub.files
-                .iter()
-                .find(|f| f.id.as_str() == id)
-                .map(|f| FileShown {
-                    name: f.name.clone(),
-                    size: f.size,
-                })
-        };
-        let text = |v: &Value| match v {
-            Value::Text { text, .. } => text.clone(),
-            Value::Files { files, .. } => files
-                .iter()
-                .map(|f| f.name.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
-            Value::Rows { .. } => String::new(),
-        };
-        let name = |v: &Value| match v {
-            Value::Text { name, .. } | Value::Files { name, .. } => name.clone(),
-            Value::Rows { .. } => String::new(),
-        };
+        let file = |id: &str| sub.file_shown(id);
         let mut rows = vec![];
         for step in summary::walk(&engine, &sub.answers, sub.lang, yes_no, &file) {
             for e in step.entries.iter().filter(|e| e.value.answered()) {
@@ -405,7 +384,7 @@ impl Worker {
                                     rows.push(xml::Row {
                                         step: step.title.clone(),
                                         label: format!("{} {} – {}", e.label, i + 1, c.label),
-                                        value: text(v),
+                                        value: v.plain(", "),
                                         name: c.name.clone(),
                                     });
                                 }
@@ -415,8 +394,8 @@ impl Worker {
                     v => rows.push(xml::Row {
                         step: step.title.clone(),
                         label: e.label.clone(),
-                        value: text(v),
-                        name: name(v),
+                        value: v.plain(", "),
+                        name: v.name().to_owned(),
                     }),
                 }
             }

@@ -56,6 +56,27 @@ pub struct Cell {
 }
 
 impl Value {
+    /// The answer as plain text: files by their names, joined by `sep`; a group has no text of its own.
+    pub fn plain(&self, sep: &str) -> String {
+        match self {
+            Value::Text { text, .. } => text.clone(),
+            Value::Files { files, .. } => files
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>()
+                .join(sep),
+            Value::Rows { .. } => String::new(),
+        }
+    }
+
+    /// The input name the answer was given under (a group has none of its own).
+    pub fn name(&self) -> &str {
+        match self {
+            Value::Text { name, .. } | Value::Files { name, .. } => name,
+            Value::Rows { .. } => "",
+        }
+    }
+
     /// Whether the citizen gave an answer.
     pub fn answered(&self) -> bool {
         match self {

@@ -19,7 +19,7 @@ use crate::cases::records::Submission;
 use crate::forms::FormDef;
 use crate::forms::definition::{ChoiceDisplay, Field, Kind};
 use crate::forms::engine::{Engine, Lists, norway_time, today_in_norway};
-use crate::forms::summary::{self, FileShown, Value, label};
+use crate::forms::summary::{self, Value, label};
 use crate::i18n::{I18n, Lang};
 
 /// What a PDF's head and foot say about the municipality: its name, its logo and how to reach it.
@@ -71,24 +71,8 @@ pub fn submission_pdf(
         local.hour(),
         local.minute()
     );
-    let file = |id: &str| {
-        sub.files
-            .iter()
-            .find(|f| f.id.as_str() == id)
-            .map(|f| FileShown {
-                name: f.name.clone(),
-                size: f.size,
-            })
-    };
-    let cell_text = |v: &Value| match v {
-        Value::Text { text, .. } => text.clone(),
-        Value::Files { files, .. } => files
-            .iter()
-            .map(|f| f.name.clone())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Value::Rows { .. } => String::new(),
-    };
+    let file = |id: &str| sub.file_shown(id);
+    let cell_text = |v: &Value| v.plain("\n");
     let mut blocks = vec![Block::Paragraph(format!(
         "{}: {}\n{}: {when}",
         loc.t("pdf-reference"),

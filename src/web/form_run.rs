@@ -23,18 +23,25 @@ use crate::ids::Target;
 use crate::paths;
 use crate::views;
 
-/// POST /skjema/{form}/start: resume this session's draft or make a new one.
-pub async fn start(r: &Request<'_>) -> Result<Resp, WebError> {
-    let def = r.form()?;
+/// This session's draft of `def`, on the form version it was started on.
+fn session_draft(r: &Request<'_>, def: &Arc<FormDef>) -> Result<Option<OpenDraft>, WebError> {
     let ctx = r.ctx;
     let state = ctx.state;
-    let open = cases::open_draft(
+    Ok(cases::open_draft(
         &state.store,
         ctx.tenant,
         &ctx.session,
         def,
         state.clock.unix(),
-    )?;
+    )?)
+}
+
+/// POST /skjema/{form}/start: resume this session's draft or make a new one.
+pub async fn start(r: &Request<'_>) -> Result<Resp, WebError> {
+    let def = r.form()?;
+    let ctx = r.ctx;
+    let state = ctx.state;
+    let open = session_draft(r, def)?;
     if open.is_none_or(|o| o.draft.submitted.is_some()) {
         cases::start_draft(
             &state.store,
@@ -71,14 +78,7 @@ fn load(r: &Request<'_>) -> Result<Flow, WebError> {
     let def = r.form()?;
     let ctx = r.ctx;
     let state = ctx.state;
-    let Some(open) = cases::open_draft(
-        &state.store,
-        ctx.tenant,
-        &ctx.session,
-        def,
-        state.clock.unix(),
-    )?
-    else {
+    let Some(open) = session_draft(r, def)? else {
         return Ok(Flow::Redirect(see_other(&paths::landing(&def.id))));
     };
     if let Some(reference) = &open.draft.submitted {
@@ -397,14 +397,7 @@ pub async fn submit(r: &Request<'_>) -> Result<Resp, WebError> {
     let def = r.form()?;
     let ctx = r.ctx;
     let state = ctx.state;
-    let Some(open) = cases::open_draft(
-        &state.store,
-        ctx.tenant,
-        &ctx.session,
-        def,
-        state.clock.unix(),
-    )?
-    else {
+    let Some(open) = session_draft(r, def)? else {
         return Ok(see_other(&paths::landing(&def.id)));
     };
     match cases::submit(&state.store, ctx.tenant, &ctx.session, &open, &state.clock).await {
