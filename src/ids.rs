@@ -31,20 +31,20 @@ fn check_slug(s: &str, max: usize) -> Result<(), IdError> {
     Ok(())
 }
 
-macro_rules! slug_id {
-    ($name:ident, $max:expr, $doc:literal) => {
-        #[doc = $doc]
-        #[derive(
-            Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-        )]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
+/// What every string id has besides its own `parse`: `as_str`, display, a short debug form, conversion
+/// from and to `String` (serde reads ids through `parse`, so a stored id is checked like a typed one), and
+/// lookup by `&str` in maps keyed by the id.
+macro_rules! string_id {
+    ($name:ident) => {
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
         impl TryFrom<String> for $name {
             type Error = IdError;
             fn try_from(s: String) -> Result<Self, IdError> {
-                check_slug(&s, $max)?;
-                Ok(Self(s))
+                Self::parse(&s)
             }
         }
         impl From<$name> for String {
@@ -52,13 +52,8 @@ macro_rules! slug_id {
                 id.0
             }
         }
-
-        impl $name {
-            pub fn parse(s: &str) -> Result<Self, IdError> {
-                check_slug(s, $max)?;
-                Ok(Self(s.to_owned()))
-            }
-            pub fn as_str(&self) -> &str {
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
                 &self.0
             }
         }
@@ -72,6 +67,25 @@ macro_rules! slug_id {
                 write!(f, "{}({})", stringify!($name), self.0)
             }
         }
+    };
+}
+
+macro_rules! slug_id {
+    ($name:ident, $max:expr, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(
+            Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+        )]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(s: &str) -> Result<Self, IdError> {
+                check_slug(s, $max)?;
+                Ok(Self(s.to_owned()))
+            }
+        }
+        string_id!($name);
     };
 }
 
@@ -148,38 +162,8 @@ macro_rules! token_id {
                 getrandom::fill(&mut buf)?;
                 Ok(Self($encode(&buf)))
             }
-
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
         }
-        impl TryFrom<String> for $name {
-            type Error = IdError;
-            fn try_from(s: String) -> Result<Self, IdError> {
-                Self::parse(&s)
-            }
-        }
-        impl From<$name> for String {
-            fn from(id: $name) -> String {
-                id.0
-            }
-        }
-        /// Maps keyed by the id can be looked up with a string read from stored answers.
-        impl std::borrow::Borrow<str> for $name {
-            fn borrow(&self) -> &str {
-                &self.0
-            }
-        }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({})", stringify!($name), self.0)
-            }
-        }
+        string_id!($name);
     };
 }
 
@@ -261,33 +245,9 @@ impl Reference {
             Err(IdError::Malformed)
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for Reference {
-    type Error = IdError;
-    fn try_from(s: String) -> Result<Self, IdError> {
-        Reference::parse(&s)
-    }
-}
-impl From<Reference> for String {
-    fn from(r: Reference) -> String {
-        r.0
-    }
-}
-impl fmt::Display for Reference {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl fmt::Debug for Reference {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Reference({})", self.0)
-    }
-}
+string_id!(Reference);
 
 /// Where an outbox row goes: the archive folder, a target the tenant configured (`[[tenant.target]]`, by name), or the n-th
 /// copy of the receipt to the citizen (stored as `kvittering-<n>`).
@@ -304,18 +264,6 @@ pub enum Target {
 /// rule; `archive` and `kvittering…` are reserved for [`Target::Archive`] and [`Target::ReceiptCopy`]).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TargetName(String);
-
-impl fmt::Display for TargetName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for TargetName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TargetName({})", self.0)
-    }
-}
 
 impl TargetName {
     pub fn parse(s: &str) -> Result<TargetName, IdError> {
@@ -336,11 +284,9 @@ impl TargetName {
         }
         Ok(TargetName(s.to_owned()))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
+
+string_id!(TargetName);
 
 impl Target {
     const RECEIPT_PREFIX: &'static str = "kvittering-";

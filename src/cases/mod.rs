@@ -23,7 +23,7 @@ use crate::forms::engine::{Engine, FieldError, Lists};
 use crate::i18n::Lang;
 use crate::ids::{DraftId, FileId, Reference, SessionId, Target, TargetName};
 use crate::state::Tenant;
-use crate::store::{PinnedForm, Store, StoreError, SubmitRequest};
+use crate::store::{Edited, PinnedForm, Store, StoreError, SubmitRequest};
 use records::{Draft, Submission, SubmitRefused, Submitted};
 
 /// A draft with the form version it is filled in on.
@@ -60,19 +60,13 @@ pub fn open_draft(
     if draft.form != form.id || draft.expires <= now {
         return Ok(None);
     }
-    let def = if draft.form_hash == form.content_hash {
-        form.clone()
-    } else {
-        match tenant.form_version(store, &draft.form, &draft.form_hash)? {
-            Some(def) => def,
-            // A draft from before versions were kept, on a form that has changed: it cannot be shown
-            // as it was, so it is not offered (the citizen starts again; this only affects stores
-            // older than schema 3).
-            None => return Ok(None),
-        }
+    // A draft from before versions were kept, on a form that has changed, cannot be shown as it was:
+    // it is not offered (the citizen starts again; this only affects stores older than schema 3).
+    let Some(def) = tenant.form_version(store, &draft.form, &draft.form_hash)? else {
+        return Ok(None);
     };
     Ok(Some(OpenDraft {
-        older_version: draft.form_hash != form.content_hash,
+        older_version: def.content_hash != form.content_hash,
         id: id.clone(),
         draft,
         def,
@@ -186,7 +180,7 @@ pub struct StepInput {
 }
 
 /// The outcome of applying a step to a draft.
-pub struct Edited {
+pub struct Applied {
     pub next: Next,
     pub errors: Vec<FieldError>,
     /// Files the draft no longer holds (removed, or their row removed): deleted after the save.
@@ -201,7 +195,7 @@ pub fn edit(
     today: time::Date,
     draft: &mut Draft,
     input: &StepInput,
-) -> Edited {
+) -> Applied {
     let engine = Engine::new(def, lists, today);
     let step = input.step;
     engine.apply(step, &mut draft.answers, &input.fields);
@@ -292,21 +286,11 @@ pub fn edit(
             }
         }
     }
-    Edited {
+    Applied {
         next: next.unwrap_or(Next::Errors),
         errors,
         dropped,
     }
-}
-
-/// What applying a step POST to the stored draft came to.
-pub enum StepSaved {
-    /// Applied and saved: where to go, and the draft as saved.
-    Saved(Edited, Box<Draft>),
-    /// The draft is gone (expired).
-    Missing,
-    /// The draft was sent meanwhile (another tab): its receipt.
-    Sent(Reference),
 }
 
 /// Applies one step POST to the newest stored draft inside the store's write, so two requests on one
@@ -318,27 +302,22 @@ pub async fn apply_step(
     input: StepInput,
     lang: Lang,
     clock: &Clock,
-) -> Result<StepSaved, StoreError> {
+) -> Result<Edited<Applied>, StoreError> {
     let def = open.def.clone();
     let today = clock.today();
     let lists = tenant.lists(today);
     let now = clock.unix();
     // The citizen sees a file as uploaded only once the draft holding it is durable.
     let durable = !input.new_files.is_empty();
-    let edited = store
+    store
         .tenant(&tenant.config.id)
         .edit_draft(&open.id, durable, move |draft| {
-            let e = edit(&def, &lists, today, draft, &input);
+            let applied = edit(&def, &lists, today, draft, &input);
             draft.updated = now;
             draft.lang = lang;
-            e
+            applied
         })
-        .await?;
-    Ok(match edited {
-        crate::store::Edited::Saved(e, draft) => StepSaved::Saved(e, draft),
-        crate::store::Edited::Missing => StepSaved::Missing,
-        crate::store::Edited::Sent(r) => StepSaved::Sent(r),
-    })
+        .await
 }
 
 /// `#anchor` of the step's first file input, to land back at it after an upload.
@@ -403,12 +382,13 @@ pub async fn submit(
     clock: &Clock,
 ) -> Result<Submitted, SubmitError> {
     let now = clock.now();
+    let today = crate::forms::engine::today_in_norway(now);
     let (answers, files) = if open.draft.submitted.is_some() {
         // Already sent (double click, back-and-resubmit): the store returns the same reference.
         (open.draft.answers.clone(), vec![])
     } else {
-        let lists = tenant.lists(clock.today());
-        let engine = Engine::new(&open.def, &lists, clock.today());
+        let lists = tenant.lists(today);
+        let engine = Engine::new(&open.def, &lists, today);
         if !engine.validate_all(&open.draft.answers).is_empty() {
             return Err(SubmitError::Incomplete);
         }
@@ -429,7 +409,7 @@ pub async fn submit(
         targets: targets(&open.def, tenant),
         session: session.clone(),
         now: now.unix_timestamp(),
-        year: crate::forms::engine::today_in_norway(now).year(),
+        year: today.year(),
     };
     match store.tenant(&tenant.config.id).submit(req).await? {
         Ok(s) => Ok(s),
@@ -459,13 +439,17 @@ pub fn receipt(
         .filter(|s| s.form == form.id))
 }
 
-/// The form version a submission was filled in on (the current one, or the one kept for it).
+/// The form version a submission was filled in on: the current one, or the one kept for it. A
+/// submission from before versions were kept (schema 2), on a form that has changed since, gets the
+/// current version; None when the tenant no longer has the form at all.
 pub fn form_of(
     store: &Store,
     tenant: &Tenant,
     sub: &Submission,
 ) -> Result<Option<Arc<FormDef>>, StoreError> {
-    tenant.form_version(store, &sub.form, &sub.form_hash)
+    Ok(tenant
+        .form_version(store, &sub.form, &sub.form_hash)?
+        .or_else(|| tenant.form(&sub.form).cloned()))
 }
 
 /// The submission's PDF, rendered once and kept under `<data>/pdf/<tenant>/<reference>.pdf`: the archive,
@@ -474,8 +458,7 @@ pub fn form_of(
 pub fn kept_pdf(
     data_dir: &std::path::Path,
     i18n: &crate::i18n::I18n,
-    head: &crate::pdf::Letterhead,
-    lists: &crate::forms::engine::Lists,
+    tenant: &Tenant,
     def: &FormDef,
     sub: &Submission,
 ) -> Result<Vec<u8>, String> {
@@ -484,7 +467,9 @@ pub fn kept_pdf(
     if let Ok(b) = std::fs::read(&path) {
         return Ok(b);
     }
-    let bytes = crate::pdf::submission_pdf(i18n, head, lists, def, sub)?;
+    // The lists as they were on the day it was sent.
+    let lists = tenant.lists(crate::forms::engine::today_in_norway(sub.submitted_at()));
+    let bytes = crate::pdf::submission_pdf(i18n, &tenant.letterhead, &lists, def, sub)?;
     let io = |e: std::io::Error| format!("keeping the PDF in {}: {e}", dir.display());
     std::fs::create_dir_all(&dir).map_err(io)?;
     let tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;

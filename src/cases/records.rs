@@ -99,6 +99,12 @@ pub struct Submitted {
 }
 
 impl Submission {
+    /// When it was sent (the epoch for a time out of range, which the store never writes).
+    pub fn submitted_at(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::from_unix_timestamp(self.submitted)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+    }
+
     /// One of the submission's files as the summary shows it, by id.
     pub fn file_shown(&self, id: &str) -> Option<crate::forms::summary::FileShown> {
         self.files

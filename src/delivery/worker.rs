@@ -202,18 +202,14 @@ impl Worker {
             Err(e) => return Err(Failure::Retry(e.to_string())),
         };
         // The form as it was filled in: the version kept for the submission, not today's.
-        let def = match tenant.form_version(&self.store, &sub.form, &sub.form_hash) {
+        let def = match crate::cases::form_of(&self.store, tenant, &sub) {
             Ok(Some(def)) => def,
-            Ok(None) => match tenant.form(&sub.form) {
-                // A submission from before versions were kept, on a form that has changed since.
-                Some(def) => def.clone(),
-                None => {
-                    return Err(Failure::Retry(format!(
-                        "the form {} is not known",
-                        sub.form
-                    )));
-                }
-            },
+            Ok(None) => {
+                return Err(Failure::Retry(format!(
+                    "the form {} is not known",
+                    sub.form
+                )));
+            }
             Err(e) => return Err(Failure::Retry(e.to_string())),
         };
         let head_owned = OwnedHead {
@@ -223,17 +219,9 @@ impl Worker {
             form_version: sub.form_version,
             form_hash: sub.form_hash.clone(),
         };
-        let lists = tenant.lists(today_in_norway(submitted_at(&sub)));
         let pdf = || {
-            crate::cases::kept_pdf(
-                &self.data_dir,
-                &self.i18n,
-                &tenant.letterhead,
-                &lists,
-                &def,
-                &sub,
-            )
-            .map_err(Failure::Retry)
+            crate::cases::kept_pdf(&self.data_dir, &self.i18n, tenant, &def, &sub)
+                .map_err(Failure::Retry)
         };
         let loc = self.i18n.loc(sub.lang);
         let form_title = def.title.get(sub.lang).to_owned();
@@ -246,7 +234,7 @@ impl Worker {
         let tc = match &row.target {
             Target::Archive => {
                 let files: Vec<DropFile> = self
-                    .render(tenant, &def, &lists, &sub, pdf()?)
+                    .render(tenant, &def, &sub, pdf()?)
                     .map_err(Failure::Retry)?
                     .into_iter()
                     .map(|t| t.file)
@@ -303,7 +291,7 @@ impl Worker {
             }
         };
         let (files, types): (Vec<DropFile>, Vec<String>) = self
-            .render(tenant, &def, &lists, &sub, pdf()?)
+            .render(tenant, &def, &sub, pdf()?)
             .map_err(Failure::Retry)?
             .into_iter()
             .map(|t| (t.file, t.content_type))
@@ -365,11 +353,13 @@ impl Worker {
         &self,
         tenant: &Tenant,
         def: &FormDef,
-        lists: &crate::forms::engine::Lists,
         sub: &Submission,
         pdf: Vec<u8>,
     ) -> Result<Vec<Typed>, String> {
-        let engine = Engine::new(def, lists, today_in_norway(submitted_at(sub)));
+        // The lists as they were on the day it was sent.
+        let today = today_in_norway(sub.submitted_at());
+        let lists = tenant.lists(today);
+        let engine = Engine::new(def, &lists, today);
         let loc = self.i18n.loc(sub.lang);
         let yes_no = (loc.t("answer-yes"), loc.t("answer-no"));
         let file = |id: &str| sub.file_shown(id);
@@ -457,11 +447,6 @@ impl Worker {
         );
         Ok(out)
     }
-}
-
-fn submitted_at(sub: &Submission) -> time::OffsetDateTime {
-    time::OffsetDateTime::from_unix_timestamp(sub.submitted)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
 /// A file of a delivery with its content type (the HTTP and e-mail targets send it; the file drop does not

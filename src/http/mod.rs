@@ -167,8 +167,10 @@ async fn run(
     let Handler::Page(handler) = route.handler else {
         return Err(WebError::NotFound);
     };
-    let form_login = params
-        .get("form")
+    // Only a route that follows its form's login rule needs the form looked up.
+    let form_login = (route.access == router::Access::Form)
+        .then(|| params.get("form"))
+        .flatten()
         .and_then(|f| crate::ids::FormId::parse(f).ok())
         .and_then(|f| ctx.tenant.form(&f).map(|d| d.login));
     router::check_access(route.access, form_login)?;

@@ -60,8 +60,7 @@ pub fn submission_pdf(
 ) -> Result<Vec<u8>, String> {
     let lang = sub.lang;
     let loc = i18n.loc(lang);
-    let at = time::OffsetDateTime::from_unix_timestamp(sub.submitted)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let at = sub.submitted_at();
     let engine = Engine::new(def, lists, today_in_norway(at));
     let yes_no = (loc.t("answer-yes"), loc.t("answer-no"));
     let local = norway_time(at);

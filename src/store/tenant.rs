@@ -512,6 +512,20 @@ mod tests {
         }
     }
 
+    /// A submission of draft `id` as validated at revision `rev`, by session `sid`, to the archive.
+    fn request(id: &DraftId, sid: &SessionId, rev: u64) -> SubmitRequest {
+        SubmitRequest {
+            draft: id.clone(),
+            rev,
+            answers: Answers::default(),
+            files: vec![],
+            targets: vec![Target::Archive],
+            session: sid.clone(),
+            now: 2,
+            year: 2026,
+        }
+    }
+
     /// Everything tenant A writes is invisible and unchangeable through tenant B's handle, even with A's
     /// ids in hand.
     #[test]
@@ -558,16 +572,7 @@ mod tests {
                     .unwrap(),
                 Edited::Missing
             );
-            let req = |tenant_rev| SubmitRequest {
-                draft: id.clone(),
-                rev: tenant_rev,
-                answers: Answers::default(),
-                files: vec![],
-                targets: vec![Target::Archive],
-                session: sid.clone(),
-                now: 2,
-                year: 2026,
-            };
+            let req = |rev| request(&id, &sid, rev);
             assert_eq!(
                 tb.submit(req(0)).await.unwrap(),
                 Err(SubmitRefused::NoDraft)
@@ -629,31 +634,13 @@ mod tests {
                 (d.answers.text("en"), d.answers.text("to"), d.rev),
                 ("x", "x", 2)
             );
-            let req = SubmitRequest {
-                draft: id.clone(),
-                rev: 1,
-                answers: Answers::default(),
-                files: vec![],
-                targets: vec![],
-                session: sid.clone(),
-                now: 2,
-                year: 2026,
-            };
+            let req = request(&id, &sid, 1);
             assert_eq!(
                 t.submit(req).await.unwrap(),
                 Err(SubmitRefused::Changed),
                 "validated at revision 1, but it is at 2"
             );
-            let req = SubmitRequest {
-                draft: id.clone(),
-                rev: 2,
-                answers: Answers::default(),
-                files: vec![],
-                targets: vec![],
-                session: sid.clone(),
-                now: 2,
-                year: 2026,
-            };
+            let req = request(&id, &sid, 2);
             let sent = t.submit(req).await.unwrap().unwrap();
             assert_eq!(
                 set("tre").await.unwrap(),

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use hyper::StatusCode;
 
 use super::{Read as _, Request, frame};
-use crate::cases::{self, Action, Next, OpenDraft, StepInput, StepSaved, SubmitError};
+use crate::cases::{self, Action, Next, OpenDraft, StepInput, SubmitError};
 use crate::forms::FormDef;
 use crate::forms::definition::Kind;
 use crate::forms::engine::{Engine, FieldError, Lists, Message};
@@ -21,6 +21,7 @@ use crate::http::multipart;
 use crate::http::response::{html, see_other};
 use crate::ids::Target;
 use crate::paths;
+use crate::store::Edited;
 use crate::views;
 
 /// This session's draft of `def`, on the form version it was started on.
@@ -326,12 +327,12 @@ pub async fn step_post(r: &Request<'_>) -> Result<Resp, WebError> {
     )
     .await?
     {
-        StepSaved::Saved(e, draft) => {
+        Edited::Saved(applied, draft) => {
             l.open.draft = *draft;
-            e
+            applied
         }
-        StepSaved::Missing => return Ok(see_other(&paths::landing(&l.open.def.id))),
-        StepSaved::Sent(reference) => {
+        Edited::Missing => return Ok(see_other(&paths::landing(&l.open.def.id))),
+        Edited::Sent(reference) => {
             return Ok(see_other(&paths::receipt(&l.open.def.id, &reference)));
         }
     };
@@ -432,9 +433,7 @@ fn receipt_page(
     email_error: Option<String>,
 ) -> Result<Resp, WebError> {
     let (def, sub) = receipt_submission(r)?;
-    let at = time::OffsetDateTime::from_unix_timestamp(sub.submitted)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let local = crate::forms::engine::norway_time(at);
+    let local = crate::forms::engine::norway_time(sub.submitted_at());
     let ctx = r.ctx;
     // After "send copy": the address of the newest copy.
     let email_sent = if r.ctx.query_param("kopi").is_some() {
@@ -485,14 +484,10 @@ pub async fn receipt_pdf(r: &Request<'_>) -> Result<Resp, WebError> {
     let ctx = r.ctx;
     let state = ctx.state;
     let def = cases::form_of(&state.store, ctx.tenant, &sub)?.unwrap_or_else(|| current.clone());
-    let at = time::OffsetDateTime::from_unix_timestamp(sub.submitted)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let lists = ctx.tenant.lists(crate::forms::engine::today_in_norway(at));
     let bytes = crate::cases::kept_pdf(
         &state.config.server.data_dir,
         &state.i18n,
-        &ctx.tenant.letterhead,
-        &lists,
+        ctx.tenant,
         &def,
         &sub,
     )
