@@ -139,6 +139,7 @@ impl App {
             stop_rx.clone(),
         ))];
         tasks.push(tokio::spawn(sweep(state.clone(), stop_rx.clone())));
+        tasks.push(tokio::spawn(trim_memory(stop_rx.clone())));
         tasks.push(tokio::spawn(worker.run(stop_rx.clone())));
         match crate::control::bind(&state.config.server.data_dir) {
             Ok(l) => tasks.push(tokio::spawn(crate::control::serve(
@@ -170,6 +171,20 @@ impl App {
             tasks,
             resolver,
         })
+    }
+}
+
+/// Every five seconds: free memory back to the kernel, so that the process shrinks after a burst
+/// ([`crate::memory`]).
+async fn trim_memory(mut stop: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                let _ = tokio::task::spawn_blocking(crate::memory::trim).await;
+            }
+            _ = stop.changed() => break,
+        }
     }
 }
 

@@ -66,6 +66,7 @@ enum Command {
 }
 
 pub fn run() -> ExitCode {
+    crate::memory::tune();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -95,7 +95,7 @@ pub async fn answer(store: &Store, request: &str, wake: Option<&DeliveryStatus>)
                 }
             }
             if let Some(s) = wake {
-                s.wake.notify_one();
+                s.wake();
             }
             if seen.is_empty() {
                 format!("error: no submission has the reference {reference}\n")

@@ -41,6 +41,7 @@ pub mod forms;
 pub mod http;
 pub mod i18n;
 pub mod ids;
+pub mod memory;
 pub mod metrics;
 pub mod paths;
 pub mod pdf;

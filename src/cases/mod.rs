@@ -462,28 +462,57 @@ pub fn kept_pdf(
     def: &FormDef,
     sub: &Submission,
 ) -> Result<Vec<u8>, String> {
+    let (bytes, unsynced) = keep_pdf(data_dir, i18n, tenant, def, sub)?;
+    for p in unsynced {
+        std::fs::File::open(&p)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| format!("keeping the PDF in {}: {e}", p.display()))?;
+    }
+    Ok(bytes)
+}
+
+/// [`kept_pdf`] for a delivery batch: a PDF rendered now is linked into place but not yet flushed; the
+/// file and its folder are returned, for the caller to flush together with the batch before anything
+/// that holds these bytes becomes visible.
+pub fn keep_pdf(
+    data_dir: &std::path::Path,
+    i18n: &crate::i18n::I18n,
+    tenant: &Tenant,
+    def: &FormDef,
+    sub: &Submission,
+) -> Result<(Vec<u8>, Vec<std::path::PathBuf>), String> {
     let dir = data_dir.join("pdf").join(sub.tenant.as_str());
     let path = dir.join(format!("{}.pdf", sub.reference));
-    if let Ok(b) = std::fs::read(&path) {
-        return Ok(b);
-    }
+    let cut_short = match std::fs::read(&path) {
+        Ok(b) if pdf_complete(&b) => return Ok((b, vec![])),
+        // Written but not flushed when the machine stopped: nothing that holds these bytes became
+        // visible (a batch flushes the PDF before it renames its folders), so it is rendered again.
+        Ok(_) => true,
+        Err(_) => false,
+    };
     // The lists as they were on the day it was sent.
     let lists = tenant.lists(crate::forms::engine::today_in_norway(sub.submitted_at()));
     let bytes = crate::pdf::submission_pdf(i18n, &tenant.letterhead, &lists, def, sub)?;
     let io = |e: std::io::Error| format!("keeping the PDF in {}: {e}", dir.display());
     std::fs::create_dir_all(&dir).map_err(io)?;
-    let tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
-    std::fs::write(tmp.path(), &bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    // Create-if-absent: when two callers race, the first file wins and both return it.
-    match std::fs::hard_link(tmp.path(), &path) {
-        Ok(()) => {
-            std::fs::File::open(&dir)
-                .and_then(|d| d.sync_all())
-                .map_err(io)?;
-            Ok(bytes)
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
+    std::io::Write::write_all(&mut tmp, &bytes).map_err(io)?;
+    let kept = if cut_short {
+        tmp.persist(&path).map(|_| ())
+    } else {
+        // Create-if-absent: when two callers race, the first file wins and both return it.
+        tmp.persist_noclobber(&path).map(|_| ())
+    };
+    match kept {
+        Ok(()) => Ok((bytes, vec![path, dir])),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::read(&path).map(|b| (b, vec![])).map_err(io)
         }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => std::fs::read(&path).map_err(io),
-        Err(e) => Err(io(e)),
+        Err(e) => Err(io(e.error)),
     }
+}
+
+/// Whether a kept PDF is whole: it ends with its end-of-file marker.
+fn pdf_complete(bytes: &[u8]) -> bool {
+    bytes.trim_ascii_end().ends_with(b"%%EOF")
 }

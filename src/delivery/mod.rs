@@ -21,12 +21,20 @@ use crate::ids::TenantId;
 /// failure count for metrics, and which tenants' deliveries wait on a failing target (for `/healthz`).
 #[derive(Debug, Default)]
 pub struct DeliveryStatus {
-    pub wake: tokio::sync::Notify,
+    pub(crate) archive_wake: tokio::sync::Notify,
+    pub(crate) others_wake: tokio::sync::Notify,
     pub failures: AtomicU64,
     health: Mutex<HashMap<TenantId, String>>,
 }
 
 impl DeliveryStatus {
+    /// Wakes both delivery lanes (a submission committed, or a retry was asked for). A lane busy with a
+    /// batch finds the wake-up waiting when it is done: none is lost.
+    pub fn wake(&self) {
+        self.archive_wake.notify_one();
+        self.others_wake.notify_one();
+    }
+
     /// Tenants whose last delivery attempt failed and will be retried, with the error.
     pub fn waiting(&self) -> Vec<(String, String)> {
         self.health

@@ -3,6 +3,7 @@
 //! about two days with the backoff below). Nothing is ever dropped:
 //! a failed row stays visible and can be retried. After a restart, unfinished rows simply continue.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,8 +39,11 @@ pub struct Worker {
 }
 
 const FIRST_RETRY_SECS: i64 = 5;
-/// Due rows read per look at the index.
-const BATCH: usize = 64;
+/// Archive deliveries written and flushed together.
+const ARCHIVE_BATCH: usize = 128;
+/// Deliveries to other targets (HTTP, e-mail, receipt copies) in flight at once, and per target.
+const OTHERS_IN_FLIGHT: usize = 16;
+const PER_TARGET_IN_FLIGHT: usize = 4;
 const LONGEST_WAIT_SECS: i64 = 3600;
 
 /// Seconds to wait before attempt `n + 1`: 5 s doubling to an hour, ±20 % jitter so that many failing rows
@@ -54,10 +58,30 @@ pub fn backoff(attempts: u32) -> i64 {
     (base + base * jitter / 100).max(1)
 }
 
+fn is_archive(row: &OutboxRow) -> bool {
+    row.target == Target::Archive
+}
+
+/// Which queue a row waits in among the other targets: one per tenant and target, so that a slow
+/// receiver holds at most [`PER_TARGET_IN_FLIGHT`] slots.
+fn target_key(row: &OutboxRow) -> String {
+    match &row.target {
+        Target::ReceiptCopy(_) => "receipt-copy".to_owned(),
+        t => format!("{}/{t}", row.tenant),
+    }
+}
+
+fn row_key(row: &OutboxRow) -> String {
+    format!("{}/{}/{}", row.tenant, row.reference, row.target)
+}
+
 impl Worker {
-    /// Runs until `stop` turns true; woken early by a submission ([`DeliveryStatus::wake`]), else at the
-    /// next row's due time (at most a second later: retries made by other processes are seen too).
-    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+    /// Runs until `stop` turns true, in two lanes: the archive lane writes due file-drop deliveries in
+    /// batches at the disk's pace; the other lane runs HTTP, e-mail and receipt-copy deliveries
+    /// concurrently, so that a slow mailbox or receiver never holds back the archive. Each lane is woken
+    /// when a submission commits ([`DeliveryStatus::wake`]), else at its next row's due time (at most a
+    /// second later: retries asked for by other processes are seen too).
+    pub async fn run(self, stop: watch::Receiver<bool>) {
         // Temporary folders of deliveries a crash interrupted: removed once, before any delivery starts.
         for t in self.tenants.iter() {
             let dir = t.config.archive_dir.clone();
@@ -74,93 +98,299 @@ impl Worker {
                 Err(e) => tracing::error!(error = %e, "archive sweep failed"),
             }
         }
+        let me = Arc::new(self);
+        tokio::join!(me.clone().archive_lane(stop.clone()), me.others_lane(stop));
+    }
+
+    /// How long a lane sleeps when nothing of its own is due: until its next row is, at most a second.
+    fn wait_for(&self, want: impl Fn(&OutboxRow) -> bool) -> Duration {
+        match self.store.system().next_due(want) {
+            Ok(Some(at)) => Duration::from_secs(
+                u64::try_from(at.saturating_sub(self.clock.unix())).unwrap_or(0),
+            )
+            .clamp(Duration::from_millis(10), Duration::from_secs(1)),
+            _ => Duration::from_secs(1),
+        }
+    }
+
+    async fn archive_lane(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         loop {
-            let now = self.clock.unix();
-            let mut full = false;
-            match self.store.system().due_deliveries(now, BATCH) {
-                Ok(rows) => {
-                    full = rows.len() == BATCH;
-                    for row in rows {
-                        if *stop.borrow() {
-                            return;
-                        }
-                        self.deliver_one(row).await;
-                    }
-                }
-                Err(e) => tracing::error!(error = %e, "cannot read the outbox"),
+            if *stop.borrow() {
+                return;
             }
-            if full {
-                // More are due: go on at once (the index makes each read cheap).
+            let rows = match self.store.system().due_deliveries(
+                self.clock.unix(),
+                ARCHIVE_BATCH,
+                is_archive,
+            ) {
+                Ok(rows) => rows,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot read the outbox");
+                    vec![]
+                }
+            };
+            if !rows.is_empty() {
+                let me = self.clone();
+                match tokio::task::spawn_blocking(move || me.archive_batch(rows)).await {
+                    Ok(outcomes) => self.record(outcomes).await,
+                    Err(e) => tracing::error!(error = %e, "an archive batch failed"),
+                }
+                // More may be due already: look again at once.
                 tokio::task::yield_now().await;
                 continue;
             }
-            // Sleep until the next row is due, a submission wakes us, or a second passes.
-            let wait = match self.store.system().next_due() {
-                Ok(Some(at)) => Duration::from_secs(
-                    u64::try_from(at.saturating_sub(self.clock.unix())).unwrap_or(0),
-                )
-                .clamp(Duration::from_millis(10), Duration::from_secs(1)),
-                _ => Duration::from_secs(1),
-            };
+            let wait = self.wait_for(is_archive);
             tokio::select! {
-                _ = self.status.wake.notified() => {}
+                _ = self.status.archive_wake.notified() => {}
                 _ = tokio::time::sleep(wait) => {}
                 _ = stop.changed() => return,
             }
         }
     }
 
-    async fn deliver_one(&self, row: OutboxRow) {
-        let attempts = match &row.state {
-            OutboxState::Failing { attempts, .. } => *attempts,
-            _ => 0,
-        };
-        let outcome = self.attempt(&row).await;
-        let now = self.clock.unix();
-        let failures = &self.status.failures;
-        let new_state = match outcome {
-            Ok(proof) => {
-                self.status.delivered(&row.tenant);
-                tracing::info!(tenant = %row.tenant, reference = %row.reference, target = %row.target, "delivered");
-                OutboxState::Delivered { at: now, proof }
+    async fn others_lane(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        let mut running = tokio::task::JoinSet::new();
+        let mut in_flight: HashMap<String, String> = HashMap::new(); // row key → target key
+        loop {
+            if *stop.borrow() {
+                return;
             }
-            Err(Failure::Permanent(e)) => {
-                failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                tracing::error!(tenant = %row.tenant, reference = %row.reference, target = %row.target, error = %e, "delivery failed permanently");
-                OutboxState::Failed {
-                    attempts: attempts + 1,
-                    last_error: e,
+            if running.len() < OTHERS_IN_FLIGHT {
+                let busy =
+                    |row: &OutboxRow| !is_archive(row) && !in_flight.contains_key(&row_key(row));
+                match self
+                    .store
+                    .system()
+                    .due_deliveries(self.clock.unix(), OTHERS_IN_FLIGHT, busy)
+                {
+                    Ok(rows) => {
+                        for row in rows {
+                            let target = target_key(&row);
+                            let per_target = in_flight.values().filter(|t| **t == target).count();
+                            if running.len() >= OTHERS_IN_FLIGHT
+                                || per_target >= PER_TARGET_IN_FLIGHT
+                            {
+                                continue;
+                            }
+                            in_flight.insert(row_key(&row), target);
+                            let me = self.clone();
+                            running.spawn(async move {
+                                let outcome = me.attempt(&row).await;
+                                (row, outcome)
+                            });
+                        }
+                    }
+                    Err(e) => tracing::error!(error = %e, "cannot read the outbox"),
                 }
             }
-            Err(Failure::Retry(e)) => {
-                failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                self.status.failed(&row.tenant, &e);
-                let n = attempts + 1;
-                if n >= self.attempts {
-                    tracing::error!(tenant = %row.tenant, reference = %row.reference, error = %e, "delivery gave up after {n} attempts");
-                    OutboxState::Failed {
-                        attempts: n,
-                        last_error: e,
-                    }
-                } else {
-                    tracing::warn!(tenant = %row.tenant, reference = %row.reference, target = %row.target, error = %e, attempt = n, "delivery will be retried");
-                    OutboxState::Failing {
-                        attempts: n,
-                        last_error: e,
-                        next_try: now + backoff(n),
+            let wait =
+                self.wait_for(|row| !is_archive(row) && !in_flight.contains_key(&row_key(row)));
+            tokio::select! {
+                Some(done) = running.join_next(), if !running.is_empty() => {
+                    match done {
+                        Ok((row, outcome)) => {
+                            in_flight.remove(&row_key(&row));
+                            self.record(vec![(row, outcome)]).await;
+                        }
+                        Err(e) => {
+                            // A delivery task that panicked: its row stays due and is tried again.
+                            tracing::error!(error = %e, "a delivery task failed");
+                            in_flight.clear();
+                        }
                     }
                 }
+                _ = self.status.others_wake.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+                _ = stop.changed() => return,
             }
-        };
-        if let Err(e) = self
-            .store
-            .system()
-            .set_delivery_state(&row, new_state)
-            .await
-        {
-            tracing::error!(error = %e, "cannot record a delivery's state; it will be tried again");
         }
     }
+
+    /// Records the outcomes of attempts in one durable transaction: delivered, failing with the next try
+    /// (exponential backoff with jitter), or failed for good.
+    async fn record(&self, outcomes: Vec<(OutboxRow, Result<String, Failure>)>) {
+        let now = self.clock.unix();
+        let failures = &self.status.failures;
+        let mut changes = Vec::with_capacity(outcomes.len());
+        for (row, outcome) in outcomes {
+            let attempts = match &row.state {
+                OutboxState::Failing { attempts, .. } => *attempts,
+                _ => 0,
+            };
+            let new_state = match outcome {
+                Ok(proof) => {
+                    self.status.delivered(&row.tenant);
+                    tracing::info!(tenant = %row.tenant, reference = %row.reference, target = %row.target, "delivered");
+                    OutboxState::Delivered { at: now, proof }
+                }
+                Err(Failure::Permanent(e)) => {
+                    failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    tracing::error!(tenant = %row.tenant, reference = %row.reference, target = %row.target, error = %e, "delivery failed permanently");
+                    OutboxState::Failed {
+                        attempts: attempts + 1,
+                        last_error: e,
+                    }
+                }
+                Err(Failure::Retry(e)) => {
+                    failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    self.status.failed(&row.tenant, &e);
+                    let n = attempts + 1;
+                    if n >= self.attempts {
+                        tracing::error!(tenant = %row.tenant, reference = %row.reference, error = %e, "delivery gave up after {n} attempts");
+                        OutboxState::Failed {
+                            attempts: n,
+                            last_error: e,
+                        }
+                    } else {
+                        tracing::warn!(tenant = %row.tenant, reference = %row.reference, target = %row.target, error = %e, attempt = n, "delivery will be retried");
+                        OutboxState::Failing {
+                            attempts: n,
+                            last_error: e,
+                            next_try: now + backoff(n),
+                        }
+                    }
+                }
+            };
+            changes.push((row, new_state));
+        }
+        if let Err(e) = self.store.system().set_delivery_states(changes).await {
+            tracing::error!(error = %e, "cannot record deliveries' states; they will be tried again");
+        }
+    }
+
+    /// One batch of archive deliveries, on a blocking thread: each submission's files are prepared (its
+    /// kept PDF rendered if it has none yet, the two XML files), by two threads when the batch is large;
+    /// then every folder is written and flushed together ([`file_drop::deliver_batch`]).
+    fn archive_batch(&self, rows: Vec<OutboxRow>) -> Vec<(OutboxRow, Result<String, Failure>)> {
+        let threads = if rows.len() >= 8 { 2 } else { 1 };
+        let per = rows.len().div_ceil(threads).max(1);
+        let prepared: Vec<Result<Prepared, Failure>> = std::thread::scope(|s| {
+            let handles: Vec<_> = rows
+                .chunks(per)
+                .map(|chunk| {
+                    s.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|r| self.prepare_archive(r))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        vec![Err(Failure::Retry("preparing a delivery panicked".into()))]
+                    })
+                })
+                .collect()
+        });
+        let mut also_sync = vec![];
+        let mut batch = vec![];
+        let mut slots = vec![]; // per row: Some(index into batch) or the preparation's failure
+        for p in prepared {
+            match p {
+                Ok(p) => {
+                    for f in &p.unsynced {
+                        if !also_sync.contains(f) {
+                            also_sync.push(f.clone());
+                        }
+                    }
+                    slots.push(Ok(batch.len()));
+                    batch.push(p);
+                }
+                Err(e) => slots.push(Err(e)),
+            }
+        }
+        let deliveries: Vec<file_drop::Delivery<'_>> = batch
+            .iter_mut()
+            .map(|p| file_drop::Delivery {
+                archive: &p.archive,
+                reference: &p.head.reference,
+                head: p.head.head(),
+                files: std::mem::take(&mut p.files),
+            })
+            .collect();
+        let mut results: Vec<Option<Result<String, DropError>>> =
+            file_drop::deliver_batch(&deliveries, &also_sync)
+                .into_iter()
+                .map(Some)
+                .collect();
+        rows.into_iter()
+            .zip(slots)
+            .map(|(row, slot)| {
+                let outcome = match slot {
+                    Err(e) => Err(e),
+                    Ok(i) => match results.get_mut(i).and_then(Option::take) {
+                        Some(Ok(proof)) => Ok(format!("manifest sha256 {proof}")),
+                        Some(Err(e @ (DropError::Conflict { .. } | DropError::BadName(_)))) => {
+                            Err(Failure::Permanent(e.to_string()))
+                        }
+                        Some(Err(e)) => Err(Failure::Retry(e.to_string())),
+                        None => Err(Failure::Retry("no result for this delivery".into())),
+                    },
+                };
+                (row, outcome)
+            })
+            .collect()
+    }
+
+    /// What one archive delivery writes: the submission's files, with the PDF kept beside the store.
+    fn prepare_archive(&self, row: &OutboxRow) -> Result<Prepared, Failure> {
+        let (tenant, def, sub) = self.load(row)?;
+        let (pdf, unsynced) =
+            crate::cases::keep_pdf(&self.data_dir, &self.i18n, tenant, &def, &sub)
+                .map_err(Failure::Retry)?;
+        let files = self
+            .render(tenant, &def, &sub, pdf)
+            .map_err(Failure::Retry)?
+            .into_iter()
+            .map(|t| t.file)
+            .collect();
+        Ok(Prepared {
+            archive: tenant.config.archive_dir.clone(),
+            head: OwnedHead::of(&sub),
+            files,
+            unsynced,
+        })
+    }
+
+    /// The row's tenant, submission and the form version it was filled in on.
+    fn load(&self, row: &OutboxRow) -> Result<(&Tenant, Arc<FormDef>, Submission), Failure> {
+        let Some(tenant) = self.tenants.iter().find(|t| t.config.id == row.tenant) else {
+            return Err(Failure::Retry(format!(
+                "tenant {} is not configured now",
+                row.tenant
+            )));
+        };
+        let sub = match self
+            .store
+            .tenant(&tenant.config.id)
+            .submission(&row.reference)
+        {
+            Ok(Some(s)) => s,
+            Ok(None) => return Err(Failure::Permanent("the submission does not exist".into())),
+            Err(e) => return Err(Failure::Retry(e.to_string())),
+        };
+        // The form as it was filled in: the version kept for the submission, not today's.
+        match crate::cases::form_of(&self.store, tenant, &sub) {
+            Ok(Some(def)) => Ok((tenant, def, sub)),
+            Ok(None) => Err(Failure::Retry(format!(
+                "the form {} is not known",
+                sub.form
+            ))),
+            Err(e) => Err(Failure::Retry(e.to_string())),
+        }
+    }
+}
+
+/// An archive delivery ready to be written.
+struct Prepared {
+    archive: std::path::PathBuf,
+    head: OwnedHead,
+    files: Vec<DropFile>,
+    /// A PDF kept just now, and its folder: flushed with the batch.
+    unsynced: Vec<std::path::PathBuf>,
 }
 
 /// The manifest's head, owned, so it can move into a blocking task.
@@ -184,41 +414,57 @@ impl OwnedHead {
     }
 }
 
-impl Worker {
-    async fn attempt(&self, row: &OutboxRow) -> Result<String, Failure> {
-        let Some(tenant) = self.tenants.iter().find(|t| t.config.id == row.tenant) else {
-            return Err(Failure::Retry(format!(
-                "tenant {} is not configured now",
-                row.tenant
-            )));
-        };
-        let sub = match self
-            .store
-            .tenant(&tenant.config.id)
-            .submission(&row.reference)
-        {
-            Ok(Some(s)) => s,
-            Ok(None) => return Err(Failure::Permanent("the submission does not exist".into())),
-            Err(e) => return Err(Failure::Retry(e.to_string())),
-        };
-        // The form as it was filled in: the version kept for the submission, not today's.
-        let def = match crate::cases::form_of(&self.store, tenant, &sub) {
-            Ok(Some(def)) => def,
-            Ok(None) => {
-                return Err(Failure::Retry(format!(
-                    "the form {} is not known",
-                    sub.form
-                )));
-            }
-            Err(e) => return Err(Failure::Retry(e.to_string())),
-        };
-        let head_owned = OwnedHead {
+impl OwnedHead {
+    fn of(sub: &Submission) -> OwnedHead {
+        OwnedHead {
             reference: sub.reference.to_string(),
             tenant: sub.tenant.to_string(),
             form: sub.form.to_string(),
             form_version: sub.form_version,
             form_hash: sub.form_hash.clone(),
-        };
+        }
+    }
+}
+
+/// A delivery to another target, prepared off the executor (the PDF may be rendered, files are read).
+enum Outgoing {
+    Mail(super::email::Mail),
+    Http {
+        http: crate::config::targets::HttpTarget,
+        name: String,
+        package: Package,
+    },
+}
+
+impl Worker {
+    /// One delivery to a target other than the archive: prepared on a blocking thread, then sent.
+    async fn attempt(self: Arc<Self>, row: &OutboxRow) -> Result<String, Failure> {
+        let me = self.clone();
+        let r = row.clone();
+        let outgoing = tokio::task::spawn_blocking(move || me.prepare_other(&r))
+            .await
+            .map_err(|e| Failure::Retry(e.to_string()))??;
+        match outgoing {
+            Outgoing::Mail(mail) => {
+                let Some(smtp) = &self.smtp else {
+                    return Err(Failure::Retry("no [smtp] is configured".into()));
+                };
+                super::email::send(smtp, &mail).await
+            }
+            Outgoing::Http {
+                http,
+                name,
+                package,
+            } => {
+                tokio::task::spawn_blocking(move || super::http_post::post(&http, &name, &package))
+                    .await
+                    .map_err(|e| Failure::Retry(e.to_string()))?
+            }
+        }
+    }
+
+    fn prepare_other(&self, row: &OutboxRow) -> Result<Outgoing, Failure> {
+        let (tenant, def, sub) = self.load(row)?;
         let pdf = || {
             crate::cases::kept_pdf(&self.data_dir, &self.i18n, tenant, &def, &sub)
                 .map_err(Failure::Retry)
@@ -233,37 +479,21 @@ impl Worker {
         ];
         let tc = match &row.target {
             Target::Archive => {
-                let files: Vec<DropFile> = self
-                    .render(tenant, &def, &sub, pdf()?)
-                    .map_err(Failure::Retry)?
-                    .into_iter()
-                    .map(|t| t.file)
-                    .collect();
-                let dir = tenant.config.archive_dir.clone();
-                let result = tokio::task::spawn_blocking(move || {
-                    file_drop::deliver(&dir, &head_owned.reference, &head_owned.head(), &files)
-                })
-                .await
-                .map_err(|e| Failure::Retry(e.to_string()))?;
-                return match result {
-                    Ok(proof) => Ok(format!("manifest sha256 {proof}")),
-                    Err(e @ (DropError::Conflict { .. } | DropError::BadName(_))) => {
-                        Err(Failure::Permanent(e.to_string()))
-                    }
-                    Err(e) => Err(Failure::Retry(e.to_string())),
-                };
+                return Err(Failure::Retry(
+                    "archive deliveries are made by the archive lane".into(),
+                ));
             }
             Target::ReceiptCopy(_) => {
                 // A copy of the receipt to the address the citizen gave: the PDF only.
-                let Some(smtp) = &self.smtp else {
+                if self.smtp.is_none() {
                     return Err(Failure::Retry(
                         "no [smtp] is configured for receipt copies".into(),
                     ));
-                };
+                }
                 let Some(to) = row.to.clone() else {
                     return Err(Failure::Permanent("the copy has no address".into()));
                 };
-                let mail = super::email::Mail {
+                return Ok(Outgoing::Mail(super::email::Mail {
                     to,
                     subject: loc.tf("mail-receipt-subject", &args),
                     text: loc.tf("mail-receipt-body", &args),
@@ -273,8 +503,7 @@ impl Worker {
                         bytes: pdf()?,
                     }],
                     message_id,
-                };
-                return super::email::send(smtp, &mail).await;
+                }));
             }
             Target::Configured(name) => {
                 let Some(tc) = tenant
@@ -290,19 +519,21 @@ impl Worker {
                 tc
             }
         };
+        if matches!(tc.kind, crate::config::TargetKind::Email { .. }) && self.smtp.is_none() {
+            return Err(Failure::Retry("no [smtp] is configured".into()));
+        }
         let (files, types): (Vec<DropFile>, Vec<String>) = self
             .render(tenant, &def, &sub, pdf()?)
             .map_err(Failure::Retry)?
             .into_iter()
             .map(|t| (t.file, t.content_type))
             .unzip();
-        let manifest = file_drop::manifest(&head_owned.head(), &files);
+        let manifest = file_drop::manifest(&OwnedHead::of(&sub).head(), &files);
         let mut package_files = vec![];
         for (f, content_type) in files.into_iter().zip(types) {
             let bytes = match f.content {
                 Content::Bytes(b) => b,
-                Content::Stored { path, .. } => tokio::fs::read(&path)
-                    .await
+                Content::Stored { path, .. } => std::fs::read(&path)
                     .map_err(|e| Failure::Retry(format!("reading {}: {e}", path.display())))?,
             };
             package_files.push(PackageFile {
@@ -316,36 +547,27 @@ impl Worker {
             content_type: "application/json".into(),
             bytes: manifest,
         });
-        match &tc.kind {
-            crate::config::TargetKind::Http(http) => {
-                let package = Package {
+        Ok(match &tc.kind {
+            crate::config::TargetKind::Http(http) => Outgoing::Http {
+                http: http.clone(),
+                name: tc.name.clone(),
+                package: Package {
                     reference: sub.reference.to_string(),
                     tenant: sub.tenant.to_string(),
                     form: sub.form.to_string(),
                     form_version: sub.form_version,
                     submitted: sub.submitted,
                     files: package_files,
-                };
-                let http = http.clone();
-                let name = tc.name.clone();
-                tokio::task::spawn_blocking(move || super::http_post::post(&http, &name, &package))
-                    .await
-                    .map_err(|e| Failure::Retry(e.to_string()))?
-            }
-            crate::config::TargetKind::Email { to } => {
-                let Some(smtp) = &self.smtp else {
-                    return Err(Failure::Retry("no [smtp] is configured".into()));
-                };
-                let mail = super::email::Mail {
-                    to: to.clone(),
-                    subject: loc.tf("mail-archive-subject", &args),
-                    text: loc.tf("mail-archive-body", &args),
-                    attachments: package_files,
-                    message_id,
-                };
-                super::email::send(smtp, &mail).await
-            }
-        }
+                },
+            },
+            crate::config::TargetKind::Email { to } => Outgoing::Mail(super::email::Mail {
+                to: to.clone(),
+                subject: loc.tf("mail-archive-subject", &args),
+                text: loc.tf("mail-archive-body", &args),
+                attachments: package_files,
+                message_id,
+            }),
+        })
     }
 
     /// The files of a delivery: our XML, the Noark 5 arkivmelding, the PDF and the attachments.

@@ -93,6 +93,9 @@ impl Drop for Store {
 
 pub const FILE_NAME: &str = "radhus.redb";
 
+/// The store's own page cache.
+pub const CACHE_BYTES: usize = 2 << 20;
+
 impl Store {
     /// Opens (or creates) the store in `data_dir` and migrates it to the current schema.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
@@ -101,7 +104,13 @@ impl Store {
             source,
         })?;
         let path = data_dir.join(FILE_NAME);
-        let db = match Database::create(&path) {
+        // redb caches pages up to 1 GiB by default, and keeps them: after a burst of submissions that
+        // held the process at its peak. The hot part of the store (sessions, drafts, the due index) fits
+        // in a few MiB; older pages are read from the OS page cache when needed.
+        let db = match redb::Builder::new()
+            .set_cache_size(CACHE_BYTES)
+            .create(&path)
+        {
             Ok(db) => db,
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
                 return Err(StoreError::Locked {

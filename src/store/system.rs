@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use redb::{ReadableDatabase, ReadableTable};
+use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use super::tenant::{get, put_outbox};
 use super::{Store, StoreError, key_value, keys, records};
@@ -24,6 +24,17 @@ pub struct OutboxCounts {
     pub delivered: u64,
 }
 
+/// Entries of the due index a lane looks at per read: enough for many batches, bounded when another
+/// lane's rows queue up in front.
+pub const SCAN: usize = 4096;
+
+/// What waits for delivery ([`SystemStore::backlog`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Backlog {
+    pub rows: u64,
+    pub oldest_created: Option<i64>,
+}
+
 impl Store {
     /// The handle that reads across tenants (workers, sweeps, control socket, metrics).
     pub fn system(&self) -> SystemStore<'_> {
@@ -33,20 +44,29 @@ impl Store {
 
 impl SystemStore<'_> {
     /// Rows that are pending, or failing with their next try due, in the order they became due; at most
-    /// `limit`. Reads the due index, never the whole outbox.
-    pub fn due_deliveries(&self, now: i64, limit: usize) -> Result<Vec<OutboxRow>, StoreError> {
+    /// `limit`, of those `want` accepts (a delivery lane takes its own targets and skips rows it has in
+    /// flight). Reads the due index, never the whole outbox, and looks at no more than [`SCAN`] entries.
+    pub fn due_deliveries(
+        &self,
+        now: i64,
+        limit: usize,
+        want: impl Fn(&OutboxRow) -> bool,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
         let tx = self.store.db.begin_read()?;
         let due = tx.open_table(key_value::DUEAT_OUTBOXKEY)?;
         let rows = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
         let mut out = vec![];
         let end = keys::due(now.saturating_add(1), "");
-        for entry in due.range(..end.as_str())? {
+        for entry in due.range(..end.as_str())?.take(SCAN) {
             let (k, _) = entry?;
             let Some(key) = keys::outbox_key_of_due(k.value()) else {
                 continue;
             };
             if let Some(v) = rows.get(key)? {
-                out.push(records::decode(v.value())?);
+                let row: OutboxRow = records::decode(v.value())?;
+                if want(&row) {
+                    out.push(row);
+                }
             }
             if out.len() >= limit {
                 break;
@@ -55,12 +75,52 @@ impl SystemStore<'_> {
         Ok(out)
     }
 
-    /// When the next row that is not due yet will be (to sleep until then), if any.
-    pub fn next_due(&self) -> Result<Option<i64>, StoreError> {
+    /// When the first row `want` accepts will be due (to sleep until then), if any among the first
+    /// [`SCAN`] entries of the due index; and how many entries the index holds up to `now` (the backlog).
+    pub fn next_due(&self, want: impl Fn(&OutboxRow) -> bool) -> Result<Option<i64>, StoreError> {
         let tx = self.store.db.begin_read()?;
         let due = tx.open_table(key_value::DUEAT_OUTBOXKEY)?;
-        let first = due.first()?;
-        Ok(first.and_then(|(k, _)| keys::due_time(k.value())))
+        let rows = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
+        for entry in due.iter()?.take(SCAN) {
+            let (k, _) = entry?;
+            let Some(key) = keys::outbox_key_of_due(k.value()) else {
+                continue;
+            };
+            if let Some(v) = rows.get(key)? {
+                let row: OutboxRow = records::decode(v.value())?;
+                if want(&row) {
+                    return Ok(keys::due_time(k.value()));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// The backlog: rows waiting for delivery (pending, or failing with a retry ahead) and the time the
+    /// oldest of them was created. Reads the due index only.
+    pub fn backlog(&self) -> Result<Backlog, StoreError> {
+        let tx = self.store.db.begin_read()?;
+        let due = tx.open_table(key_value::DUEAT_OUTBOXKEY)?;
+        let rows = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
+        let mut b = Backlog {
+            rows: due.len()?,
+            ..Backlog::default()
+        };
+        // The index is ordered by due time; a row created earlier may be due later (a retry), so the
+        // oldest is looked for among the first entries.
+        for entry in due.iter()?.take(SCAN) {
+            let (k, _) = entry?;
+            if let Some(key) = keys::outbox_key_of_due(k.value())
+                && let Some(v) = rows.get(key)?
+            {
+                let row: OutboxRow = records::decode(v.value())?;
+                b.oldest_created = Some(
+                    b.oldest_created
+                        .map_or(row.created, |o: i64| o.min(row.created)),
+                );
+            }
+        }
+        Ok(b)
     }
 
     /// Every outbox row (the `deliveries` command), optionally only those not delivered; oldest first.
@@ -109,6 +169,28 @@ impl SystemStore<'_> {
                 };
                 let old = std::mem::replace(&mut row.state, state);
                 put_outbox(tx, &key, Some(&old), &row)
+            })
+            .await
+    }
+
+    /// Sets the states of many rows in one durable transaction (a delivery batch).
+    pub async fn set_delivery_states(
+        &self,
+        changes: Vec<(OutboxRow, OutboxState)>,
+    ) -> Result<(), StoreError> {
+        self.store
+            .write(true, move |tx| {
+                for (row, state) in changes {
+                    let key = keys::outbox(&row.tenant, &row.reference, &row.target);
+                    let Some(mut row) =
+                        get::<OutboxRow>(tx, key_value::TENANTREFERENCETARGET_OUTBOXROW, &key)?
+                    else {
+                        continue;
+                    };
+                    let old = std::mem::replace(&mut row.state, state);
+                    put_outbox(tx, &key, Some(&old), &row)?;
+                }
+                Ok(())
             })
             .await
     }

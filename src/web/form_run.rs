@@ -404,7 +404,7 @@ pub async fn submit(r: &Request<'_>) -> Result<Resp, WebError> {
     match cases::submit(&state.store, ctx.tenant, &ctx.session, &open, &state.clock).await {
         Ok(sent) => {
             if sent.new {
-                state.deliveries.wake.notify_one();
+                state.deliveries.wake();
             }
             Ok(see_other(&paths::receipt(&def.id, &sent.reference)))
         }
@@ -540,7 +540,7 @@ pub async fn receipt_email(r: &Request<'_>) -> Result<Resp, WebError> {
         );
         return receipt_page(r, &typed, Some(msg));
     }
-    ctx.state.deliveries.wake.notify_one();
+    ctx.state.deliveries.wake();
     Ok(see_other(&format!(
         "{}?kopi=1",
         paths::receipt(&def.id, &sub.reference)

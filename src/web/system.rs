@@ -36,6 +36,15 @@ pub fn metrics(state: &State, peer: SocketAddr) -> Resp {
             body.push_str(&format!("radhus_outbox_rows{{state=\"{s}\"}} {n}\n"));
         }
     }
+    if let Ok(b) = state.store.system().backlog() {
+        let age = b
+            .oldest_created
+            .map_or(0, |c| state.clock.unix().saturating_sub(c).max(0));
+        body.push_str(&format!(
+            "# HELP radhus_outbox_backlog Deliveries waiting: pending, or failing with a retry ahead.\n# TYPE radhus_outbox_backlog gauge\nradhus_outbox_backlog {}\n# HELP radhus_outbox_oldest_age_seconds Age of the oldest delivery waiting (0 when none waits).\n# TYPE radhus_outbox_oldest_age_seconds gauge\nradhus_outbox_oldest_age_seconds {age}\n",
+            b.rows
+        ));
+    }
     text(
         StatusCode::OK,
         "text/plain; version=0.0.4; charset=utf-8",
@@ -67,6 +76,13 @@ pub fn healthz(state: &State, peer: SocketAddr) -> Resp {
         "uptime_seconds": state.started.elapsed().as_secs(),
         "store": match &store { Ok(v) => serde_json::json!({"ok": true, "schema_version": v}), Err(e) => serde_json::json!({"ok": false, "error": e.to_string()}) },
         "tenants": state.tenants.len(),
+        "backlog": match state.store.system().backlog() {
+            Ok(b) => serde_json::json!({
+                "rows": b.rows,
+                "oldest_age_seconds": b.oldest_created.map(|c| state.clock.unix().saturating_sub(c).max(0)),
+            }),
+            Err(e) => serde_json::json!({"error": e.to_string()}),
+        },
         "deliveries_waiting": delivery.iter().map(|(t, e)| serde_json::json!({"tenant": t, "error": e})).collect::<Vec<_>>(),
     });
     text(code, "application/json", body.to_string())

@@ -176,7 +176,7 @@ async fn a_submission_lands_in_the_archive_once_with_valid_xml() {
         .set_delivery_state(&row, OutboxState::Pending)
         .await
         .unwrap();
-    srv.running().state().deliveries.wake.notify_one();
+    srv.running().state().deliveries.wake();
     wait_for(&srv, &reference, |s| {
         matches!(s, OutboxState::Delivered { .. })
     })
@@ -197,7 +197,7 @@ async fn a_submission_lands_in_the_archive_once_with_valid_xml() {
         .set_delivery_state(&row, OutboxState::Pending)
         .await
         .unwrap();
-    srv.running().state().deliveries.wake.notify_one();
+    srv.running().state().deliveries.wake();
     let s = wait_for(&srv, &reference, |s| {
         matches!(s, OutboxState::Failed { .. })
     })
@@ -306,7 +306,7 @@ async fn a_missing_archive_folder_makes_deliveries_wait_and_health_degraded() {
             .unwrap(),
         1
     );
-    srv.running().state().deliveries.wake.notify_one();
+    srv.running().state().deliveries.wake();
     wait_for(&srv, &reference, |s| {
         matches!(s, OutboxState::Delivered { .. })
     })

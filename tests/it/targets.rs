@@ -314,7 +314,7 @@ async fn the_http_target_gets_a_signed_envelope_and_is_retried_after_a_5xx() {
         .retry_deliveries(&crate::support::rf(&reference))
         .await
         .unwrap();
-    srv.running().state().deliveries.wake.notify_one();
+    srv.running().state().deliveries.wake();
     let proof = wait_delivered(&srv, &reference, "saksystem").await;
     assert!(proof.contains("201"), "{proof}");
     let requests = seen.lock().unwrap().clone();
@@ -515,5 +515,112 @@ async fn the_mailbox_target_and_the_receipt_copy_arrive_by_smtp_with_starttls_an
         pdf["sha256"],
         sha.as_str(),
         "the copy carries the same PDF as the archive"
+    );
+}
+
+#[tokio::test]
+async fn a_hanging_receiver_and_a_mailbox_that_is_down_never_hold_back_the_archive() {
+    // An HTTP receiver that accepts connections and never answers, and a mailbox nobody listens on.
+    let hang = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = hang.local_addr().unwrap().port();
+    let held = std::sync::Arc::new(std::sync::Mutex::new(vec![]));
+    let h2 = held.clone();
+    tokio::spawn(async move {
+        while let Ok((s, _)) = hang.accept().await {
+            h2.lock().unwrap().push(s);
+        }
+    });
+    let closed = crate::support::free_port();
+    let srv = with_http_target(port, |c| {
+        c.smtp = Some(radhus::config::targets::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: closed,
+            security: radhus::config::targets::SmtpSecurity::None,
+            username: None,
+            password: None,
+            from: "Eksempel kommune <noreply@eksempel.example>".into(),
+            ca_pem: None,
+            timeout: Duration::from_secs(5),
+        });
+        c.tenants[0].targets.push(radhus::config::TargetConfig {
+            name: "postmottak".into(),
+            all_forms: true,
+            kind: radhus::config::TargetKind::Email {
+                to: "postmottak@eksempel.example".into(),
+            },
+        });
+    })
+    .await;
+    let mut refs = vec![];
+    for _ in 0..10 {
+        refs.push(submit(&srv, "kontaktskjema").await);
+    }
+    // Every submission reaches the archive while the receiver hangs and the mailbox is down.
+    for r in &refs {
+        wait_delivered(&srv, r, "archive").await;
+    }
+    for r in &refs {
+        assert!(
+            !matches!(
+                row_state(&srv, r, "saksystem").await,
+                Some(OutboxState::Delivered { .. })
+            ),
+            "the hanging receiver cannot have taken {r}"
+        );
+        assert!(
+            !matches!(
+                row_state(&srv, r, "postmottak").await,
+                Some(OutboxState::Delivered { .. })
+            ),
+            "the mailbox is down"
+        );
+    }
+    // Once each in the archive folder.
+    let archive = srv.data_dir().join("archive/eksempel");
+    let mut folders: Vec<String> = std::fs::read_dir(&archive)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    let mut want = refs.clone();
+    want.sort();
+    assert_eq!(folders, want);
+    // The backlog and its age, for monitoring: the twenty other deliveries wait.
+    let metrics = srv
+        .client()
+        .get(srv.url("localhost", "/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let backlog: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("radhus_outbox_backlog "))
+        .unwrap_or_else(|| panic!("{metrics}"))
+        .parse()
+        .unwrap();
+    assert_eq!(backlog, 20, "{metrics}");
+    assert!(
+        metrics.contains("radhus_outbox_oldest_age_seconds "),
+        "{metrics}"
+    );
+    let health: serde_json::Value = serde_json::from_str(
+        &srv.client()
+            .get(srv.url("localhost", "/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(health["backlog"]["rows"], 20, "{health}");
+    assert!(health["backlog"]["oldest_age_seconds"].is_u64(), "{health}");
+    assert!(
+        !held.lock().unwrap().is_empty(),
+        "the receiver was tried while the archive went on"
     );
 }
