@@ -20,6 +20,8 @@ use radhus::forms::engine::{Engine, Lists};
 use radhus::i18n::{I18n, Lang};
 use radhus::views::Frame;
 
+mod flow_client;
+
 const KINDS: [&str; 8] = [
     "text", "email", "phone", "date", "number", "select", "yes-no", "textarea",
 ];
@@ -417,119 +419,19 @@ async fn http_submissions(out: &mut String, dur: Duration) {
     let cert =
         reqwest::Certificate::from_pem(&std::fs::read(dir.path().join("tls/cert.pem")).unwrap())
             .unwrap();
-    let reg = radhus::forms::Registry::load_embedded().unwrap();
-    let def = reg
-        .get(&radhus::ids::FormId::parse("kontaktskjema").unwrap())
-        .unwrap()
-        .clone();
-    let table: toml::Table = toml::from_str(
-        radhus::forms::embedded::EXAMPLES
-            .iter()
-            .find(|(n, _)| *n == "kontaktskjema.example.toml")
-            .unwrap()
-            .1,
-    )
-    .unwrap();
-    let example = radhus::forms::engine::answers_from_example(&def, &table);
-    let steps: Vec<Vec<(String, String)>> = def
-        .steps
-        .iter()
-        .map(|s| {
-            s.fields
-                .iter()
-                .filter_map(|f| {
-                    example
-                        .get(&f.id)
-                        .map(|v| (f.id.clone(), v.as_str().to_owned()))
-                })
-                .collect()
-        })
-        .collect();
+    let steps = flow_client::steps("kontaktskjema");
     let deadline = Instant::now() + dur;
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..64 {
-        let cert = cert.clone();
-        let steps = steps.clone();
+        let (cert, steps) = (cert.clone(), steps.clone());
         set.spawn(async move {
-            // One connection per worker (a browser keeps its connection); each loop is a new citizen with
-            // a new session, whose cookie is carried by hand.
-            let c = reqwest::Client::builder()
-                .use_rustls_tls()
-                .tls_built_in_root_certs(false)
-                .add_root_certificate(cert)
-                .redirect(reqwest::redirect::Policy::none())
-                .resolve("eksempel.localhost", addr)
-                .build()
-                .unwrap();
+            let c = flow_client::client(cert, "eksempel.localhost", addr);
             let base = format!("https://eksempel.localhost:{}", addr.port());
             let mut done = 0u64;
             while Instant::now() < deadline {
-                let r = c
-                    .get(format!("{base}/skjema/kontaktskjema"))
-                    .send()
+                flow_client::flow(&c, &base, "kontaktskjema", &steps)
                     .await
                     .unwrap();
-                let cookie = r.headers()["set-cookie"]
-                    .to_str()
-                    .unwrap()
-                    .split(';')
-                    .next()
-                    .unwrap()
-                    .to_owned();
-                let page = r.text().await.unwrap();
-                let csrf = page
-                    .split("name=\"csrf\" value=\"")
-                    .nth(1)
-                    .unwrap()
-                    .split('"')
-                    .next()
-                    .unwrap()
-                    .to_owned();
-                let post = |url: String, body: Vec<(String, String)>| {
-                    c.post(url).header("cookie", &cookie).form(&body).send()
-                };
-                let r = post(
-                    format!("{base}/skjema/kontaktskjema/start"),
-                    vec![("csrf".into(), csrf.clone())],
-                )
-                .await
-                .unwrap();
-                assert_eq!(r.status(), 303);
-                for (i, fields) in steps.iter().enumerate() {
-                    let mut body: Vec<(String, String)> = vec![
-                        ("csrf".into(), csrf.clone()),
-                        ("handling".into(), "neste".into()),
-                    ];
-                    body.extend(fields.iter().cloned());
-                    let r = post(format!("{base}/skjema/kontaktskjema/steg/{}", i + 1), body)
-                        .await
-                        .unwrap();
-                    assert_eq!(r.status(), 303, "step {}", i + 1);
-                }
-                let r = c
-                    .get(format!("{base}/skjema/kontaktskjema/oppsummering"))
-                    .header("cookie", &cookie)
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(r.status(), 200);
-                let _ = r.bytes().await;
-                let r = post(
-                    format!("{base}/skjema/kontaktskjema/send"),
-                    vec![("csrf".into(), csrf.clone())],
-                )
-                .await
-                .unwrap();
-                assert_eq!(r.status(), 303);
-                let receipt = r.headers()["location"].to_str().unwrap().to_owned();
-                let r = c
-                    .get(format!("{base}{receipt}"))
-                    .header("cookie", &cookie)
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(r.status(), 200);
-                let _ = r.bytes().await;
                 done += 1;
             }
             done
@@ -651,7 +553,7 @@ fn file_drop(out: &mut String) {
             reference: &r,
             ..head
         };
-        deliver(&archive, &r, &h, &small()).unwrap();
+        deliver(&archive, &r, &h, small()).unwrap();
     }
     let per_s = n as f64 / t.elapsed().as_secs_f64();
     let _ = writeln!(
@@ -707,7 +609,7 @@ fn file_drop(out: &mut String) {
                 sha256: "0".repeat(64),
             },
         });
-        deliver(&archive, &r, &h, &files).unwrap();
+        deliver(&archive, &r, &h, files).unwrap();
     }
     let secs = t.elapsed().as_secs_f64();
     let mb_s = m as f64 * 1.046 / secs;

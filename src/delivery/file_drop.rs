@@ -85,7 +85,7 @@ struct ManifestFile<'a> {
 }
 
 /// What the manifest says about the submission (everything but the files).
-#[derive(Serialize)]
+#[derive(Serialize, Clone, Copy)]
 pub struct ManifestHead<'a> {
     pub reference: &'a str,
     pub tenant: &'a str,
@@ -153,26 +153,12 @@ pub fn deliver(
     archive: &Path,
     reference: &str,
     head: &ManifestHead<'_>,
-    files: &[DropFile],
+    files: Vec<DropFile>,
 ) -> Result<String, DropError> {
-    let files = files
-        .iter()
-        .map(|f| DropFile {
-            name: f.name.clone(),
-            content: match &f.content {
-                Content::Bytes(b) => Content::Bytes(b.clone()),
-                Content::Stored { path, size, sha256 } => Content::Stored {
-                    path: path.clone(),
-                    size: *size,
-                    sha256: sha256.clone(),
-                },
-            },
-        })
-        .collect();
     let one = Delivery {
         archive,
         reference,
-        head: ManifestHead { ..*head },
+        head: *head,
         files,
     };
     deliver_batch(&[one], &[])
@@ -278,35 +264,18 @@ const SYNC_THREADS: usize = 8;
 /// fsyncs every path (files, or folders with `dirs`) from a few threads; returns the failures with the
 /// index of the delivery they belong to.
 fn sync_all(paths: &[(usize, &Path)], dirs: bool) -> Vec<(usize, std::io::Error)> {
-    if paths.is_empty() {
-        return vec![];
-    }
-    let per = paths.len().div_ceil(SYNC_THREADS).max(1);
-    let sync = |p: &Path| -> std::io::Result<()> {
-        let f = File::open(p)?;
-        if dirs { f.sync_all() } else { f.sync_data() }
+    let sync = |(i, p): &(usize, &Path)| {
+        File::open(p)
+            .and_then(|f| if dirs { f.sync_all() } else { f.sync_data() })
+            .err()
+            .map(|e| (*i, e))
     };
-    std::thread::scope(|s| {
-        let handles: Vec<_> = paths
-            .chunks(per)
-            .map(|chunk| {
-                s.spawn(move || {
-                    chunk
-                        .iter()
-                        .filter_map(|(i, p)| sync(p).err().map(|e| (*i, e)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    vec![(usize::MAX, std::io::Error::other("a flush thread panicked"))]
-                })
-            })
-            .collect()
-    })
+    let panicked =
+        |(i, _): &(usize, &Path)| Some((*i, std::io::Error::other("a flush thread panicked")));
+    super::in_threads(paths, SYNC_THREADS, sync, panicked)
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 enum Step {
@@ -450,7 +419,7 @@ mod tests {
     #[test]
     fn delivers_whole_once_and_refuses_to_overwrite() {
         let dir = tempfile::tempdir().unwrap();
-        let proof = deliver(dir.path(), "2026-00001", &head(), &files()).unwrap();
+        let proof = deliver(dir.path(), "2026-00001", &head(), files()).unwrap();
         let folder = dir.path().join("2026-00001");
         assert_eq!(fs::read(folder.join("submission.xml")).unwrap(), b"<x/>");
         assert_eq!(
@@ -464,13 +433,13 @@ mod tests {
         assert_eq!(m["files"][0]["sha256"], hex(&Sha256::digest(b"<x/>")));
         // Again: the same content counts as delivered.
         assert_eq!(
-            deliver(dir.path(), "2026-00001", &head(), &files()).unwrap(),
+            deliver(dir.path(), "2026-00001", &head(), files()).unwrap(),
             proof
         );
         // Different content: refused, nothing overwritten.
         let mut other = files();
         other[0] = DropFile::bytes("submission.xml", b"<y/>".to_vec());
-        let err = deliver(dir.path(), "2026-00001", &head(), &other).unwrap_err();
+        let err = deliver(dir.path(), "2026-00001", &head(), other).unwrap_err();
         assert!(matches!(err, DropError::Conflict { .. }), "{err}");
         assert_eq!(fs::read(folder.join("submission.xml")).unwrap(), b"<x/>");
         // No temporary folders are left.
@@ -495,7 +464,7 @@ mod tests {
         assert_eq!(sweep_leftovers(dir.path()).unwrap(), 1);
         assert!(!dir.path().join(".2026-00002.tmp-deadbeef").exists());
         assert!(dir.path().join("2026-00001").exists() && dir.path().join(".not-ours").exists());
-        deliver(dir.path(), "2026-00002", &head(), &files()).unwrap();
+        deliver(dir.path(), "2026-00002", &head(), files()).unwrap();
         // An attempt that fails half-way (a stored file has gone) leaves no temporary folder.
         let gone = vec![DropFile {
             name: "attachments/1-a.pdf".into(),
@@ -505,7 +474,7 @@ mod tests {
                 sha256: "0".repeat(64),
             },
         }];
-        assert!(deliver(dir.path(), "2026-00005", &head(), &gone).is_err());
+        assert!(deliver(dir.path(), "2026-00005", &head(), gone).is_err());
         let left: Vec<String> = fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -516,7 +485,7 @@ mod tests {
             let f = vec![DropFile::bytes(bad, vec![])];
             assert!(
                 matches!(
-                    deliver(dir.path(), "2026-00003", &head(), &f),
+                    deliver(dir.path(), "2026-00003", &head(), f),
                     Err(DropError::BadName(_))
                 ),
                 "{bad}"
@@ -524,7 +493,7 @@ mod tests {
         }
         let missing = dir.path().join("nope");
         assert!(matches!(
-            deliver(&missing, "2026-00004", &head(), &files()),
+            deliver(&missing, "2026-00004", &head(), files()),
             Err(DropError::Unavailable { .. })
         ));
     }

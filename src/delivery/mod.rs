@@ -55,3 +55,37 @@ impl DeliveryStatus {
         }
     }
 }
+
+/// Maps `items` with `f` on up to `threads` scoped threads, keeping their order (the archive lane prepares
+/// a batch on two, the file drop flushes one on eight). A thread that panics gives `failed` for each item
+/// of its share, so every item has exactly one result.
+pub(crate) fn in_threads<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+    failed: impl Fn(&T) -> R,
+) -> Vec<R> {
+    let per = items.len().div_ceil(threads.max(1)).max(1);
+    if per >= items.len() {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(per)
+            .map(|chunk| {
+                (
+                    chunk,
+                    s.spawn(move || chunk.iter().map(f).collect::<Vec<R>>()),
+                )
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|(chunk, h)| {
+                h.join()
+                    .unwrap_or_else(|_| chunk.iter().map(&failed).collect())
+            })
+            .collect()
+    })
+}

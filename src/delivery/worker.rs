@@ -75,6 +75,11 @@ fn row_key(row: &OutboxRow) -> String {
     format!("{}/{}/{}", row.tenant, row.reference, row.target)
 }
 
+/// A row for the other lane that it does not have in flight (row key → target key).
+fn waiting(row: &OutboxRow, in_flight: &HashMap<String, String>) -> bool {
+    !is_archive(row) && !in_flight.contains_key(&row_key(row))
+}
+
 impl Worker {
     /// Runs until `stop` turns true, in two lanes: the archive lane writes due file-drop deliveries in
     /// batches at the disk's pace; the other lane runs HTTP, e-mail and receipt-copy deliveries
@@ -156,13 +161,11 @@ impl Worker {
                 return;
             }
             if running.len() < OTHERS_IN_FLIGHT {
-                let busy =
-                    |row: &OutboxRow| !is_archive(row) && !in_flight.contains_key(&row_key(row));
-                match self
-                    .store
-                    .system()
-                    .due_deliveries(self.clock.unix(), OTHERS_IN_FLIGHT, busy)
-                {
+                match self.store.system().due_deliveries(
+                    self.clock.unix(),
+                    OTHERS_IN_FLIGHT,
+                    |row| waiting(row, &in_flight),
+                ) {
                     Ok(rows) => {
                         for row in rows {
                             let target = target_key(&row);
@@ -183,8 +186,7 @@ impl Worker {
                     Err(e) => tracing::error!(error = %e, "cannot read the outbox"),
                 }
             }
-            let wait =
-                self.wait_for(|row| !is_archive(row) && !in_flight.contains_key(&row_key(row)));
+            let wait = self.wait_for(|row| waiting(row, &in_flight));
             tokio::select! {
                 Some(done) = running.join_next(), if !running.is_empty() => {
                     match done {
@@ -263,28 +265,12 @@ impl Worker {
     /// then every folder is written and flushed together ([`file_drop::deliver_batch`]).
     fn archive_batch(&self, rows: Vec<OutboxRow>) -> Vec<(OutboxRow, Result<String, Failure>)> {
         let threads = if rows.len() >= 8 { 2 } else { 1 };
-        let per = rows.len().div_ceil(threads).max(1);
-        let prepared: Vec<Result<Prepared, Failure>> = std::thread::scope(|s| {
-            let handles: Vec<_> = rows
-                .chunks(per)
-                .map(|chunk| {
-                    s.spawn(move || {
-                        chunk
-                            .iter()
-                            .map(|r| self.prepare_archive(r))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        vec![Err(Failure::Retry("preparing a delivery panicked".into()))]
-                    })
-                })
-                .collect()
-        });
+        let prepared = super::in_threads(
+            &rows,
+            threads,
+            |r| self.prepare_archive(r),
+            |_| Err(Failure::Retry("preparing a delivery panicked".into())),
+        );
         let mut also_sync = vec![];
         let mut batch = vec![];
         let mut slots = vec![]; // per row: Some(index into batch) or the preparation's failure

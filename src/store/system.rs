@@ -43,6 +43,37 @@ impl Store {
 }
 
 impl SystemStore<'_> {
+    /// Walks the first [`SCAN`] entries of the due index (only those due by `until`, if given) with their
+    /// rows, in due order, until `visit` returns false. Returns how many entries the whole index holds.
+    fn walk_due(
+        &self,
+        until: Option<i64>,
+        mut visit: impl FnMut(i64, OutboxRow) -> bool,
+    ) -> Result<u64, StoreError> {
+        let tx = self.store.db.begin_read()?;
+        let due = tx.open_table(key_value::DUEAT_OUTBOXKEY)?;
+        let rows = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
+        let entries = match until {
+            Some(t) => due.range(..keys::due(t.saturating_add(1), "").as_str())?,
+            None => due.iter()?,
+        };
+        for entry in entries.take(SCAN) {
+            let (k, _) = entry?;
+            let (Some(key), Some(at)) = (
+                keys::outbox_key_of_due(k.value()),
+                keys::due_time(k.value()),
+            ) else {
+                continue;
+            };
+            if let Some(v) = rows.get(key)?
+                && !visit(at, records::decode(v.value())?)
+            {
+                break;
+            }
+        }
+        Ok(due.len()?)
+    }
+
     /// Rows that are pending, or failing with their next try due, in the order they became due; at most
     /// `limit`, of those `want` accepts (a delivery lane takes its own targets and skips rows it has in
     /// flight). Reads the due index, never the whole outbox, and looks at no more than [`SCAN`] entries.
@@ -52,75 +83,42 @@ impl SystemStore<'_> {
         limit: usize,
         want: impl Fn(&OutboxRow) -> bool,
     ) -> Result<Vec<OutboxRow>, StoreError> {
-        let tx = self.store.db.begin_read()?;
-        let due = tx.open_table(key_value::DUEAT_OUTBOXKEY)?;
-        let rows = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
         let mut out = vec![];
-        let end = keys::due(now.saturating_add(1), "");
-        for entry in due.range(..end.as_str())?.take(SCAN) {
-            let (k, _) = entry?;
-            let Some(key) = keys::outbox_key_of_due(k.value()) else {
-                continue;
-            };
-            if let Some(v) = rows.get(key)? {
-                let row: OutboxRow = records::decode(v.value())?;
-                if want(&row) {
-                    out.push(row);
-                }
+        self.walk_due(Some(now), |_, row| {
+            if want(&row) {
+                out.push(row);
             }
-            if out.len() >= limit {
-                break;
-            }
-        }
+            out.len() < limit
+        })?;
         Ok(out)
     }
 
     /// When the first row `want` accepts will be due (to sleep until then), if any among the first
-    /// [`SCAN`] entries of the due index; and how many entries the index holds up to `now` (the backlog).
+    /// [`SCAN`] entries of the due index.
     pub fn next_due(&self, want: impl Fn(&OutboxRow) -> bool) -> Result<Option<i64>, StoreError> {
-        let tx = self.store.db.begin_read()?;
-        let due = tx.open_table(key_value::DUEAT_OUTBOXKEY)?;
-        let rows = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
-        for entry in due.iter()?.take(SCAN) {
-            let (k, _) = entry?;
-            let Some(key) = keys::outbox_key_of_due(k.value()) else {
-                continue;
-            };
-            if let Some(v) = rows.get(key)? {
-                let row: OutboxRow = records::decode(v.value())?;
-                if want(&row) {
-                    return Ok(keys::due_time(k.value()));
-                }
+        let mut next = None;
+        self.walk_due(None, |at, row| {
+            if want(&row) {
+                next = Some(at);
             }
-        }
-        Ok(None)
+            next.is_none()
+        })?;
+        Ok(next)
     }
 
     /// The backlog: rows waiting for delivery (pending, or failing with a retry ahead) and the time the
-    /// oldest of them was created. Reads the due index only.
+    /// oldest of them was created. The index is ordered by due time and a row created earlier may be due
+    /// later (a retry), so the oldest is looked for among the first [`SCAN`] entries.
     pub fn backlog(&self) -> Result<Backlog, StoreError> {
-        let tx = self.store.db.begin_read()?;
-        let due = tx.open_table(key_value::DUEAT_OUTBOXKEY)?;
-        let rows = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
-        let mut b = Backlog {
-            rows: due.len()?,
-            ..Backlog::default()
-        };
-        // The index is ordered by due time; a row created earlier may be due later (a retry), so the
-        // oldest is looked for among the first entries.
-        for entry in due.iter()?.take(SCAN) {
-            let (k, _) = entry?;
-            if let Some(key) = keys::outbox_key_of_due(k.value())
-                && let Some(v) = rows.get(key)?
-            {
-                let row: OutboxRow = records::decode(v.value())?;
-                b.oldest_created = Some(
-                    b.oldest_created
-                        .map_or(row.created, |o: i64| o.min(row.created)),
-                );
-            }
-        }
-        Ok(b)
+        let mut oldest: Option<i64> = None;
+        let rows = self.walk_due(None, |_, row| {
+            oldest = Some(oldest.map_or(row.created, |o| o.min(row.created)));
+            true
+        })?;
+        Ok(Backlog {
+            rows,
+            oldest_created: oldest,
+        })
     }
 
     /// Every outbox row (the `deliveries` command), optionally only those not delivered; oldest first.
@@ -152,28 +150,8 @@ impl SystemStore<'_> {
         Ok(c)
     }
 
-    /// Sets a row's state (durable: a delivery is only recorded once it is on disk), keeping the due
-    /// index in step.
-    pub async fn set_delivery_state(
-        &self,
-        row: &OutboxRow,
-        state: OutboxState,
-    ) -> Result<(), StoreError> {
-        let key = keys::outbox(&row.tenant, &row.reference, &row.target);
-        self.store
-            .write(true, move |tx| {
-                let Some(mut row) =
-                    get::<OutboxRow>(tx, key_value::TENANTREFERENCETARGET_OUTBOXROW, &key)?
-                else {
-                    return Ok(());
-                };
-                let old = std::mem::replace(&mut row.state, state);
-                put_outbox(tx, &key, Some(&old), &row)
-            })
-            .await
-    }
-
-    /// Sets the states of many rows in one durable transaction (a delivery batch).
+    /// Sets the states of rows in one durable transaction (a delivery is only recorded once it is on
+    /// disk; a batch of them together), keeping the due index in step.
     pub async fn set_delivery_states(
         &self,
         changes: Vec<(OutboxRow, OutboxState)>,

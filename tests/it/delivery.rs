@@ -173,7 +173,7 @@ async fn a_submission_lands_in_the_archive_once_with_valid_xml() {
         .remove(0);
     store
         .system()
-        .set_delivery_state(&row, OutboxState::Pending)
+        .set_delivery_states(vec![(row.clone(), OutboxState::Pending)])
         .await
         .unwrap();
     srv.running().state().deliveries.wake();
@@ -194,7 +194,7 @@ async fn a_submission_lands_in_the_archive_once_with_valid_xml() {
     std::fs::write(folder.join("manifest.json"), b"{}").unwrap();
     store
         .system()
-        .set_delivery_state(&row, OutboxState::Pending)
+        .set_delivery_states(vec![(row.clone(), OutboxState::Pending)])
         .await
         .unwrap();
     srv.running().state().deliveries.wake();
@@ -267,28 +267,11 @@ async fn a_missing_archive_folder_makes_deliveries_wait_and_health_degraded() {
     })
     .await;
     assert!(format!("{s:?}").contains("not available"), "{s:?}");
-    let health: serde_json::Value = serde_json::from_str(
-        &srv.client()
-            .get(srv.url("localhost", "/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let health: serde_json::Value =
+        serde_json::from_str(&srv.text("localhost", "/healthz").await).unwrap();
     assert_eq!(health["status"], "degraded");
     assert_eq!(health["deliveries_waiting"][0]["tenant"], "eksempel");
-    let metrics = srv
-        .client()
-        .get(srv.url("localhost", "/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = srv.text("localhost", "/metrics").await;
     assert!(
         metrics.contains("radhus_outbox_rows{state=\"failing\"} 1"),
         "{metrics}"
@@ -317,16 +300,7 @@ async fn a_missing_archive_folder_makes_deliveries_wait_and_health_degraded() {
             .join("manifest.json")
             .is_file()
     );
-    let health: serde_json::Value = serde_json::from_str(
-        &srv.client()
-            .get(srv.url("localhost", "/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let health: serde_json::Value =
+        serde_json::from_str(&srv.text("localhost", "/healthz").await).unwrap();
     assert_eq!(health["status"], "ok");
 }

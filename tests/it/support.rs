@@ -80,6 +80,18 @@ impl TestServer {
         client_for(self.addr, &self.cert_pem)
     }
 
+    /// The body of `GET path` on `host`, as text (a fresh client without cookies).
+    pub async fn text(&self, host: &str, path: &str) -> String {
+        self.client()
+            .get(self.url(host, path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     pub fn raw(&self, host: &str) -> RawTls {
         RawTls {
             addr: self.addr,

@@ -369,6 +369,31 @@ async fn the_http_target_gets_a_signed_envelope_and_is_retried_after_a_5xx() {
     assert_eq!(att["content_type"], "application/pdf");
 }
 
+/// A plain SMTP relay on loopback at `port`, as Eksempel kommune's sender.
+fn smtp_on(port: u16) -> radhus::config::targets::SmtpConfig {
+    radhus::config::targets::SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        security: radhus::config::targets::SmtpSecurity::None,
+        username: None,
+        password: None,
+        from: "Eksempel kommune <noreply@eksempel.example>".into(),
+        ca_pem: None,
+        timeout: Duration::from_secs(5),
+    }
+}
+
+/// The functional mailbox target "postmottak", for every form.
+fn mailbox() -> radhus::config::TargetConfig {
+    radhus::config::TargetConfig {
+        name: "postmottak".into(),
+        all_forms: true,
+        kind: radhus::config::TargetKind::Email {
+            to: "postmottak@eksempel.example".into(),
+        },
+    }
+}
+
 async fn parse_eml(path: &Path) -> serde_json::Value {
     const SCRIPT: &str = r#"
 import email, email.policy, hashlib, json, sys
@@ -399,22 +424,14 @@ async fn the_mailbox_target_and_the_receipt_copy_arrive_by_smtp_with_starttls_an
     let (port, ca) = (peer.port, peer.cert_pem.clone());
     let srv = TestServer::start_with(|c| {
         c.smtp = Some(radhus::config::targets::SmtpConfig {
-            host: "127.0.0.1".into(),
-            port,
             security: radhus::config::targets::SmtpSecurity::StartTls,
             username: Some("radhus".into()),
             password: Some("hemmelig-passord".into()),
-            from: "Eksempel kommune <noreply@eksempel.example>".into(),
             ca_pem: Some(ca.into_bytes()),
             timeout: Duration::from_secs(20),
+            ..smtp_on(port)
         });
-        c.tenants[0].targets.push(radhus::config::TargetConfig {
-            name: "postmottak".into(),
-            all_forms: true,
-            kind: radhus::config::TargetKind::Email {
-                to: "postmottak@eksempel.example".into(),
-            },
-        });
+        c.tenants[0].targets.push(mailbox());
     })
     .await;
     let w = Walk {
@@ -532,23 +549,8 @@ async fn a_hanging_receiver_and_a_mailbox_that_is_down_never_hold_back_the_archi
     });
     let closed = crate::support::free_port();
     let srv = with_http_target(port, |c| {
-        c.smtp = Some(radhus::config::targets::SmtpConfig {
-            host: "127.0.0.1".into(),
-            port: closed,
-            security: radhus::config::targets::SmtpSecurity::None,
-            username: None,
-            password: None,
-            from: "Eksempel kommune <noreply@eksempel.example>".into(),
-            ca_pem: None,
-            timeout: Duration::from_secs(5),
-        });
-        c.tenants[0].targets.push(radhus::config::TargetConfig {
-            name: "postmottak".into(),
-            all_forms: true,
-            kind: radhus::config::TargetKind::Email {
-                to: "postmottak@eksempel.example".into(),
-            },
-        });
+        c.smtp = Some(smtp_on(closed));
+        c.tenants[0].targets.push(mailbox());
     })
     .await;
     let mut refs = vec![];
@@ -586,15 +588,7 @@ async fn a_hanging_receiver_and_a_mailbox_that_is_down_never_hold_back_the_archi
     want.sort();
     assert_eq!(folders, want);
     // The backlog and its age, for monitoring: the twenty other deliveries wait.
-    let metrics = srv
-        .client()
-        .get(srv.url("localhost", "/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = srv.text("localhost", "/metrics").await;
     let backlog: u64 = metrics
         .lines()
         .find_map(|l| l.strip_prefix("radhus_outbox_backlog "))
@@ -606,17 +600,8 @@ async fn a_hanging_receiver_and_a_mailbox_that_is_down_never_hold_back_the_archi
         metrics.contains("radhus_outbox_oldest_age_seconds "),
         "{metrics}"
     );
-    let health: serde_json::Value = serde_json::from_str(
-        &srv.client()
-            .get(srv.url("localhost", "/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let health: serde_json::Value =
+        serde_json::from_str(&srv.text("localhost", "/healthz").await).unwrap();
     assert_eq!(health["backlog"]["rows"], 20, "{health}");
     assert!(health["backlog"]["oldest_age_seconds"].is_u64(), "{health}");
     assert!(
