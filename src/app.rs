@@ -66,6 +66,9 @@ impl App {
     pub async fn start(config: Config) -> Result<Running, StartError> {
         let registry = Arc::new(Registry::load_embedded().map_err(StartError::Forms)?);
         let i18n = I18n::load()?;
+        if config.server.tls_self_signed {
+            self_signed(&config)?;
+        }
         let resolver = Arc::new(CertResolver::new(
             &config.server.tls_cert,
             &config.server.tls_key,
@@ -147,6 +150,8 @@ impl App {
                 crate::control::Handles {
                     store: state.store.clone(),
                     wake: state.deliveries.clone(),
+                    files: state.files.clone(),
+                    data_dir: state.config.server.data_dir.clone(),
                 },
                 stop_rx.clone(),
             ))),
@@ -172,6 +177,26 @@ impl App {
             resolver,
         })
     }
+}
+
+/// `tls_fallback = "self-signed"` and no certificate files: a new self-signed certificate for every
+/// tenant's host names (and localhost), made at each start so it follows the configuration, with a log
+/// line that says so and what to do.
+fn self_signed(config: &Config) -> Result<(), TlsError> {
+    let mut names: Vec<&str> = config
+        .tenants
+        .iter()
+        .flat_map(|t| t.hosts.iter().map(String::as_str))
+        .collect();
+    names.push("localhost");
+    tls::write_self_signed(&names, &config.server.tls_cert, &config.server.tls_key)?;
+    tracing::warn!(
+        certificate = %config.server.tls_cert.display(),
+        hosts = names.join(" "),
+        "no TLS certificate files yet: serving a SELF-SIGNED certificate, which browsers warn about; put the \
+         real certificate and key where server.tls_cert and server.tls_key say, then restart"
+    );
+    Ok(())
 }
 
 /// Every five seconds: free memory back to the kernel, so that the process shrinks after a burst

@@ -61,6 +61,39 @@ enum Command {
         #[command(subcommand)]
         action: Option<DeliveriesAction>,
     },
+    /// Make a backup of the store and every file it refers to, while the server runs (through its control
+    /// socket) or not; the folder gets a manifest with every file's size and SHA-256.
+    Backup {
+        #[arg(long, value_name = "PATH")]
+        config: PathBuf,
+        /// The new backup folder (must not exist, or be empty).
+        #[arg(
+            long,
+            value_name = "DIR",
+            required_unless_present = "into",
+            conflicts_with = "into"
+        )]
+        to: Option<PathBuf>,
+        /// A folder of backups: the new one is made in it as radhus-<date>-<time> (UTC).
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
+        /// With --into: afterwards keep only this many complete backups there.
+        #[arg(long, value_name = "N", requires = "into")]
+        keep: Option<usize>,
+    },
+    /// Restore a backup as a new data folder, after checking every file against its manifest. Never writes
+    /// into a folder that holds anything.
+    Restore {
+        /// The backup folder.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+        /// The data folder to create (server.data_dir); it must not exist, or be empty.
+        #[arg(long, value_name = "DIR", required_unless_present = "check")]
+        data: Option<PathBuf>,
+        /// Only check the backup against its manifest; restore nothing.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the version.
     Version,
 }
@@ -93,6 +126,16 @@ pub fn run() -> ExitCode {
             };
             deliveries(&config, &request)
         }
+        Command::Backup {
+            config,
+            to,
+            into,
+            keep,
+        } => {
+            init_logging(cli.log_json);
+            backup(&config, to, into, keep)
+        }
+        Command::Restore { from, data, check } => restore(&from, data.as_deref(), check),
         Command::Serve { config } => {
             let registry = match Registry::load_embedded() {
                 Ok(r) => r,
@@ -162,7 +205,12 @@ fn check_config(path: &Path) -> ExitCode {
         }
     };
     let file = path.display();
-    if let Err(e) = crate::http::tls::load_key(&cfg.server.tls_cert, &cfg.server.tls_key) {
+    if cfg.server.tls_self_signed {
+        eprintln!(
+            "{file}: warning: server.tls_cert and server.tls_key do not exist; with tls_fallback = \"self-signed\" the server makes a self-signed certificate at {} at start (browsers warn about it)",
+            cfg.server.tls_cert.display()
+        );
+    } else if let Err(e) = crate::http::tls::load_key(&cfg.server.tls_cert, &cfg.server.tls_key) {
         eprintln!("{file}: server.tls_cert/tls_key: {e}");
         return ExitCode::from(2);
     }
@@ -244,33 +292,152 @@ fn check_forms(paths: &[PathBuf]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Asks the running server through its control socket; if none runs, opens the store itself.
-fn deliveries(config_path: &Path, request: &str) -> ExitCode {
+fn load_config(path: &Path) -> Result<Config, ExitCode> {
     let registry = Registry::load_embedded().unwrap_or_default();
-    let cfg = match config::load(config_path, &|id| registry.contains(id)) {
+    config::load(path, &|id| registry.contains(id)).map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::from(2)
+    })
+}
+
+/// Sends one request to the running server's control socket; None when no server listens there.
+fn ask_server(data_dir: &Path, request: &str) -> Option<String> {
+    let socket = crate::control::socket_path(data_dir);
+    let mut s = std::os::unix::net::UnixStream::connect(&socket).ok()?;
+    use std::io::{Read, Write};
+    let mut out = String::new();
+    let sent = s
+        .write_all(format!("{request}\n").as_bytes())
+        .and_then(|()| s.read_to_string(&mut out));
+    Some(match sent {
+        Ok(_) => out,
+        Err(e) => format!(
+            "error: talking to the server at {}: {e}\n",
+            socket.display()
+        ),
+    })
+}
+
+/// Prints a control answer: "error: …" to stderr with exit 1, anything else to stdout.
+fn print_answer(answer: &str) -> ExitCode {
+    if let Some(e) = answer.strip_prefix("error: ") {
+        eprint!("{e}");
+        return ExitCode::from(1);
+    }
+    print!("{answer}");
+    ExitCode::SUCCESS
+}
+
+fn backup(
+    config_path: &Path,
+    to: Option<PathBuf>,
+    into: Option<PathBuf>,
+    keep: Option<usize>,
+) -> ExitCode {
+    let cfg = match load_config(config_path) {
         Ok(c) => c,
+        Err(code) => return code,
+    };
+    let to = match (to, &into) {
+        (Some(t), _) => t,
+        (None, Some(parent)) => {
+            parent.join(crate::backup::dated_name(time::OffsetDateTime::now_utc()))
+        }
+        (None, None) => return ExitCode::from(2),
+    };
+    // The server may run elsewhere in the file system's view: it gets an absolute path.
+    let to = match std::path::absolute(&to) {
+        Ok(p) => p,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}: {e}", to.display());
             return ExitCode::from(2);
         }
     };
-    let socket = crate::control::socket_path(&cfg.server.data_dir);
-    let answer = match std::os::unix::net::UnixStream::connect(&socket) {
-        Ok(mut s) => {
-            use std::io::{Read, Write};
-            let mut out = String::new();
-            let sent = s
-                .write_all(format!("{request}\n").as_bytes())
-                .and_then(|()| s.read_to_string(&mut out));
-            match sent {
-                Ok(_) => out,
-                Err(e) => format!(
-                    "error: talking to the server at {}: {e}\n",
-                    socket.display()
+    if to.exists() && std::fs::read_dir(&to).is_ok_and(|mut d| d.next().is_some()) {
+        eprintln!("{}", crate::backup::BackupError::TargetNotEmpty(to));
+        return ExitCode::from(2);
+    }
+    let request = format!("backup {}", to.display());
+    let answer = match ask_server(&cfg.server.data_dir, &request) {
+        Some(a) => a,
+        None => {
+            // No server: the store is opened here, and nothing else changes the files meanwhile.
+            let store = match crate::store::Store::open(&cfg.server.data_dir) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(1);
+                }
+            };
+            let files = crate::attachments::FileStore::new(&cfg.server.data_dir);
+            let started = std::time::Instant::now();
+            match crate::backup::backup(&store, &files, &cfg.server.data_dir, &to) {
+                Ok(m) => format!(
+                    "backup made in {:.1} s: {}\n{}\n",
+                    started.elapsed().as_secs_f64(),
+                    to.display(),
+                    m.summary()
                 ),
+                Err(e) => format!("error: {e}\n"),
             }
         }
-        Err(_) => {
+    };
+    let code = print_answer(&answer);
+    if code == ExitCode::SUCCESS
+        && let (Some(parent), Some(keep)) = (into, keep)
+    {
+        match crate::backup::rotate(&parent, keep) {
+            Ok(removed) => {
+                for p in removed {
+                    println!("removed the older backup {}", p.display());
+                }
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    code
+}
+
+fn restore(from: &Path, data: Option<&Path>, check: bool) -> ExitCode {
+    let result = match (check, data) {
+        (true, _) => crate::backup::read_manifest(from)
+            .and_then(|m| crate::backup::verify(from, &m).map(|()| m)),
+        (false, Some(data)) => crate::backup::restore(from, data),
+        (false, None) => return ExitCode::from(2),
+    };
+    match result {
+        Ok(m) if check => {
+            println!("{} is a complete backup: {}", from.display(), m.summary());
+            ExitCode::SUCCESS
+        }
+        Ok(m) => {
+            println!(
+                "restored {} into {}: {}",
+                from.display(),
+                data.map(|d| d.display().to_string()).unwrap_or_default(),
+                m.summary()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Asks the running server through its control socket; if none runs, opens the store itself.
+fn deliveries(config_path: &Path, request: &str) -> ExitCode {
+    let cfg = match load_config(config_path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let answer = match ask_server(&cfg.server.data_dir, request) {
+        Some(a) => a,
+        None => {
             // No server: the store can be opened directly.
             let store = match crate::store::Store::open(&cfg.server.data_dir) {
                 Ok(s) => s,
@@ -292,19 +459,18 @@ fn deliveries(config_path: &Path, request: &str) -> ExitCode {
             rt.block_on(crate::control::answer(&store, request, None))
         }
     };
-    if let Some(e) = answer.strip_prefix("error: ") {
-        eprint!("{e}");
-        return ExitCode::from(1);
-    }
-    print!("{answer}");
-    ExitCode::SUCCESS
+    print_answer(&answer)
 }
 
 fn init_logging(json: bool) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // Colours only on a terminal: the journal (or a log file) gets plain text.
+    let colours = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colours)
         .with_writer(std::io::stderr);
     let _ = if json {
         builder.json().try_init()
@@ -345,7 +511,28 @@ async fn serve(cfg: Config, demo_dir: Option<&Path>) -> ExitCode {
     if let Some(dir) = demo_dir {
         print_demo_banner(&running, dir);
     }
-    wait_for_signals(running, signals).await
+    crate::watchdog::ready(&format!(
+        "serving {} tenants on {}",
+        running.state().tenants.len(),
+        running.addr
+    ));
+    let (dog_stop, dog_rx) = tokio::sync::watch::channel(false);
+    let dog = crate::watchdog::interval().map(|every| {
+        tokio::spawn(crate::watchdog::feed(
+            running.state().clone(),
+            every,
+            dog_rx,
+        ))
+    });
+    let code = wait_for_signals(running, signals, || {
+        crate::watchdog::stopping();
+        let _ = dog_stop.send(true);
+    })
+    .await;
+    if let Some(d) = dog {
+        let _ = d.await;
+    }
+    code
 }
 
 fn start_code(e: &StartError) -> u8 {
@@ -390,7 +577,7 @@ impl Signals {
     }
 }
 
-async fn wait_for_signals(running: Running, mut s: Signals) -> ExitCode {
+async fn wait_for_signals(running: Running, mut s: Signals, stopping: impl FnOnce()) -> ExitCode {
     loop {
         tokio::select! {
             _ = s.term.recv() => break,
@@ -401,6 +588,7 @@ async fn wait_for_signals(running: Running, mut s: Signals) -> ExitCode {
             },
         }
     }
+    stopping();
     tracing::info!("shutting down: finishing requests in flight");
     running.shutdown().await;
     ExitCode::SUCCESS

@@ -1,6 +1,7 @@
 //! The control socket: `<data>/control.sock`, a Unix socket only the service user (and root) can open. The
-//! `radhus deliveries` command talks to the running server through it, since the server holds the store.
-//! One request line in (`deliveries`, `deliveries failing`, `retry <reference>`), a text answer out.
+//! `radhus deliveries` and `radhus backup` commands talk to the running server through it, since the server
+//! holds the store. One request line in (`deliveries`, `deliveries failing`, `retry <reference>`,
+//! `backup <absolute folder>`), a text answer out; an answer that starts with `error: ` is a failure.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,6 +10,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::UnixListener;
 use tokio::sync::watch;
 
+use crate::attachments::FileStore;
 use crate::cases::records::{OutboxRow, OutboxState};
 use crate::delivery::DeliveryStatus;
 use crate::ids::{Reference, TenantId};
@@ -19,6 +21,8 @@ use crate::store::Store;
 pub struct Handles {
     pub store: Arc<Store>,
     pub wake: Arc<DeliveryStatus>,
+    pub files: FileStore,
+    pub data_dir: PathBuf,
 }
 
 pub const SOCKET: &str = "control.sock";
@@ -50,7 +54,11 @@ pub async fn serve(listener: UnixListener, handles: Handles, mut stop: watch::Re
                     if reader.read_line(&mut line).await.is_err() {
                         return;
                     }
-                    let answer = answer(&handles.store, line.trim(), Some(&handles.wake)).await;
+                    let line = line.trim();
+                    let answer = match line.strip_prefix("backup ") {
+                        Some(to) => backup(&handles, PathBuf::from(to)).await,
+                        None => answer(&handles.store, line, Some(&handles.wake)).await,
+                    };
                     let _ = w.write_all(answer.as_bytes()).await;
                 });
             }
@@ -61,6 +69,35 @@ pub async fn serve(listener: UnixListener, handles: Handles, mut stop: watch::Re
         && let Some(p) = addr.as_pathname()
     {
         let _ = std::fs::remove_file(p);
+    }
+}
+
+/// Makes a backup of the running server's store and files (off the async threads; requests go on).
+async fn backup(h: &Handles, to: PathBuf) -> String {
+    if !to.is_absolute() {
+        return format!("error: {} is not an absolute path\n", to.display());
+    }
+    let (store, files, data_dir) = (h.store.clone(), h.files.clone(), h.data_dir.clone());
+    let started = std::time::Instant::now();
+    let made = tokio::task::spawn_blocking(move || {
+        crate::backup::backup(&store, &files, &data_dir, &to).map(|m| (m, to))
+    })
+    .await;
+    match made {
+        Ok(Ok((m, to))) => {
+            tracing::info!(folder = %to.display(), submissions = m.submissions, bytes = m.total_bytes(), "backup made");
+            format!(
+                "backup made in {:.1} s: {}\n{}\n",
+                started.elapsed().as_secs_f64(),
+                to.display(),
+                m.summary()
+            )
+        }
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "backup failed");
+            format!("error: {e}\n")
+        }
+        Err(e) => format!("error: the backup stopped: {e}\n"),
     }
 }
 

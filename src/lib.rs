@@ -5,6 +5,7 @@
 //! - [`app`]: `App::start(config)` — the running appliance, used by `main` and by the tests.
 //! - [`assets`]: a tenant's static files under content-hashed names.
 //! - [`attachments`]: uploaded files judged by content and kept on disk; ClamAV.
+//! - [`backup`]: online backup of a data folder and its restore, checked against a manifest.
 //! - [`cases`]: the case layer — drafts, steps, submission, receipts — whoever asks.
 //! - [`clock`]: the clock the product's rules read.
 //! - [`cli`]: the command line (`serve`, `demo`, `check-config`, `version`).
@@ -24,11 +25,13 @@
 //! - [`store`]: the only code that touches redb: tenant-scoped and system handles, records, migrations.
 //! - [`themes`]: the embedded default theme and tenant overrides.
 //! - [`views`]: maud views, pure functions of a view model.
+//! - [`watchdog`]: systemd readiness, watchdog and stopping notifications.
 //! - [`web`]: the route table and request handlers, one file per route group.
 
 pub mod app;
 pub mod assets;
 pub mod attachments;
+pub mod backup;
 pub mod cases;
 pub mod cli;
 pub mod clock;
@@ -49,6 +52,7 @@ pub mod state;
 pub mod store;
 pub mod themes;
 pub mod views;
+pub mod watchdog;
 pub mod web;
 
 pub use app::{App, Running};

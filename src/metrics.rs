@@ -131,3 +131,35 @@ impl Metrics {
         out
     }
 }
+
+/// A file system's free space (for an unprivileged process) and size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Disk {
+    pub free: u64,
+    pub size: u64,
+}
+
+/// [`Disk`] of the file system holding `path`; None when it cannot be asked (the path is missing).
+pub fn disk(path: &std::path::Path) -> Option<Disk> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    let mut st = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+    // SAFETY: a NUL-terminated path and a buffer of the right type, which statvfs fills on success.
+    let st = unsafe {
+        if libc::statvfs(c.as_ptr(), st.as_mut_ptr()) != 0 {
+            return None;
+        }
+        st.assume_init()
+    };
+    // The field types differ between platforms (u32 or u64); these conversions never lose anything.
+    #[allow(clippy::useless_conversion)]
+    let (block, avail, blocks) = (
+        u64::from(st.f_frsize),
+        u64::from(st.f_bavail),
+        u64::from(st.f_blocks),
+    );
+    Some(Disk {
+        free: avail.saturating_mul(block),
+        size: blocks.saturating_mul(block),
+    })
+}

@@ -210,10 +210,40 @@ pub fn new_id() -> io::Result<FileId> {
     FileId::generate().map_err(|e| io::Error::other(e.to_string()))
 }
 
-/// The folder holding every tenant's files.
+/// The folder holding every tenant's files. Clones share their removal holds.
 #[derive(Debug, Clone)]
 pub struct FileStore {
     root: PathBuf,
+    holds: std::sync::Arc<std::sync::Mutex<Holds>>,
+}
+
+/// Removals wait while a backup copies files: a file its snapshot refers to stays until it is copied.
+#[derive(Debug, Default)]
+struct Holds {
+    active: usize,
+    deferred: Vec<PathBuf>,
+}
+
+/// While alive, [`FileStore::remove`] and [`FileStore::sweep`] delete nothing; removals asked for meanwhile
+/// happen when the last hold ends.
+pub struct RemovalHold {
+    holds: std::sync::Arc<std::sync::Mutex<Holds>>,
+}
+
+impl Drop for RemovalHold {
+    fn drop(&mut self) {
+        let deferred = {
+            let mut h = self.holds.lock().unwrap_or_else(|p| p.into_inner());
+            h.active = h.active.saturating_sub(1);
+            if h.active > 0 {
+                return;
+            }
+            std::mem::take(&mut h.deferred)
+        };
+        for p in deferred {
+            let _ = std::fs::remove_file(p);
+        }
+    }
 }
 
 /// How long an unreferenced file is left alone (an upload whose draft write is still under way).
@@ -223,7 +253,25 @@ impl FileStore {
     pub fn new(data_dir: &Path) -> FileStore {
         FileStore {
             root: data_dir.join("files"),
+            holds: Default::default(),
         }
+    }
+
+    /// Holds every removal until the returned guard is dropped (taken before a backup's snapshot).
+    pub fn hold_removals(&self) -> RemovalHold {
+        self.holds.lock().unwrap_or_else(|p| p.into_inner()).active += 1;
+        RemovalHold {
+            holds: self.holds.clone(),
+        }
+    }
+
+    /// Whether removals are held; if so, `path` is queued for when they no longer are.
+    fn held(&self, path: &Path) -> bool {
+        let mut h = self.holds.lock().unwrap_or_else(|p| p.into_inner());
+        if h.active > 0 {
+            h.deferred.push(path.to_path_buf());
+        }
+        h.active > 0
     }
 
     pub fn tmp_dir(&self) -> PathBuf {
@@ -251,7 +299,10 @@ impl FileStore {
 
     /// Removes one file (after the draft that held it no longer does).
     pub fn remove(&self, tenant: &TenantId, id: &FileId) {
-        let _ = std::fs::remove_file(self.path(tenant, id));
+        let path = self.path(tenant, id);
+        if !self.held(&path) {
+            let _ = std::fs::remove_file(path);
+        }
     }
 
     /// Deletes files older than `grace` that no live draft and no submission holds, and leftover
@@ -278,7 +329,11 @@ impl FileStore {
                 let id = f.file_name().to_string_lossy().into_owned();
                 let p = f.path();
                 let tmp = tenant == "tmp";
-                if old(&p) && (tmp || !keep(&tenant, &id)) && std::fs::remove_file(&p).is_ok() {
+                if old(&p)
+                    && (tmp || !keep(&tenant, &id))
+                    && !self.held(&p)
+                    && std::fs::remove_file(&p).is_ok()
+                {
                     removed += 1;
                 }
             }

@@ -513,6 +513,6 @@ pub fn keep_pdf(
 }
 
 /// Whether a kept PDF is whole: it ends with its end-of-file marker.
-fn pdf_complete(bytes: &[u8]) -> bool {
+pub(crate) fn pdf_complete(bytes: &[u8]) -> bool {
     bytes.trim_ascii_end().ends_with(b"%%EOF")
 }

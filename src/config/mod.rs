@@ -88,6 +88,9 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     pub tls_cert: PathBuf,
     pub tls_key: PathBuf,
+    /// Neither certificate file exists and `tls_fallback = "self-signed"`: `tls_cert`/`tls_key` name a
+    /// self-signed certificate in the data folder, made at every start for the tenants' host names.
+    pub tls_self_signed: bool,
     pub log_format: LogFormat,
     /// Key for CSRF tokens; generated once and kept in the store when not configured.
     pub secret_key: Option<Vec<u8>>,
@@ -517,11 +520,21 @@ fn validate(
         .redirect_listen
         .as_deref()
         .and_then(|v| parse_addr(&mut errs, "server.redirect_listen", v));
-    let tls_cert = resolve(base, &s.tls_cert);
-    let tls_key = resolve(base, &s.tls_key);
-    for (key, p) in [("server.tls_cert", &tls_cert), ("server.tls_key", &tls_key)] {
-        if !p.is_file() {
-            errs.push(key, format!("the file {} does not exist", p.display()));
+    let mut tls_cert = resolve(base, &s.tls_cert);
+    let mut tls_key = resolve(base, &s.tls_key);
+    let tls_self_signed = s.tls_fallback == raw::RawTlsFallback::SelfSigned
+        && !tls_cert.is_file()
+        && !tls_key.is_file();
+    if tls_self_signed {
+        // Made at start, for every tenant's host names (see app::self_signed).
+        let dir = resolve(base, &s.data_dir).join("tls");
+        tls_cert = dir.join("self-signed-cert.pem");
+        tls_key = dir.join("self-signed-key.pem");
+    } else {
+        for (key, p) in [("server.tls_cert", &tls_cert), ("server.tls_key", &tls_key)] {
+            if !p.is_file() {
+                errs.push(key, format!("the file {} does not exist", p.display()));
+            }
         }
     }
     let secret_key = s
@@ -753,6 +766,7 @@ fn validate(
             data_dir,
             tls_cert,
             tls_key,
+            tls_self_signed,
             log_format: match s.log_format {
                 RawLogFormat::Text => LogFormat::Text,
                 RawLogFormat::Json => LogFormat::Json,

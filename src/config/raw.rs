@@ -28,6 +28,9 @@ pub struct RawServer {
     pub data_dir: PathBuf,
     pub tls_cert: PathBuf,
     pub tls_key: PathBuf,
+    /// What to do when neither certificate file exists.
+    #[serde(default)]
+    pub tls_fallback: RawTlsFallback,
     pub default_tenant: Option<String>,
     #[serde(default)]
     pub log_format: RawLogFormat,
@@ -47,6 +50,16 @@ pub enum RawLogFormat {
     #[default]
     Text,
     Json,
+}
+
+#[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawTlsFallback {
+    /// Refuse to start (the certificate files are required).
+    #[default]
+    None,
+    /// Serve a self-signed certificate for the tenants' host names, made in the data folder.
+    SelfSigned,
 }
 
 /// A secret given inline, from an environment variable, or from a file.

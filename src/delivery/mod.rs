@@ -25,6 +25,9 @@ pub struct DeliveryStatus {
     pub(crate) others_wake: tokio::sync::Notify,
     pub failures: AtomicU64,
     health: Mutex<HashMap<TenantId, String>>,
+    /// How many times each lane (archive, others) has gone round its loop: a lane turns at least once a
+    /// second while it works, so a count that stands still means a stuck lane (the watchdog reads it).
+    turns: [AtomicU64; 2],
 }
 
 impl DeliveryStatus {
@@ -33,6 +36,20 @@ impl DeliveryStatus {
     pub fn wake(&self) {
         self.archive_wake.notify_one();
         self.others_wake.notify_one();
+    }
+
+    /// The lanes' turn counts: (archive, others).
+    pub fn turns(&self) -> (u64, u64) {
+        let [a, o] = &self.turns;
+        (
+            a.load(std::sync::atomic::Ordering::Relaxed),
+            o.load(std::sync::atomic::Ordering::Relaxed),
+        )
+    }
+
+    pub(crate) fn turned(&self, archive: bool) {
+        let [a, o] = &self.turns;
+        if archive { a } else { o }.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Tenants whose last delivery attempt failed and will be retried, with the error.

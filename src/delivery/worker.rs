@@ -120,6 +120,7 @@ impl Worker {
 
     async fn archive_lane(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         loop {
+            self.status.turned(true);
             if *stop.borrow() {
                 return;
             }
@@ -157,6 +158,7 @@ impl Worker {
         let mut running = tokio::task::JoinSet::new();
         let mut in_flight: HashMap<String, String> = HashMap::new(); // row key → target key
         loop {
+            self.status.turned(false);
             if *stop.borrow() {
                 return;
             }

@@ -8,6 +8,7 @@ pub mod keys;
 pub mod migrate;
 pub mod records;
 pub mod sessions;
+pub mod snapshot;
 pub mod system;
 pub mod tenant;
 pub mod writer;
@@ -191,6 +192,12 @@ impl Store {
     /// A cheap read that proves the store answers (for `/healthz`).
     pub fn ping(&self) -> Result<u32, StoreError> {
         migrate::schema_version(&self.db)
+    }
+
+    /// An empty write through the writer thread: proves it still takes and commits transactions (the
+    /// systemd watchdog's probe). Not flushed at once; the writer's next flush makes it durable.
+    pub async fn probe_writer(&self) -> Result<(), StoreError> {
+        self.write(false, |_| Ok(())).await
     }
 
     /// Test support: see [`migrate::force_schema_version`].

@@ -215,36 +215,40 @@ impl SystemStore<'_> {
     /// A digest of every table's contents: equal digests mean nothing was written (used by the hostile-HTTP
     /// test to prove that refused requests change nothing).
     pub fn digest(&self) -> Result<String, StoreError> {
-        use sha2::Digest;
-        let tx = self.store.db.begin_read()?;
-        let mut h = sha2::Sha256::new();
-        for def in key_value::ALL {
-            let table = tx.open_table(def)?;
-            for row in table.iter()? {
-                let (k, v) = row?;
-                h.update(k.value().as_bytes());
-                h.update([0]);
-                h.update(v.value());
-                h.update([0]);
-            }
-        }
-        let counters = tx.open_table(key_value::TENANT_REFERENCECOUNTER)?;
-        for row in counters.iter()? {
-            let (k, v) = row?;
-            h.update(k.value().as_bytes());
-            h.update(v.value().to_be_bytes());
-        }
-        for t in [key_value::DUEAT_OUTBOXKEY] {
-            for row in tx.open_table(t)?.iter()? {
-                let (k, _) = row?;
-                h.update(k.value().as_bytes());
-            }
-        }
-        for row in tx.open_table(key_value::TENANTFILE_REFERENCE)?.iter()? {
-            let (k, v) = row?;
-            h.update(k.value().as_bytes());
-            h.update(v.value().as_bytes());
-        }
-        Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+        digest_of(&self.store.db.begin_read()?)
     }
+}
+
+/// [`SystemStore::digest`] of what one read transaction sees.
+pub(super) fn digest_of(tx: &redb::ReadTransaction) -> Result<String, StoreError> {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for def in key_value::ALL {
+        let table = tx.open_table(def)?;
+        for row in table.iter()? {
+            let (k, v) = row?;
+            h.update(k.value().as_bytes());
+            h.update([0]);
+            h.update(v.value());
+            h.update([0]);
+        }
+    }
+    let counters = tx.open_table(key_value::TENANT_REFERENCECOUNTER)?;
+    for row in counters.iter()? {
+        let (k, v) = row?;
+        h.update(k.value().as_bytes());
+        h.update(v.value().to_be_bytes());
+    }
+    for t in [key_value::DUEAT_OUTBOXKEY] {
+        for row in tx.open_table(t)?.iter()? {
+            let (k, _) = row?;
+            h.update(k.value().as_bytes());
+        }
+    }
+    for row in tx.open_table(key_value::TENANTFILE_REFERENCE)?.iter()? {
+        let (k, v) = row?;
+        h.update(k.value().as_bytes());
+        h.update(v.value().as_bytes());
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }

@@ -45,11 +45,43 @@ pub fn metrics(state: &State, peer: SocketAddr) -> Resp {
             b.rows
         ));
     }
+    body.push_str(&disk_metrics(state));
     text(
         StatusCode::OK,
         "text/plain; version=0.0.4; charset=utf-8",
         body,
     )
+}
+
+/// Free and total bytes of the file systems holding the data folder and each tenant's archive folder (an
+/// archive folder that is not there, say an unmounted share, reports 0 for `radhus_archive_present`).
+fn disk_metrics(state: &State) -> String {
+    let mut out = String::from(
+        "# HELP radhus_data_free_bytes Bytes free for Rådhus on the data folder's file system.\n# TYPE radhus_data_free_bytes gauge\n# HELP radhus_data_size_bytes Size of the data folder's file system.\n# TYPE radhus_data_size_bytes gauge\n",
+    );
+    if let Some(d) = crate::metrics::disk(&state.config.server.data_dir) {
+        out.push_str(&format!(
+            "radhus_data_free_bytes {}\nradhus_data_size_bytes {}\n",
+            d.free, d.size
+        ));
+    }
+    out.push_str("# HELP radhus_archive_present Whether the tenant's archive folder exists (1) or not (0).\n# TYPE radhus_archive_present gauge\n# HELP radhus_archive_free_bytes Bytes free on the file system of the tenant's archive folder.\n# TYPE radhus_archive_free_bytes gauge\n");
+    for t in state.tenants.iter() {
+        let id = &t.config.id;
+        let disk =
+            crate::metrics::disk(&t.config.archive_dir).filter(|_| t.config.archive_dir.is_dir());
+        out.push_str(&format!(
+            "radhus_archive_present{{tenant=\"{id}\"}} {}\n",
+            u8::from(disk.is_some())
+        ));
+        if let Some(d) = disk {
+            out.push_str(&format!(
+                "radhus_archive_free_bytes{{tenant=\"{id}\"}} {}\n",
+                d.free
+            ));
+        }
+    }
+    out
 }
 
 /// GET /healthz: the state as JSON. From loopback with details (store error, which tenants' deliveries
@@ -83,6 +115,15 @@ pub fn healthz(state: &State, peer: SocketAddr) -> Resp {
             }),
             Err(e) => serde_json::json!({"error": e.to_string()}),
         },
+        "disk": {
+            "data": crate::metrics::disk(&state.config.server.data_dir).map(|d| serde_json::json!({"free_bytes": d.free, "size_bytes": d.size})),
+            "archives": state.tenants.iter().map(|t| serde_json::json!({
+                "tenant": t.config.id.as_str(),
+                "present": t.config.archive_dir.is_dir(),
+                "free_bytes": crate::metrics::disk(&t.config.archive_dir).filter(|_| t.config.archive_dir.is_dir()).map(|d| d.free),
+            })).collect::<Vec<_>>(),
+        },
+        "tls": { "self_signed": state.config.server.tls_self_signed },
         "deliveries_waiting": delivery.iter().map(|(t, e)| serde_json::json!({"tenant": t, "error": e})).collect::<Vec<_>>(),
     });
     text(code, "application/json", body.to_string())

@@ -185,3 +185,170 @@ fn sighup_reloads_the_certificate_of_the_running_binary() {
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
+
+/// Under systemd (`Type=notify`, `WatchdogSec=`): READY=1 once it listens, WATCHDOG=1 while it makes
+/// progress, STOPPING=1 on SIGTERM, all on the socket systemd names in NOTIFY_SOCKET; the log has no
+/// colour codes when it does not go to a terminal.
+#[test]
+fn it_tells_systemd_it_is_ready_alive_and_stopping() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket_path = dir.path().join("notify.sock");
+    let socket = std::os::unix::net::UnixDatagram::bind(&socket_path).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let log = dir.path().join("stderr.log");
+    let mut child = Command::new(bin())
+        .args(["demo", "--listen", "127.0.0.1:0", "--data"])
+        .arg(dir.path().join("data"))
+        .env("NOTIFY_SOCKET", &socket_path)
+        .env("WATCHDOG_USEC", "900000")
+        .env_remove("WATCHDOG_PID")
+        .env_remove("NO_COLOR")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let next = || {
+        let mut buf = [0u8; 512];
+        let n = socket.recv(&mut buf).expect("a notification within 10 s");
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    let first = next();
+    assert!(first.lines().any(|l| l == "READY=1"), "{first:?}");
+    assert!(
+        first.contains("STATUS=serving 2 tenants on 127.0.0.1:"),
+        "{first:?}"
+    );
+    // Fed a third of the interval apart (300 ms) while the writer commits and the lanes turn.
+    let started = std::time::Instant::now();
+    for _ in 0..4 {
+        assert_eq!(next(), "WATCHDOG=1\n");
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let stopping = loop {
+        let m = next();
+        if m != "WATCHDOG=1\n" {
+            break m;
+        }
+    };
+    assert!(stopping.lines().any(|l| l == "STOPPING=1"), "{stopping:?}");
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("Rådhus is serving"), "{text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour codes in a log file: {text:?}"
+    );
+}
+
+/// The package's first start: the shipped configuration with no certificate placed by hand serves HTTPS
+/// with a self-signed certificate for its host names, says so in the log and in check-config, and
+/// "tls_fallback = none" refuses to start as before.
+#[test]
+fn the_packaged_configuration_starts_without_a_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = crate::support::free_port();
+    let shipped = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/packaging/radhus.toml"
+    ))
+    .unwrap();
+    let data = dir.path().join("data");
+    let text = shipped
+        .replace(
+            "listen = \"0.0.0.0:443\"",
+            &format!("listen = \"127.0.0.1:{port}\""),
+        )
+        .replace("redirect_listen = \"0.0.0.0:80\"", "")
+        .replace(
+            "data_dir = \"/var/lib/radhus\"",
+            &format!("data_dir = \"{}\"", data.display()),
+        )
+        .replace(
+            "/etc/radhus/tls/",
+            &format!("{}/etc-tls/", dir.path().display()),
+        );
+    assert_ne!(text, shipped);
+    let config = dir.path().join("radhus.toml");
+    std::fs::write(&config, &text).unwrap();
+    let out = Command::new(bin())
+        .arg("check-config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning") && err.contains("self-signed"),
+        "{err}"
+    );
+
+    let log = dir.path().join("stderr.log");
+    let mut child = Command::new(bin())
+        .arg("serve")
+        .arg("--config")
+        .arg(&config)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let cert = data.join("tls/self-signed-cert.pem");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let page = rt.block_on(async {
+        for _ in 0..200 {
+            if let Ok(pem) = std::fs::read(&cert) {
+                let client = reqwest::Client::builder()
+                    .use_rustls_tls()
+                    .tls_built_in_root_certs(false)
+                    .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+                    .resolve(
+                        "skjema.eksempel.kommune.no",
+                        format!("127.0.0.1:{port}").parse().unwrap(),
+                    )
+                    .build()
+                    .unwrap();
+                if let Ok(r) = client
+                    .get(format!("https://skjema.eksempel.kommune.no:{port}/"))
+                    .send()
+                    .await
+                {
+                    return Some((r.status(), r.text().await.unwrap()));
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        None
+    });
+    // The client's pooled connection goes with its runtime, so the server has nothing left to wait for.
+    drop(rt);
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let (status, body) = page.expect("the server answered over HTTPS with the certificate it made");
+    assert_eq!(status, 200, "{body}");
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.contains("SELF-SIGNED"), "{logged}");
+
+    // Without the fallback, the missing files are an error, as before.
+    std::fs::write(
+        &config,
+        text.replace("tls_fallback = \"self-signed\"", "tls_fallback = \"none\""),
+    )
+    .unwrap();
+    let out = Command::new(bin())
+        .arg("check-config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("server.tls_cert: the file"), "{err}");
+}

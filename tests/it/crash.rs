@@ -53,7 +53,7 @@ fn write_config(dir: &Path, port: u16, receiver: u16, smtp: Option<&SmtpPeer>) -
 
 /// Starts `radhus serve`; with `fsize`, the process may not grow any file beyond that many bytes
 /// (RLIMIT_FSIZE, SIGXFSZ ignored so writes fail with EFBIG instead of killing it).
-fn spawn(config: &Path, fsize: Option<u64>) -> tokio::process::Child {
+pub(crate) fn spawn(config: &Path, fsize: Option<u64>) -> tokio::process::Child {
     // tokio's process: waiting for the server never blocks this thread (the HTTP receiver runs on it).
     let mut cmd = tokio::process::Command::new(bin());
     // The server's warnings and errors go to server.log beside the config (shown when a test fails).
@@ -88,7 +88,7 @@ fn spawn(config: &Path, fsize: Option<u64>) -> tokio::process::Child {
     cmd.spawn().unwrap()
 }
 
-async fn ready(client: &reqwest::Client, port: u16) {
+pub(crate) async fn ready(client: &reqwest::Client, port: u16) {
     for _ in 0..400 {
         if let Ok(r) = client
             .get(format!("https://localhost:{port}/healthz"))
@@ -104,7 +104,7 @@ async fn ready(client: &reqwest::Client, port: u16) {
 }
 
 /// The outbox rows by state, from the server's /metrics.
-async fn outbox_rows(client: &reqwest::Client, port: u16) -> BTreeMap<String, u64> {
+pub(crate) async fn outbox_rows(client: &reqwest::Client, port: u16) -> BTreeMap<String, u64> {
     let text = client
         .get(format!("https://localhost:{port}/metrics"))
         .send()
@@ -124,7 +124,7 @@ async fn outbox_rows(client: &reqwest::Client, port: u16) -> BTreeMap<String, u6
 }
 
 /// A view of the external server for the walking helpers (they only need its address and certificate).
-fn view(port: u16, cert_pem: &[u8]) -> TestServer {
+pub(crate) fn view(port: u16, cert_pem: &[u8]) -> TestServer {
     /// The walking helpers never read the configuration of a view: one made once serves them all.
     static CONFIG: std::sync::OnceLock<radhus::config::Config> = std::sync::OnceLock::new();
     let dir = tempfile::tempdir().unwrap();
@@ -355,7 +355,7 @@ async fn sigkill_rounds() {
     );
 }
 
-fn unsafe_sigterm(child: &tokio::process::Child) {
+pub(crate) fn unsafe_sigterm(child: &tokio::process::Child) {
     let pid = i32::try_from(child.id().unwrap()).unwrap();
     // SAFETY: sending a signal to our own child.
     unsafe {

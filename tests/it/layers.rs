@@ -68,6 +68,11 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ),
     ("state", &["app", "http", "web", "control", "cli"]),
     (
+        "backup",
+        &["app", "state", "http", "web", "views", "control", "cli"],
+    ),
+    ("watchdog", &["http", "web", "views", "control", "cli"]),
+    (
         "attachments",
         &[
             "app", "state", "store", "http", "web", "views", "delivery", "cases", "control", "cli",

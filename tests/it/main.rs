@@ -8,6 +8,7 @@
 )]
 
 mod attachments;
+mod backup;
 mod browser;
 mod check_forms;
 mod cli;
