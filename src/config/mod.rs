@@ -110,6 +110,8 @@ pub struct Limits {
     pub max_attachments: usize,
     /// Attempts per delivery before it is marked failed (`radhus deliveries retry` starts it again).
     pub delivery_attempts: u32,
+    /// Free bytes the data folder's file system keeps (`limits.min_free_mb`).
+    pub min_free_bytes: u64,
 }
 
 impl Default for Limits {
@@ -124,6 +126,7 @@ impl Default for Limits {
             max_upload_bytes: raw.max_upload_mb * 1_000_000,
             max_attachments: raw.max_attachments,
             delivery_attempts: raw.delivery_attempts,
+            min_free_bytes: raw.min_free_mb * 1_000_000,
         }
     }
 }
@@ -783,6 +786,7 @@ fn validate(
             max_upload_bytes: l.max_upload_mb.saturating_mul(1_000_000),
             max_attachments: l.max_attachments,
             delivery_attempts: l.delivery_attempts,
+            min_free_bytes: l.min_free_mb.saturating_mul(1_000_000),
         },
         clamav,
         smtp,

@@ -93,6 +93,14 @@ pub struct RawLimits {
     /// Attempts per delivery (one submission to one target) before it is marked failed.
     #[serde(default = "default_delivery_attempts")]
     pub delivery_attempts: u32,
+    /// Free space (MB) the data folder's file system keeps: below it new drafts and uploads are refused,
+    /// below a quarter of it submissions too.
+    #[serde(default = "default_min_free_mb")]
+    pub min_free_mb: u64,
+}
+
+fn default_min_free_mb() -> u64 {
+    512
 }
 
 fn default_delivery_attempts() -> u32 {
@@ -180,6 +188,7 @@ impl Default for RawLimits {
             max_upload_mb: default_upload_mb(),
             max_attachments: default_attachments(),
             delivery_attempts: default_delivery_attempts(),
+            min_free_mb: default_min_free_mb(),
         }
     }
 }

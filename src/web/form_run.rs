@@ -38,12 +38,38 @@ fn session_draft(r: &Request<'_>, def: &Arc<FormDef>) -> Result<Option<OpenDraft
 }
 
 /// POST /skjema/{form}/start: resume this session's draft or make a new one.
+/// What a request would add to the data folder, for the free-space floor ([`room_for`]).
+#[derive(Clone, Copy)]
+enum Growth {
+    /// A new draft, or uploaded files.
+    New,
+    /// The submission of a draft already filled in: allowed down to a quarter of the floor.
+    Submission,
+}
+
+/// Refuses work that would take the data folder's file system below its floor (`limits.min_free_mb`),
+/// before anything is read or written, with the translated 507 page.
+fn room_for(state: &crate::state::State, growth: Growth) -> Result<(), WebError> {
+    let floor = match growth {
+        Growth::New => state.config.limits.min_free_bytes,
+        Growth::Submission => state.config.limits.min_free_bytes / 4,
+    };
+    match crate::metrics::disk(&state.config.server.data_dir) {
+        Some(d) if d.free < floor => Err(WebError::StorageFull(format!(
+            "{} bytes free on the data folder's file system, below the floor of {floor}",
+            d.free
+        ))),
+        _ => Ok(()),
+    }
+}
+
 pub async fn start(r: &Request<'_>) -> Result<Resp, WebError> {
     let def = r.form()?;
     let ctx = r.ctx;
     let state = ctx.state;
     let open = session_draft(r, def)?;
     if open.is_none_or(|o| o.draft.submitted.is_some()) {
+        room_for(state, Growth::New)?;
         cases::start_draft(
             &state.store,
             ctx.tenant,
@@ -237,6 +263,7 @@ async fn read_multipart(
         return Ok(None);
     };
     let ctx = r.ctx;
+    room_for(ctx.state, Growth::New)?;
     let cfg = &ctx.state.config;
     let limits = multipart::Limits {
         submission_bytes: cfg.limits.max_upload_bytes,
@@ -401,6 +428,7 @@ pub async fn submit(r: &Request<'_>) -> Result<Resp, WebError> {
     let Some(open) = session_draft(r, def)? else {
         return Ok(see_other(&paths::landing(&def.id)));
     };
+    room_for(state, Growth::Submission)?;
     match cases::submit(&state.store, ctx.tenant, &ctx.session, &open, &state.clock).await {
         Ok(sent) => {
             if sent.new {

@@ -241,6 +241,18 @@ pub async fn fill_step(w: &Walk<'_>, page: Page, answers: &BTreeMap<String, Answ
 
 /// Walks a form from start to receipt; returns the reference id.
 pub async fn walk(w: &Walk<'_>, form: &str, answers: &BTreeMap<String, Answer>) -> String {
+    let page = fill(w, form, answers).await;
+    let token = csrf_of(&page.html);
+    let receipt = w
+        .post(&format!("/skjema/{form}/send"), &[("csrf".into(), token)])
+        .await;
+    assert_eq!(receipt.status, 200, "{form}: receipt");
+    assert!(receipt.url.contains("/kvittering/"), "{}", receipt.url);
+    receipt.html.text("#reference-id")
+}
+
+/// Starts a form and fills in every step; returns the check-answers page.
+pub async fn fill(w: &Walk<'_>, form: &str, answers: &BTreeMap<String, Answer>) -> Page {
     let mut page = w.start(form).await;
     for _ in 0..30 {
         assert!(
@@ -266,13 +278,7 @@ pub async fn walk(w: &Walk<'_>, form: &str, answers: &BTreeMap<String, Answer>) 
         "{form}: did not reach check-answers, at {}",
         page.url
     );
-    let token = csrf_of(&page.html);
-    let receipt = w
-        .post(&format!("/skjema/{form}/send"), &[("csrf".into(), token)])
-        .await;
-    assert_eq!(receipt.status, 200, "{form}: receipt");
-    assert!(receipt.url.contains("/kvittering/"), "{}", receipt.url);
-    receipt.html.text("#reference-id")
+    page
 }
 
 /// A form with `login = "required"` says on its landing page, in the page's language, that login is not

@@ -15,6 +15,7 @@ mod cli;
 mod config_fixtures;
 mod crash;
 mod delivery;
+mod disk;
 mod form_language;
 mod form_run;
 mod hostile;
