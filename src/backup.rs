@@ -117,6 +117,64 @@ fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> BackupE
     move |source| BackupError::Io { what, path, source }
 }
 
+/// What a folder holds the store as: a backup (a copy of the store file) or an export (JSON lines, see
+/// [`crate::store::snapshot::Line`]); the uploads, kept PDFs and manifest are the same in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Backup,
+    Export,
+}
+
+impl Kind {
+    pub fn format(self) -> &'static str {
+        match self {
+            Kind::Backup => FORMAT,
+            Kind::Export => EXPORT_FORMAT,
+        }
+    }
+
+    /// The store's file in the folder.
+    pub fn store_file(self) -> &'static str {
+        match self {
+            Kind::Backup => crate::store::FILE_NAME,
+            Kind::Export => EXPORT_FILE,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Backup => "backup",
+            Kind::Export => "export",
+        }
+    }
+}
+
+pub const EXPORT_FORMAT: &str = "radhus-export";
+/// In an export: every row of the store, one JSON object per line.
+pub const EXPORT_FILE: &str = "store.jsonl";
+
+/// [`backup`] or [`export`], timed, with the answer for the operator.
+pub fn copy_out(
+    kind: Kind,
+    store: &Store,
+    files: &FileStore,
+    data_dir: &Path,
+    to: &Path,
+) -> Result<String, BackupError> {
+    let started = std::time::Instant::now();
+    let m = match kind {
+        Kind::Backup => backup(store, files, data_dir, to)?,
+        Kind::Export => export(store, files, data_dir, to)?,
+    };
+    Ok(format!(
+        "{} made in {:.1} s: {}\n{}\n",
+        kind.name(),
+        started.elapsed().as_secs_f64(),
+        to.display(),
+        m.summary()
+    ))
+}
+
 /// Makes a backup of the open store and the files it refers to in `to` (new, or an empty folder).
 pub fn backup(
     store: &Store,
@@ -124,8 +182,31 @@ pub fn backup(
     data_dir: &Path,
     to: &Path,
 ) -> Result<Manifest, BackupError> {
+    let manifest = make(Kind::Backup, store, files, data_dir, to)?;
+    let note = format!("{}\t{}\n", to.display(), manifest.created);
+    let _ = std::fs::write(data_dir.join(LAST_BACKUP), note);
+    Ok(manifest)
+}
+
+/// Exports the open store (as JSON lines) and the files it refers to into `to` (new, or empty).
+pub fn export(
+    store: &Store,
+    files: &FileStore,
+    data_dir: &Path,
+    to: &Path,
+) -> Result<Manifest, BackupError> {
+    make(Kind::Export, store, files, data_dir, to)
+}
+
+fn make(
+    kind: Kind,
+    store: &Store,
+    files: &FileStore,
+    data_dir: &Path,
+    to: &Path,
+) -> Result<Manifest, BackupError> {
     let made = prepare_empty(to, BackupError::TargetNotEmpty)?;
-    let result = write_backup(store, files, data_dir, to);
+    let result = write_copy(kind, store, files, data_dir, to);
     if result.is_err() {
         // Nothing half-made is left to be mistaken for a backup.
         match made {
@@ -135,13 +216,11 @@ pub fn backup(
             Made::Nothing => clear(to),
         }
     }
-    let manifest = result?;
-    let note = format!("{}\t{}\n", to.display(), manifest.created);
-    let _ = std::fs::write(data_dir.join(LAST_BACKUP), note);
-    Ok(manifest)
+    result
 }
 
-fn write_backup(
+fn write_copy(
+    kind: Kind,
     store: &Store,
     files: &FileStore,
     data_dir: &Path,
@@ -149,8 +228,17 @@ fn write_backup(
 ) -> Result<Manifest, BackupError> {
     // Removals wait from before the snapshot until its files are copied, so each one is still there.
     let hold = files.hold_removals();
-    let copy = to.join(crate::store::FILE_NAME);
-    let snap = store.snapshot_to(&copy)?;
+    let copy = to.join(kind.store_file());
+    let snap = match kind {
+        Kind::Backup => store.snapshot_to(&copy)?,
+        Kind::Export => {
+            let file = create_new(to, EXPORT_FILE)?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+            let snap = store.export_to(&mut out)?;
+            out.flush().map_err(io("writing", &copy))?;
+            snap
+        }
+    };
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o600))
@@ -159,7 +247,7 @@ fn write_backup(
     let created = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
-    let mut entries = vec![hash_file(to, crate::store::FILE_NAME)?];
+    let mut entries = vec![hash_file(to, kind.store_file())?];
     let mut missing = vec![];
     for (tenant, id) in &snap.files {
         let rel = format!("files/{tenant}/{id}");
@@ -187,7 +275,7 @@ fn write_backup(
     // One flush of the backup's file system for every file and folder written above.
     sync_fs(to)?;
     let manifest = Manifest {
-        format: FORMAT.into(),
+        format: kind.format().into(),
         format_version: FORMAT_VERSION,
         radhus_version: crate::VERSION.into(),
         schema_version: snap.schema_version,
@@ -254,12 +342,21 @@ pub fn rotate(parent: &Path, keep: usize) -> Result<Vec<PathBuf>, BackupError> {
 
 /// Restores the backup in `from` as the data folder `data` (new, or an empty folder).
 pub fn restore(from: &Path, data: &Path) -> Result<Manifest, BackupError> {
-    let manifest = read_manifest(from)?;
+    put_in_place(Kind::Backup, from, data)
+}
+
+/// Imports the export in `from` as the data folder `data` (new, or an empty folder).
+pub fn import(from: &Path, data: &Path) -> Result<Manifest, BackupError> {
+    put_in_place(Kind::Export, from, data)
+}
+
+fn put_in_place(kind: Kind, from: &Path, data: &Path) -> Result<Manifest, BackupError> {
+    let manifest = read_manifest(kind, from)?;
     if data.exists() && !is_empty_dir(data)? {
         return Err(BackupError::DataNotEmpty(data.to_path_buf()));
     }
     // Everything is checked before anything is written.
-    verify(from, &manifest)?;
+    verify(kind, from, &manifest)?;
     let parent = match data.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -271,7 +368,7 @@ pub fn restore(from: &Path, data: &Path) -> Result<Manifest, BackupError> {
     std::fs::create_dir_all(&parent).map_err(io("creating", &parent))?;
     let staging = parent.join(format!(".{name}.restoring-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
-    let result = restore_into(from, &manifest, &staging).and_then(|()| {
+    let result = restore_into(kind, from, &manifest, &staging).and_then(|()| {
         if data.exists() {
             std::fs::remove_dir(data).map_err(io("replacing the empty folder", data))?;
         }
@@ -286,12 +383,21 @@ pub fn restore(from: &Path, data: &Path) -> Result<Manifest, BackupError> {
     Ok(manifest)
 }
 
-fn restore_into(from: &Path, manifest: &Manifest, staging: &Path) -> Result<(), BackupError> {
+fn restore_into(
+    kind: Kind,
+    from: &Path,
+    manifest: &Manifest,
+    staging: &Path,
+) -> Result<(), BackupError> {
     std::fs::DirBuilder::new()
         .mode(0o700)
         .create(staging)
         .map_err(io("creating", staging))?;
     for e in &manifest.entries {
+        if kind == Kind::Export && e.path == EXPORT_FILE {
+            // Read into a new store below, not copied.
+            continue;
+        }
         // Copied and hashed in one pass: what lands is what the manifest names, even if the backup
         // changed after it was checked.
         let copied = copy_in(&from.join(&e.path), staging, &e.path)?;
@@ -301,6 +407,19 @@ fn restore_into(from: &Path, manifest: &Manifest, staging: &Path) -> Result<(), 
                 detail: format!("{} changed while it was restored", e.path),
             });
         }
+    }
+    if kind == Kind::Export {
+        let src = from.join(EXPORT_FILE);
+        let file = std::fs::File::open(&src).map_err(io("reading", &src))?;
+        let mut lines = std::io::BufReader::with_capacity(1 << 20, file);
+        let made = staging.join(crate::store::FILE_NAME);
+        crate::store::snapshot::import(&mut lines, &made).map_err(|e| BackupError::Damaged {
+            dir: from.to_path_buf(),
+            detail: format!("{EXPORT_FILE} does not import: {e}"),
+        })?;
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&made, std::fs::Permissions::from_mode(0o600))
+            .map_err(io("restricting", &made))?;
     }
     sync_fs(staging)?;
     // The copied store opens (migrated if it is from an earlier schema) and, when no migration ran, holds
@@ -322,8 +441,8 @@ fn restore_into(from: &Path, manifest: &Manifest, staging: &Path) -> Result<(), 
     Ok(())
 }
 
-/// Reads and checks the manifest of a backup folder (format, versions).
-pub fn read_manifest(from: &Path) -> Result<Manifest, BackupError> {
+/// Reads and checks the manifest of a backup or export folder (format, versions).
+pub fn read_manifest(kind: Kind, from: &Path) -> Result<Manifest, BackupError> {
     let path = from.join(MANIFEST);
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
@@ -331,7 +450,8 @@ pub fn read_manifest(from: &Path) -> Result<Manifest, BackupError> {
             return Err(BackupError::Incomplete {
                 dir: from.to_path_buf(),
                 detail: format!(
-                    "it has no {MANIFEST} (a backup writes it last, so this one was interrupted or is not a backup)"
+                    "it has no {MANIFEST} (a {0} writes it last, so this one was interrupted or is not a {0})",
+                    kind.name()
                 ),
             });
         }
@@ -343,9 +463,10 @@ pub fn read_manifest(from: &Path) -> Result<Manifest, BackupError> {
     };
     let m: Manifest = serde_json::from_slice(&bytes)
         .map_err(|e| damaged(format!("{MANIFEST} does not read: {e}")))?;
-    if m.format != FORMAT {
+    if m.format != kind.format() {
         return Err(damaged(format!(
-            "{MANIFEST} is not a Rådhus backup manifest (format {:?})",
+            "{MANIFEST} is not the manifest of a Rådhus {} (format {:?})",
+            kind.name(),
             m.format
         )));
     }
@@ -372,9 +493,9 @@ pub fn read_manifest(from: &Path) -> Result<Manifest, BackupError> {
     Ok(m)
 }
 
-/// Checks every file of a backup against its manifest: present, the size and SHA-256 it lists, no path
+/// Checks every file of a backup or export against its manifest: present, the size and SHA-256 it lists, no path
 /// outside the folder, the store among them.
-pub fn verify(from: &Path, m: &Manifest) -> Result<(), BackupError> {
+pub fn verify(kind: Kind, from: &Path, m: &Manifest) -> Result<(), BackupError> {
     let damaged = |detail: String| BackupError::Damaged {
         dir: from.to_path_buf(),
         detail,
@@ -416,10 +537,10 @@ pub fn verify(from: &Path, m: &Manifest) -> Result<(), BackupError> {
             )));
         }
     }
-    if !seen.contains(crate::store::FILE_NAME) {
+    if !seen.contains(kind.store_file()) {
         return Err(damaged(format!(
             "the manifest does not list the store ({})",
-            crate::store::FILE_NAME
+            kind.store_file()
         )));
     }
     Ok(())

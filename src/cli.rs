@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::app::{App, Running, StartError};
+use crate::backup::Kind;
 use crate::config::{self, Config, LogFormat};
 use crate::forms::Registry;
 
@@ -94,6 +95,28 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Export everything (every tenant's drafts, submissions, outbox, counters, lists; the files beside
+    /// them) as JSON lines into a new folder, while the server runs or not. docs/export.md has the format.
+    Export {
+        #[arg(long, value_name = "PATH")]
+        config: PathBuf,
+        /// The new export folder (must not exist, or be empty).
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+    },
+    /// Import an export into a new data folder (into an empty store only), after checking every file
+    /// against its manifest.
+    Import {
+        /// The export folder.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+        /// The data folder to create; it must not exist, or be empty.
+        #[arg(long, value_name = "DIR", required_unless_present = "check")]
+        data: Option<PathBuf>,
+        /// Only check the export against its manifest; import nothing.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the version.
     Version,
 }
@@ -133,9 +156,18 @@ pub fn run() -> ExitCode {
             keep,
         } => {
             init_logging(cli.log_json);
-            backup(&config, to, into, keep)
+            copy_out(Kind::Backup, &config, to, into, keep)
         }
-        Command::Restore { from, data, check } => restore(&from, data.as_deref(), check),
+        Command::Export { config, to } => {
+            init_logging(cli.log_json);
+            copy_out(Kind::Export, &config, Some(to), None, None)
+        }
+        Command::Restore { from, data, check } => {
+            put_back(Kind::Backup, &from, data.as_deref(), check)
+        }
+        Command::Import { from, data, check } => {
+            put_back(Kind::Export, &from, data.as_deref(), check)
+        }
         Command::Serve { config } => {
             let registry = match Registry::load_embedded() {
                 Ok(r) => r,
@@ -328,7 +360,9 @@ fn print_answer(answer: &str) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn backup(
+/// `radhus backup` and `radhus export`.
+fn copy_out(
+    kind: Kind,
     config_path: &Path,
     to: Option<PathBuf>,
     into: Option<PathBuf>,
@@ -357,7 +391,7 @@ fn backup(
         eprintln!("{}", crate::backup::BackupError::TargetNotEmpty(to));
         return ExitCode::from(2);
     }
-    let request = format!("backup {}", to.display());
+    let request = format!("{} {}", kind.name(), to.display());
     let answer = match ask_server(&cfg.server.data_dir, &request) {
         Some(a) => a,
         None => {
@@ -370,16 +404,8 @@ fn backup(
                 }
             };
             let files = crate::attachments::FileStore::new(&cfg.server.data_dir);
-            let started = std::time::Instant::now();
-            match crate::backup::backup(&store, &files, &cfg.server.data_dir, &to) {
-                Ok(m) => format!(
-                    "backup made in {:.1} s: {}\n{}\n",
-                    started.elapsed().as_secs_f64(),
-                    to.display(),
-                    m.summary()
-                ),
-                Err(e) => format!("error: {e}\n"),
-            }
+            crate::backup::copy_out(kind, &store, &files, &cfg.server.data_dir, &to)
+                .unwrap_or_else(|e| format!("error: {e}\n"))
         }
     };
     let code = print_answer(&answer);
@@ -401,21 +427,33 @@ fn backup(
     code
 }
 
-fn restore(from: &Path, data: Option<&Path>, check: bool) -> ExitCode {
+/// `radhus restore` and `radhus import`.
+fn put_back(kind: Kind, from: &Path, data: Option<&Path>, check: bool) -> ExitCode {
     let result = match (check, data) {
-        (true, _) => crate::backup::read_manifest(from)
-            .and_then(|m| crate::backup::verify(from, &m).map(|()| m)),
-        (false, Some(data)) => crate::backup::restore(from, data),
+        (true, _) => crate::backup::read_manifest(kind, from)
+            .and_then(|m| crate::backup::verify(kind, from, &m).map(|()| m)),
+        (false, Some(data)) if kind == Kind::Backup => crate::backup::restore(from, data),
+        (false, Some(data)) => crate::backup::import(from, data),
         (false, None) => return ExitCode::from(2),
     };
     match result {
         Ok(m) if check => {
-            println!("{} is a complete backup: {}", from.display(), m.summary());
+            println!(
+                "{} is a complete {}: {}",
+                from.display(),
+                kind.name(),
+                m.summary()
+            );
             ExitCode::SUCCESS
         }
         Ok(m) => {
             println!(
-                "restored {} into {}: {}",
+                "{} {} into {}: {}",
+                if kind == Kind::Backup {
+                    "restored"
+                } else {
+                    "imported"
+                },
                 from.display(),
                 data.map(|d| d.display().to_string()).unwrap_or_default(),
                 m.summary()

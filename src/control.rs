@@ -1,7 +1,7 @@
 //! The control socket: `<data>/control.sock`, a Unix socket only the service user (and root) can open. The
 //! `radhus deliveries` and `radhus backup` commands talk to the running server through it, since the server
 //! holds the store. One request line in (`deliveries`, `deliveries failing`, `retry <reference>`,
-//! `backup <absolute folder>`), a text answer out; an answer that starts with `error: ` is a failure.
+//! `backup <absolute folder>`, `export <absolute folder>`), a text answer out; an answer that starts with `error: ` is a failure.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,6 +11,7 @@ use tokio::net::UnixListener;
 use tokio::sync::watch;
 
 use crate::attachments::FileStore;
+use crate::backup::Kind;
 use crate::cases::records::{OutboxRow, OutboxState};
 use crate::delivery::DeliveryStatus;
 use crate::ids::{Reference, TenantId};
@@ -55,9 +56,12 @@ pub async fn serve(listener: UnixListener, handles: Handles, mut stop: watch::Re
                         return;
                     }
                     let line = line.trim();
-                    let answer = match line.strip_prefix("backup ") {
-                        Some(to) => backup(&handles, PathBuf::from(to)).await,
-                        None => answer(&handles.store, line, Some(&handles.wake)).await,
+                    let answer = if let Some(to) = line.strip_prefix("backup ") {
+                        copy_out(&handles, Kind::Backup, PathBuf::from(to)).await
+                    } else if let Some(to) = line.strip_prefix("export ") {
+                        copy_out(&handles, Kind::Export, PathBuf::from(to)).await
+                    } else {
+                        answer(&handles.store, line, Some(&handles.wake)).await
                     };
                     let _ = w.write_all(answer.as_bytes()).await;
                 });
@@ -72,32 +76,27 @@ pub async fn serve(listener: UnixListener, handles: Handles, mut stop: watch::Re
     }
 }
 
-/// Makes a backup of the running server's store and files (off the async threads; requests go on).
-async fn backup(h: &Handles, to: PathBuf) -> String {
+/// Makes a backup or an export of the running server's store and files (off the async threads; requests
+/// go on meanwhile).
+async fn copy_out(h: &Handles, kind: Kind, to: PathBuf) -> String {
     if !to.is_absolute() {
         return format!("error: {} is not an absolute path\n", to.display());
     }
     let (store, files, data_dir) = (h.store.clone(), h.files.clone(), h.data_dir.clone());
-    let started = std::time::Instant::now();
     let made = tokio::task::spawn_blocking(move || {
-        crate::backup::backup(&store, &files, &data_dir, &to).map(|m| (m, to))
+        crate::backup::copy_out(kind, &store, &files, &data_dir, &to)
     })
     .await;
     match made {
-        Ok(Ok((m, to))) => {
-            tracing::info!(folder = %to.display(), submissions = m.submissions, bytes = m.total_bytes(), "backup made");
-            format!(
-                "backup made in {:.1} s: {}\n{}\n",
-                started.elapsed().as_secs_f64(),
-                to.display(),
-                m.summary()
-            )
+        Ok(Ok(answer)) => {
+            tracing::info!(kind = ?kind, "{}", answer.trim_end());
+            answer
         }
         Ok(Err(e)) => {
-            tracing::error!(error = %e, "backup failed");
+            tracing::error!(error = %e, kind = ?kind, "backup or export failed");
             format!("error: {e}\n")
         }
-        Err(e) => format!("error: the backup stopped: {e}\n"),
+        Err(e) => format!("error: the {kind:?} stopped: {e}\n"),
     }
 }
 

@@ -107,9 +107,7 @@ fn schema_of(read: &ReadTransaction) -> Result<u32, StoreError> {
         what: "meta.schema_version",
         detail: "not 4 bytes".into(),
     })?;
-    let version = u32::from_be_bytes(bytes);
-    debug_assert!(version <= migrate::CURRENT);
-    Ok(version)
+    Ok(u32::from_be_bytes(bytes))
 }
 
 /// The files and submissions the snapshot refers to.
@@ -201,4 +199,235 @@ impl Copier<'_> {
         }
         Ok(self.rows)
     }
+}
+
+/// One line of an export (`store.jsonl`): a table, a key and the value in the form its table keeps it.
+/// Record values (`[format][version][JSON]`, see [`records`]) carry their JSON byte for byte, so an import
+/// writes exactly what was exported; other values are typed (`u64`, `text`, none for a key-only index)
+/// or, for the store's own facts, base64 bytes.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct Line {
+    pub table: String,
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<Box<serde_json::value::RawValue>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub u64: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl Line {
+    fn of_bytes(table: &str, key: &str, v: &[u8]) -> Line {
+        use base64::Engine as _;
+        let mut line = Line::key_only(table, key);
+        match v {
+            [format @ 1, version, payload @ ..] if table != key_value::META.name() => {
+                if let Some(raw) = std::str::from_utf8(payload)
+                    .ok()
+                    .and_then(|s| serde_json::value::RawValue::from_string(s.to_owned()).ok())
+                {
+                    line.format = Some(*format);
+                    line.version = Some(*version);
+                    line.record = Some(raw);
+                    return line;
+                }
+                line.bytes = Some(base64::engine::general_purpose::STANDARD.encode(v));
+            }
+            _ => line.bytes = Some(base64::engine::general_purpose::STANDARD.encode(v)),
+        }
+        line
+    }
+
+    fn key_only(table: &str, key: &str) -> Line {
+        Line {
+            table: table.to_owned(),
+            key: key.to_owned(),
+            format: None,
+            version: None,
+            record: None,
+            bytes: None,
+            u64: None,
+            text: None,
+        }
+    }
+
+    /// The stored bytes of a bytes-valued line.
+    fn value_bytes(&self) -> Result<Vec<u8>, String> {
+        use base64::Engine as _;
+        match (&self.record, &self.bytes) {
+            (Some(raw), None) => {
+                let mut out = vec![self.format.unwrap_or(1), self.version.ok_or("no version")?];
+                out.extend_from_slice(raw.get().as_bytes());
+                Ok(out)
+            }
+            (None, Some(b)) => base64::engine::general_purpose::STANDARD
+                .decode(b)
+                .map_err(|e| format!("bytes are not base64: {e}")),
+            _ => Err("needs either a record or bytes".into()),
+        }
+    }
+}
+
+impl Store {
+    /// Writes every row of the store, as it is now (one read transaction), as JSON lines to `out`.
+    pub fn export_to(&self, out: &mut dyn std::io::Write) -> Result<Snapshot, StoreError> {
+        let read = self.db.begin_read()?;
+        let io = |e: std::io::Error| StoreError::Write(format!("writing the export: {e}"));
+        let mut names: BTreeSet<String> =
+            read.list_tables()?.map(|t| t.name().to_owned()).collect();
+        names.extend(read.list_multimap_tables()?.map(|t| t.name().to_owned()));
+        let known = known_tables();
+        if let Some(unknown) = names.iter().find(|n| !known.contains(&n.as_str())) {
+            return Err(StoreError::Corrupt {
+                what: "store table",
+                detail: format!("the table {unknown:?} is not known to the export"),
+            });
+        }
+        let mut rows = 0u64;
+        let mut emit = |line: Line| -> Result<(), StoreError> {
+            let mut text = serde_json::to_vec(&line).map_err(|e| StoreError::Corrupt {
+                what: "export line",
+                detail: e.to_string(),
+            })?;
+            text.push(b'\n');
+            out.write_all(&text).map_err(io)?;
+            rows += 1;
+            Ok(())
+        };
+        for def in key_value::ALL {
+            for row in read.open_table(def)?.iter()? {
+                let (k, v) = row?;
+                emit(Line::of_bytes(def.name(), k.value(), v.value()))?;
+            }
+        }
+        for row in read
+            .open_table(key_value::TENANT_REFERENCECOUNTER)?
+            .iter()?
+        {
+            let (k, v) = row?;
+            let mut line = Line::key_only(key_value::TENANT_REFERENCECOUNTER.name(), k.value());
+            line.u64 = Some(v.value());
+            emit(line)?;
+        }
+        for row in read.open_table(key_value::DUEAT_OUTBOXKEY)?.iter()? {
+            let (k, _) = row?;
+            emit(Line::key_only(key_value::DUEAT_OUTBOXKEY.name(), k.value()))?;
+        }
+        for row in read.open_table(key_value::TENANTFILE_REFERENCE)?.iter()? {
+            let (k, v) = row?;
+            let mut line = Line::key_only(key_value::TENANTFILE_REFERENCE.name(), k.value());
+            line.text = Some(v.value().to_owned());
+            emit(line)?;
+        }
+        let mut snap = refers_to(&read)?;
+        snap.rows = rows;
+        snap.schema_version = schema_of(&read)?;
+        snap.digest = super::system::digest_of(&read)?;
+        Ok(snap)
+    }
+}
+
+/// Makes a new store file at `dest` from an export's lines (written by this schema version), and returns
+/// its digest. Every line must name a table of this schema and carry the value its table keeps.
+pub fn import(lines: &mut dyn std::io::BufRead, dest: &Path) -> Result<String, StoreError> {
+    let bad = |n: u64, detail: String| StoreError::Corrupt {
+        what: "export line",
+        detail: format!("line {n}: {detail}"),
+    };
+    if dest.exists() {
+        return Err(StoreError::Open {
+            path: dest.to_path_buf(),
+            detail: "the file exists already".into(),
+        });
+    }
+    let db = Database::create(dest).map_err(|e| StoreError::Open {
+        path: dest.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    let mut tx = Some(db.begin_write()?);
+    // The tables of this schema, empty (the export's META brings the key and the version).
+    if let Some(t) = tx.as_ref() {
+        for def in key_value::ALL {
+            t.open_table(def)?;
+        }
+        t.open_table(key_value::TENANT_REFERENCECOUNTER)?;
+        t.open_table(key_value::DUEAT_OUTBOXKEY)?;
+        t.open_table(key_value::TENANTFILE_REFERENCE)?;
+    }
+    let mut n = 0u64;
+    let mut in_tx = 0u64;
+    let mut text = String::new();
+    loop {
+        text.clear();
+        let read = lines
+            .read_line(&mut text)
+            .map_err(|e| StoreError::Write(format!("reading the export: {e}")))?;
+        if read == 0 {
+            break;
+        }
+        n += 1;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let line: Line = serde_json::from_str(&text).map_err(|e| bad(n, e.to_string()))?;
+        let t = tx.as_ref().ok_or(StoreError::Closed)?;
+        let name = line.table.as_str();
+        if let Some(def) = key_value::ALL.iter().find(|d| d.name() == name) {
+            let v = line.value_bytes().map_err(|e| bad(n, e))?;
+            t.open_table(*def)?
+                .insert(line.key.as_str(), v.as_slice())?;
+        } else if name == key_value::TENANT_REFERENCECOUNTER.name() {
+            let v = line
+                .u64
+                .ok_or_else(|| bad(n, "a counter needs u64".into()))?;
+            t.open_table(key_value::TENANT_REFERENCECOUNTER)?
+                .insert(line.key.as_str(), v)?;
+        } else if name == key_value::DUEAT_OUTBOXKEY.name() {
+            t.open_table(key_value::DUEAT_OUTBOXKEY)?
+                .insert(line.key.as_str(), ())?;
+        } else if name == key_value::TENANTFILE_REFERENCE.name() {
+            let v = line
+                .text
+                .as_deref()
+                .ok_or_else(|| bad(n, "a file owner needs text".into()))?;
+            t.open_table(key_value::TENANTFILE_REFERENCE)?
+                .insert(line.key.as_str(), v)?;
+        } else {
+            return Err(bad(
+                n,
+                format!("the table {name:?} is not part of this schema"),
+            ));
+        }
+        in_tx += 1;
+        if in_tx >= CHUNK {
+            if let Some(mut done) = tx.take() {
+                let _ = done.set_durability(Durability::None);
+                done.commit()?;
+            }
+            tx = Some(db.begin_write()?);
+            in_tx = 0;
+        }
+    }
+    if let Some(done) = tx.take() {
+        done.commit()?;
+    }
+    let read = db.begin_read()?;
+    let version = schema_of(&read)?;
+    if version != migrate::CURRENT {
+        return Err(StoreError::Corrupt {
+            what: "export",
+            detail: format!(
+                "it is of store schema {version}; this version imports schema {}",
+                migrate::CURRENT
+            ),
+        });
+    }
+    super::system::digest_of(&read)
 }

@@ -215,6 +215,7 @@ async fn backup_under_load() {
     let live_digest = original.system().digest().unwrap();
     drop((original, copy));
 
+    export_and_import(root.path(), &config, &data, &live_digest);
     refusals(root.path(), &backup, &restored, &config).await;
     assert_eq!(
         Store::open(&data).unwrap().system().digest().unwrap(),
@@ -412,4 +413,95 @@ async fn refusals(root: &Path, backup: &Path, restored: &Path, config: &Path) {
     let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", says(&out));
     assert!(!full.exists(), "no half-made backup: {}", says(&out));
+}
+
+/// An export of the (stopped) server's data folder imports into a new folder as an identical store, with
+/// the same files; a tampered, newer or unknown export and a target that holds data are refused.
+fn export_and_import(root: &Path, config: &Path, data: &Path, digest: &str) {
+    let export = root.join("export");
+    let out = radhus(&[&"export", &"--config", &config, &"--to", &export]);
+    assert!(out.status.success(), "{}", says(&out));
+    let lines = std::fs::read_to_string(export.join("store.jsonl")).unwrap();
+    assert!(
+        lines.lines().any(|l| l.starts_with(r#"{"table":"tenantreference_submission","key":"eksempel/2026-00001","format":1,"version":1,"record":{"#)),
+        "submissions are readable JSON lines"
+    );
+    let imported = root.join("imported");
+    let out = radhus(&[&"import", &"--from", &export, &"--data", &imported]);
+    assert!(out.status.success(), "{}", says(&out));
+    let store = Store::open(&imported).unwrap();
+    assert_eq!(
+        store.system().digest().unwrap(),
+        digest,
+        "the round trip gives the same store"
+    );
+    let tenant = TenantId::parse("eksempel").unwrap();
+    let mut files = 0;
+    for sub in store.tenant(&tenant).submissions().unwrap() {
+        for f in &sub.files {
+            let rel = format!("files/eksempel/{}", f.id);
+            assert_eq!(
+                std::fs::read(imported.join(&rel)).unwrap(),
+                std::fs::read(data.join(&rel)).unwrap()
+            );
+            files += 1;
+        }
+    }
+    assert!(files > 0);
+    drop(store);
+
+    // Into a store that holds data: refused, nothing changed.
+    let out = radhus(&[&"import", &"--from", &export, &"--data", &imported]);
+    assert_eq!(out.status.code(), Some(2), "{}", says(&out));
+    // A backup is not an export, and the other way round.
+    let out = radhus(&[&"restore", &"--check", &"--from", &export]);
+    assert_eq!(out.status.code(), Some(1), "{}", says(&out));
+    // A line changed after the export: its checksum no longer matches.
+    let target = root.join("never-imported");
+    let changed = root.join("export-changed");
+    copy_dir(&export, &changed);
+    std::fs::write(
+        changed.join("store.jsonl"),
+        lines.replacen("eksempel/2026-00001", "eksempel/2026-00009", 1),
+    )
+    .unwrap();
+    let out = radhus(&[&"import", &"--from", &changed, &"--data", &target]);
+    assert_eq!(out.status.code(), Some(1), "{}", says(&out));
+    assert!(says(&out).contains("SHA-256"), "{}", says(&out));
+    // A line for a table this version does not have, with a manifest that matches it.
+    let unknown = root.join("export-unknown");
+    copy_dir(&export, &unknown);
+    let text = format!("{lines}{{\"table\":\"accounts\",\"key\":\"x\",\"text\":\"y\"}}\n");
+    std::fs::write(unknown.join("store.jsonl"), &text).unwrap();
+    let mut m: radhus::backup::Manifest =
+        serde_json::from_slice(&std::fs::read(unknown.join("manifest.json")).unwrap()).unwrap();
+    use sha2::Digest;
+    m.entries[0].bytes = text.len() as u64;
+    m.entries[0].sha256 = sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    std::fs::write(
+        unknown.join("manifest.json"),
+        serde_json::to_vec(&m).unwrap(),
+    )
+    .unwrap();
+    let out = radhus(&[&"import", &"--from", &unknown, &"--data", &target]);
+    assert_eq!(out.status.code(), Some(1), "{}", says(&out));
+    assert!(
+        says(&out).contains("\"accounts\" is not part of this schema"),
+        "{}",
+        says(&out)
+    );
+    // From a newer Rådhus.
+    let newer = root.join("export-newer");
+    copy_dir(&export, &newer);
+    let mut m: radhus::backup::Manifest =
+        serde_json::from_slice(&std::fs::read(newer.join("manifest.json")).unwrap()).unwrap();
+    m.schema_version += 1;
+    std::fs::write(newer.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
+    let out = radhus(&[&"import", &"--from", &newer, &"--data", &target]);
+    assert_eq!(out.status.code(), Some(1), "{}", says(&out));
+    assert!(says(&out).contains("newer Rådhus"), "{}", says(&out));
+    assert!(!target.exists());
 }
