@@ -1,6 +1,5 @@
 //! Stores written by earlier schema versions open in this build and are migrated: frozen copies live in
-//! `tests/fixtures/stores/v<N>/`, and a schema change without a fixture of the version before it fails
-//! here.
+//! `tests/fixtures/stores/v<N>/`, one per schema version, and a schema without its fixture fails here.
 
 use std::path::PathBuf;
 
@@ -23,12 +22,15 @@ fn every_schema_version_has_a_migration_and_the_one_before_a_fixture() {
             "migrations in order, one per version"
         );
     }
-    assert!(
-        fixture(CURRENT - 1).join("radhus.redb").exists(),
-        "schema {CURRENT} needs a store written by schema {} in {}",
-        CURRENT - 1,
-        fixture(CURRENT - 1).display()
-    );
+    // Every schema since the first release has its frozen store, this one included (written by
+    // `freeze_this_schema` when it is released); schema 1 never shipped alone.
+    for v in 2..=CURRENT {
+        assert!(
+            fixture(v).join("radhus.redb").exists(),
+            "schema {v} needs a store written by it in {} (see freeze_this_schema)",
+            fixture(v).display()
+        );
+    }
 }
 
 /// Schema 2 → now: submissions, outbox rows and their states survive; the failing row is in the due
@@ -80,6 +82,129 @@ fn a_schema_2_store_opens_migrated() {
         "under its own tenant only"
     );
     // Opened again: nothing left to migrate, nothing changed.
+    let digest = store.system().digest().unwrap();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.system().digest().unwrap(), digest);
+}
+
+/// Writes `tests/fixtures/stores/v<CURRENT>/radhus.redb` through the real server: run it once, by hand,
+/// when a schema version is released (`RADHUS_FREEZE_STORE=1 cargo nextest run --run-ignored only
+/// freeze_this_schema`), then describe the store in the folder's README and never touch it again.
+#[tokio::test]
+#[ignore = "writes a fixture; run by hand when a schema version is released"]
+async fn freeze_this_schema() {
+    use crate::form_run::{HOST, Walk, example, fill, walk};
+    use crate::support::{TestServer, csrf_of};
+    assert_eq!(std::env::var("RADHUS_FREEZE_STORE").as_deref(), Ok("1"));
+    let dest = fixture(CURRENT);
+    assert!(
+        !dest.join("radhus.redb").exists(),
+        "{} is frozen already",
+        dest.display()
+    );
+    let mut srv = TestServer::start().await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nn",
+        host: HOST,
+    };
+    // Delivered, with an attachment.
+    walk(&w, "kulturmidler", &example("kulturmidler")).await;
+    // Delivered, without.
+    walk(&w, "kontaktskjema", &example("kontaktskjema")).await;
+    srv.stop().await;
+    // Sent while the archive folder is a file: its archive row fails.
+    let archive = srv.data_dir().join("archive/eksempel");
+    std::fs::rename(&archive, archive.with_extension("away")).unwrap();
+    std::fs::write(&archive, b"not a folder").unwrap();
+    srv.restart(srv.config.clone()).await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "en",
+        host: HOST,
+    };
+    walk(&w, "feil-vei-gatelys", &example("feil-vei-gatelys")).await;
+    // Filled in, not sent.
+    let page = fill(&w, "kontaktskjema", &example("kontaktskjema")).await;
+    assert!(!csrf_of(&page.html).is_empty());
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    srv.stop().await;
+    std::fs::create_dir_all(&dest).unwrap();
+    std::fs::copy(
+        srv.data_dir().join("radhus.redb"),
+        dest.join("radhus.redb"),
+    )
+    .unwrap();
+    eprintln!("frozen: {}", dest.display());
+}
+
+/// Schema 3, as this release writes it: opens unchanged, with its submissions, attachments' owners,
+/// delivery states, pinned form versions and the unsent draft.
+#[test]
+fn a_schema_3_store_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture(3).join("radhus.redb"),
+        dir.path().join(radhus::store::FILE_NAME),
+    )
+    .unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.ping().unwrap(), CURRENT);
+    let t = TenantId::parse("eksempel").unwrap();
+    let ts = store.tenant(&t);
+    let subs = ts.submissions().unwrap();
+    let forms: Vec<(String, String)> = subs
+        .iter()
+        .map(|s| (s.reference.to_string(), s.form.to_string()))
+        .collect();
+    assert_eq!(
+        forms,
+        [
+            ("2026-00001".to_owned(), "kulturmidler".to_owned()),
+            ("2026-00002".to_owned(), "kontaktskjema".to_owned()),
+            ("2026-00003".to_owned(), "feil-vei-gatelys".to_owned())
+        ]
+    );
+    let states: Vec<OutboxState> = subs
+        .iter()
+        .map(|s| ts.outbox_rows(&s.reference).unwrap().remove(0).state)
+        .collect();
+    assert!(matches!(states[0], OutboxState::Delivered { .. }));
+    assert!(matches!(states[1], OutboxState::Delivered { .. }));
+    assert!(matches!(states[2], OutboxState::Failing { attempts: 1, .. }));
+    for s in &subs {
+        assert!(
+            ts.pinned_form(&s.form, &s.form_hash).unwrap().is_some(),
+            "{} keeps its form version",
+            s.reference
+        );
+    }
+    // The attachments of the first and the third are owned by them.
+    let held = store.system().held_files().unwrap();
+    assert_eq!(held.len(), 2);
+    for s in [&subs[0], &subs[2]] {
+        assert!(held.contains(&(t.clone(), s.files[0].id.clone())));
+    }
+    // The unsent draft (the sent ones stay until their lifetime ends).
+    let mut lines = vec![];
+    store.export_to(&mut lines).unwrap();
+    let text = String::from_utf8(lines).unwrap();
+    let drafts: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with(r#"{"table":"tenantdraft_draft""#))
+        .collect();
+    assert_eq!(drafts.len(), 4, "{drafts:?}");
+    assert_eq!(
+        drafts
+            .iter()
+            .filter(|l| l.contains(r#""form":"kontaktskjema""#) && l.contains(r#""submitted":null"#))
+            .count(),
+        1
+    );
+    // Opened again: nothing to migrate, nothing changed.
     let digest = store.system().digest().unwrap();
     drop(store);
     let store = Store::open(dir.path()).unwrap();
