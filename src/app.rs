@@ -121,8 +121,10 @@ impl App {
             deliveries: Arc::new(DeliveryStatus::default()),
             files,
             clock: Clock::system(),
+            cert_not_after: std::sync::atomic::AtomicI64::new(resolver.not_after().unwrap_or(0)),
             pages: Default::default(),
         });
+        warn_if_expiring(&state);
         let worker = crate::delivery::worker::Worker {
             store: state.store.clone(),
             tenants: state.tenants.clone(),
@@ -213,12 +215,27 @@ async fn trim_memory(mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Hourly: drop expired drafts and idle sessions.
+/// Logs a warning when the certificate in use expires within [`tls::WARN_DAYS`] (or has expired).
+fn warn_if_expiring(state: &State) {
+    let not_after = state.cert_not_after.load(Ordering::Relaxed);
+    if not_after != 0
+        && let Some(w) = tls::expiry_warning(not_after, state.clock.unix())
+    {
+        tracing::warn!(certificate = %state.config.server.tls_cert.display(), "{w}");
+    }
+}
+
+/// Hourly: drop expired drafts and idle sessions; daily, the certificate's expiry.
 async fn sweep(state: Arc<State>, mut stop: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    let mut hours = 0u64;
     loop {
         tokio::select! {
             _ = tick.tick() => {
+                hours += 1;
+                if hours.is_multiple_of(24) {
+                    warn_if_expiring(&state);
+                }
                 let now = state.clock.unix();
                 let idle = state.config.server.draft_lifetime.as_secs() as i64;
                 let system = state.store.system();
@@ -288,7 +305,12 @@ impl Running {
 
     /// Re-reads the certificate and key; new handshakes use them, open connections are untouched.
     pub fn reload_tls(&self) -> Result<(), TlsError> {
-        self.resolver.reload()
+        self.resolver.reload()?;
+        self.state
+            .cert_not_after
+            .store(self.resolver.not_after().unwrap_or(0), Ordering::Relaxed);
+        warn_if_expiring(&self.state);
+        Ok(())
     }
 
     /// Stops accepting, finishes in-flight requests (up to the grace period) and closes the store.

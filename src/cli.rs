@@ -242,9 +242,21 @@ fn check_config(path: &Path) -> ExitCode {
             "{file}: warning: server.tls_cert and server.tls_key do not exist; with tls_fallback = \"self-signed\" the server makes a self-signed certificate at {} at start (browsers warn about it)",
             cfg.server.tls_cert.display()
         );
-    } else if let Err(e) = crate::http::tls::load_key(&cfg.server.tls_cert, &cfg.server.tls_key) {
-        eprintln!("{file}: server.tls_cert/tls_key: {e}");
-        return ExitCode::from(2);
+    } else {
+        match crate::http::tls::load_key(&cfg.server.tls_cert, &cfg.server.tls_key) {
+            Err(e) => {
+                eprintln!("{file}: server.tls_cert/tls_key: {e}");
+                return ExitCode::from(2);
+            }
+            Ok(key) => {
+                let now = time::OffsetDateTime::now_utc().unix_timestamp();
+                if let Some(w) = crate::http::tls::not_after(&key)
+                    .and_then(|t| crate::http::tls::expiry_warning(t, now))
+                {
+                    eprintln!("{file}: warning: server.tls_cert: {w}");
+                }
+            }
+        }
     }
     for (i, t) in cfg.tenants.iter().enumerate() {
         match crate::themes::build(&t.theme, t.theme_dir.as_deref()) {

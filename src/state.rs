@@ -188,6 +188,9 @@ pub struct State {
     /// Uploaded files on disk.
     pub files: crate::attachments::FileStore,
     pub clock: Clock,
+    /// When the certificate in use stops being valid (Unix seconds; 0 when it cannot be read). Set at
+    /// start and on every reload.
+    pub cert_not_after: std::sync::atomic::AtomicI64,
     /// Pages that are the same for everyone but the CSRF token, rendered once per tenant, language and
     /// page, split where the token goes (see `web::cached_page`).
     pub pages: PageCache,

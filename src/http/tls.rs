@@ -53,6 +53,40 @@ pub fn load_key(cert_path: &Path, key_path: &Path) -> Result<CertifiedKey, TlsEr
     })
 }
 
+/// When the certificate a key serves (the first of its chain) stops being valid, in Unix seconds.
+pub fn not_after(key: &CertifiedKey) -> Option<i64> {
+    let der = key.cert.first()?;
+    let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
+    Some(cert.validity().not_after.timestamp())
+}
+
+/// How many days ahead an expiring certificate is warned about (log, `/healthz`, `check-config`).
+pub const WARN_DAYS: i64 = 30;
+
+/// The warning for a certificate valid until `not_after`, at `now` (both Unix seconds): None while it has
+/// more than [`WARN_DAYS`] left.
+pub fn expiry_warning(not_after: i64, now: i64) -> Option<String> {
+    let left = not_after - now;
+    if left > WARN_DAYS * 86_400 {
+        return None;
+    }
+    let date = time::OffsetDateTime::from_unix_timestamp(not_after)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| not_after.to_string());
+    Some(if left <= 0 {
+        format!("the TLS certificate expired on {date}; browsers refuse it: renew it, then reload")
+    } else {
+        format!(
+            "the TLS certificate expires in {} days, on {date}: renew it, then reload (systemctl reload radhus)",
+            left / 86_400
+        )
+    })
+}
+
 /// Serves the current key; [`CertResolver::reload`] swaps it for new handshakes only.
 #[derive(Debug)]
 pub struct CertResolver {
@@ -69,6 +103,15 @@ impl CertResolver {
             cert_path: cert_path.to_path_buf(),
             key_path: key_path.to_path_buf(),
         })
+    }
+
+    /// When the certificate in use stops being valid (Unix seconds), if it can be read.
+    pub fn not_after(&self) -> Option<i64> {
+        let guard = match self.current.read() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        not_after(&guard)
     }
 
     /// Re-reads the PEM files. On error the old key stays in use.

@@ -123,8 +123,33 @@ pub fn healthz(state: &State, peer: SocketAddr) -> Resp {
                 "free_bytes": crate::metrics::disk(&t.config.archive_dir).filter(|_| t.config.archive_dir.is_dir()).map(|d| d.free),
             })).collect::<Vec<_>>(),
         },
-        "tls": { "self_signed": state.config.server.tls_self_signed },
+        "tls": {
+            "self_signed": state.config.server.tls_self_signed,
+            "not_after": match state.cert_not_after.load(Ordering::Relaxed) {
+                0 => None,
+                t => time::OffsetDateTime::from_unix_timestamp(t).ok().and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()),
+            },
+        },
+        "warnings": warnings(state),
         "deliveries_waiting": delivery.iter().map(|(t, e)| serde_json::json!({"tenant": t, "error": e})).collect::<Vec<_>>(),
     });
     text(code, "application/json", body.to_string())
+}
+
+/// What an operator should act on before it becomes a failure (loopback `/healthz`).
+fn warnings(state: &State) -> Vec<String> {
+    let mut out = vec![];
+    if state.config.server.tls_self_signed {
+        out.push(
+            "the certificate is self-signed (no certificate files yet); browsers warn about it"
+                .into(),
+        );
+    }
+    let not_after = state.cert_not_after.load(Ordering::Relaxed);
+    if not_after != 0
+        && let Some(w) = crate::http::tls::expiry_warning(not_after, state.clock.unix())
+    {
+        out.push(w);
+    }
+    out
 }

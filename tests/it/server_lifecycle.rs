@@ -175,3 +175,84 @@ async fn store_refuses_a_newer_schema() {
         )
     );
 }
+
+/// A certificate that expires within 30 days is named in `/healthz` (loopback) and in `check-config`; one
+/// with months left is not; a reload to a fresh certificate clears the warning.
+#[tokio::test]
+async fn a_certificate_about_to_expire_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let make = |name: &str, days: i64| {
+        let mut params = rcgen::CertificateParams::new(
+            radhus::demo::HOSTS
+                .iter()
+                .map(|h| (*h).to_owned())
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+        params.not_before = now - time::Duration::days(60);
+        params.not_after = now + time::Duration::days(days);
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = params.self_signed(&key).unwrap();
+        let (c, k) = (
+            dir.path().join(format!("{name}-cert.pem")),
+            dir.path().join(format!("{name}-key.pem")),
+        );
+        std::fs::write(&c, cert.pem()).unwrap();
+        std::fs::write(&k, key.serialize_pem()).unwrap();
+        (c, k, cert.pem())
+    };
+    let (cert, key, pem) = make("soon", 10);
+    let (cert2, key2) = (cert.clone(), key.clone());
+    let srv = TestServer::start_with(move |c| {
+        c.server.tls_cert = cert2;
+        c.server.tls_key = key2;
+    })
+    .await;
+    let client = client_for(srv.addr, pem.as_bytes());
+    let health = |client: reqwest::Client, url: String| async move {
+        let text = client.get(url).send().await.unwrap().text().await.unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()
+    };
+    let h = health(client.clone(), srv.url("eksempel.localhost", "/healthz")).await;
+    let warnings = h["warnings"].to_string();
+    assert!(
+        warnings.contains("expires in 9 days") || warnings.contains("expires in 10 days"),
+        "{h}"
+    );
+    assert_eq!(h["status"], "ok", "a warning, not a failure: {h}");
+    assert!(
+        h["tls"]["not_after"]
+            .as_str()
+            .unwrap()
+            .starts_with(&(now + time::Duration::days(10)).year().to_string())
+    );
+
+    // check-config says the same.
+    let config = srv.data_dir().join("radhus-demo.toml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("tls/cert.pem", cert.to_str().unwrap())
+        .replace("tls/key.pem", key.to_str().unwrap());
+    std::fs::write(&config, text).unwrap();
+    let out = std::process::Command::new(crate::support::bin())
+        .arg("check-config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: server.tls_cert: the TLS certificate expires in"),
+        "{err}"
+    );
+
+    // Renewed: a reload clears the warning.
+    let (fresh, fresh_key, _) = make("fresh", 90);
+    std::fs::copy(&fresh, &cert).unwrap();
+    std::fs::copy(&fresh_key, &key).unwrap();
+    srv.running().reload_tls().unwrap();
+    let client = client_for(srv.addr, &std::fs::read(&fresh).unwrap());
+    let h = health(client, srv.url("eksempel.localhost", "/healthz")).await;
+    assert_eq!(h["warnings"], serde_json::json!([]), "{h}");
+}

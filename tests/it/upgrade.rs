@@ -133,11 +133,7 @@ async fn freeze_this_schema() {
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     srv.stop().await;
     std::fs::create_dir_all(&dest).unwrap();
-    std::fs::copy(
-        srv.data_dir().join("radhus.redb"),
-        dest.join("radhus.redb"),
-    )
-    .unwrap();
+    std::fs::copy(srv.data_dir().join("radhus.redb"), dest.join("radhus.redb")).unwrap();
     eprintln!("frozen: {}", dest.display());
 }
 
@@ -174,7 +170,10 @@ fn a_schema_3_store_opens() {
         .collect();
     assert!(matches!(states[0], OutboxState::Delivered { .. }));
     assert!(matches!(states[1], OutboxState::Delivered { .. }));
-    assert!(matches!(states[2], OutboxState::Failing { attempts: 1, .. }));
+    assert!(matches!(
+        states[2],
+        OutboxState::Failing { attempts: 1, .. }
+    ));
     for s in &subs {
         assert!(
             ts.pinned_form(&s.form, &s.form_hash).unwrap().is_some(),
