@@ -102,39 +102,71 @@ async fn backup_under_load() {
     }
 
     // The backup, made by the running server while the citizens go on.
-    let backup = root.path().join("backups/first");
-    let began = Instant::now();
-    let out = tokio::process::Command::new(bin())
-        .args(["backup", "--config"])
-        .arg(&config)
-        .arg("--to")
-        .arg(&backup)
-        .output()
-        .await
-        .unwrap();
-    assert!(out.status.success(), "{}", says(&out));
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("backup made"),
-        "{}",
-        says(&out)
-    );
+    // `RADHUS_BACKUP_ROUNDS` backups one after the other (default 1; `scripts/soak` takes 20), each
+    // checked below against what had been acknowledged when it began.
+    let rounds: usize = std::env::var("RADHUS_BACKUP_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let mut taken = vec![];
+    for round in 0..rounds {
+        let folder = root.path().join(format!("backups/round-{round}"));
+        let began = Instant::now();
+        let out = tokio::process::Command::new(bin())
+            .args(["backup", "--config"])
+            .arg(&config)
+            .arg("--to")
+            .arg(&folder)
+            .output()
+            .await
+            .unwrap();
+        assert!(out.status.success(), "{}", says(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("backup made"),
+            "{}",
+            says(&out)
+        );
+        taken.push((folder, began));
+    }
+    let (backup, began) = taken.last().cloned().unwrap();
     let acked_during = acked.lock().unwrap().len();
     tokio::time::sleep(Duration::from_millis(300)).await;
     for c in citizens {
         c.abort();
         let _ = c.await;
     }
-    let before: BTreeSet<String> = acked
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|(_, at)| *at < began)
-        .map(|(r, _)| r.clone())
-        .collect();
+    let acked_before = |at: Instant| -> BTreeSet<String> {
+        acked
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, t)| *t < at)
+            .map(|(r, _)| r.clone())
+            .collect()
+    };
+    let before = acked_before(began);
     assert!(
         acked.lock().unwrap().len() > acked_during,
         "the citizens kept submitting after the backup"
     );
+    // The earlier rounds: each restores, and holds what was acknowledged before it began.
+    for (i, (folder, at)) in taken.iter().enumerate().take(rounds - 1) {
+        let dest = root.path().join(format!("round-{i}-restored"));
+        let out = radhus(&[&"restore", &"--from", folder, &"--data", &dest]);
+        assert!(out.status.success(), "round {i}: {}", says(&out));
+        let store = Store::open(&dest).unwrap();
+        let got: BTreeSet<String> = store
+            .tenant(&TenantId::parse("eksempel").unwrap())
+            .submissions()
+            .unwrap()
+            .iter()
+            .map(|s| s.reference.to_string())
+            .collect();
+        let lost: Vec<_> = acked_before(*at).difference(&got).cloned().collect();
+        assert!(lost.is_empty(), "round {i} lost {lost:?}");
+        drop(store);
+        std::fs::remove_dir_all(&dest).unwrap();
+    }
     // A second backup into the same folder is refused (a usage error), and leaves the first one alone.
     let manifest_before = std::fs::read(backup.join("manifest.json")).unwrap();
     let out = radhus(&[&"backup", &"--config", &config, &"--to", &backup]);
