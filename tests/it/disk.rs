@@ -8,6 +8,16 @@ use std::sync::Arc;
 use crate::form_run::{HOST, Walk, example, fill};
 use crate::support::{TestServer, client_with_jar, csrf_of};
 
+/// The same citizen (cookie jar) on the server as it runs now.
+fn citizen<'a>(srv: &'a TestServer, jar: &Arc<reqwest::cookie::Jar>) -> Walk<'a> {
+    Walk {
+        srv,
+        client: client_with_jar(srv.addr, &srv.cert_pem, jar.clone()),
+        lang: "nn",
+        host: HOST,
+    }
+}
+
 /// Free bytes on the file system of `dir` now.
 fn free(dir: &std::path::Path) -> u64 {
     radhus::metrics::disk(dir).unwrap().free
@@ -20,13 +30,7 @@ async fn below_the_floor_new_drafts_and_uploads_wait_but_filled_in_forms_are_sen
     let data = srv.data_dir().to_path_buf();
     let form = "kulturmidler"; // has an upload step
     let answers = example(form);
-    let client = client_with_jar(srv.addr, &srv.cert_pem, jar.clone());
-    let w = Walk {
-        srv: &srv,
-        client,
-        lang: "nn",
-        host: HOST,
-    };
+    let w = citizen(&srv, &jar);
     let summary = fill(&w, form, &answers).await;
     let token = csrf_of(&summary.html);
     // A second draft, begun but not filled in.
@@ -37,13 +41,7 @@ async fn below_the_floor_new_drafts_and_uploads_wait_but_filled_in_forms_are_sen
     config.limits.min_free_bytes = free(&data) * 2;
     srv.restart(config.clone()).await;
     let before = srv.running().state().store.system().digest().unwrap();
-    let client = client_with_jar(srv.addr, &srv.cert_pem, jar.clone());
-    let w = Walk {
-        srv: &srv,
-        client,
-        lang: "nn",
-        host: HOST,
-    };
+    let w = citizen(&srv, &jar);
     let refused = w.start("kontaktskjema").await;
     assert_eq!(refused.status, 507, "{}", refused.url);
     let h1 = refused.html.text("h1");
@@ -78,13 +76,7 @@ async fn below_the_floor_new_drafts_and_uploads_wait_but_filled_in_forms_are_sen
     let mut tight = config.clone();
     tight.limits.min_free_bytes = free(&data) * 8;
     srv.restart(tight).await;
-    let client = client_with_jar(srv.addr, &srv.cert_pem, jar.clone());
-    let w = Walk {
-        srv: &srv,
-        client,
-        lang: "nn",
-        host: HOST,
-    };
+    let w = citizen(&srv, &jar);
     let waits = w
         .post(
             &format!("/skjema/{form}/send"),
@@ -97,13 +89,7 @@ async fn below_the_floor_new_drafts_and_uploads_wait_but_filled_in_forms_are_sen
 
     // Back at twice: the filled-in form is sent.
     srv.restart(config).await;
-    let client = client_with_jar(srv.addr, &srv.cert_pem, jar);
-    let w = Walk {
-        srv: &srv,
-        client,
-        lang: "nn",
-        host: HOST,
-    };
+    let w = citizen(&srv, &jar);
     let sent = w
         .post(&format!("/skjema/{form}/send"), &[("csrf".into(), token)])
         .await;

@@ -8,6 +8,17 @@ use radhus::ids::{SessionId, Target, TenantId};
 use radhus::store::Store;
 use radhus::store::migrate::{CURRENT, MIGRATIONS};
 
+/// A copy of the frozen store of `version` in a new folder (the fixture itself is never opened).
+fn copy_of(version: u32) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture(version).join("radhus.redb"),
+        dir.path().join(radhus::store::FILE_NAME),
+    )
+    .unwrap();
+    dir
+}
+
 fn fixture(version: u32) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/stores/v{version}"))
 }
@@ -37,12 +48,7 @@ fn every_schema_version_has_a_migration_and_the_one_before_a_fixture() {
 /// index; the unsent draft moves under its tenant and its session still finds it.
 #[test]
 fn a_schema_2_store_opens_migrated() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        fixture(2).join("radhus.redb"),
-        dir.path().join(radhus::store::FILE_NAME),
-    )
-    .unwrap();
+    let dir = copy_of(2);
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(store.ping().unwrap(), CURRENT);
     let t = TenantId::parse("eksempel").unwrap();
@@ -141,12 +147,7 @@ async fn freeze_this_schema() {
 /// delivery states, pinned form versions and the unsent draft.
 #[test]
 fn a_schema_3_store_opens() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        fixture(3).join("radhus.redb"),
-        dir.path().join(radhus::store::FILE_NAME),
-    )
-    .unwrap();
+    let dir = copy_of(3);
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(store.ping().unwrap(), CURRENT);
     let t = TenantId::parse("eksempel").unwrap();
