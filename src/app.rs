@@ -107,6 +107,7 @@ impl App {
         };
         let redirect_addr = redirect.as_ref().and_then(|l| l.local_addr().ok());
         let files = crate::attachments::FileStore::new(&config.server.data_dir);
+        let config_self_signed = config.server.tls_self_signed;
         let state = Arc::new(State {
             config,
             store: Arc::new(store),
@@ -122,6 +123,9 @@ impl App {
             files,
             clock: Clock::system(),
             cert_not_after: std::sync::atomic::AtomicI64::new(resolver.not_after().unwrap_or(0)),
+            cert_self_signed: AtomicBool::new(config_self_signed),
+            acme_tokens: Default::default(),
+            acme_error: Default::default(),
             pages: Default::default(),
         });
         warn_if_expiring(&state);
@@ -146,6 +150,14 @@ impl App {
         tasks.push(tokio::spawn(sweep(state.clone(), stop_rx.clone())));
         tasks.push(tokio::spawn(trim_memory(stop_rx.clone())));
         tasks.push(tokio::spawn(worker.run(stop_rx.clone())));
+        if let Some(acme) = state.config.acme.clone() {
+            tasks.push(tokio::spawn(crate::http::acme::run(
+                state.clone(),
+                acme,
+                resolver.clone(),
+                stop_rx.clone(),
+            )));
+        }
         match crate::control::bind(&state.config.server.data_dir) {
             Ok(l) => tasks.push(tokio::spawn(crate::control::serve(
                 l,

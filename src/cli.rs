@@ -237,7 +237,12 @@ fn check_config(path: &Path) -> ExitCode {
         }
     };
     let file = path.display();
-    if cfg.server.tls_self_signed {
+    if cfg.server.tls_self_signed && cfg.acme.is_some() {
+        eprintln!(
+            "{file}: warning: no certificate from the ACME CA yet; the server serves a self-signed one at {} until it arrives",
+            cfg.server.tls_cert.display()
+        );
+    } else if cfg.server.tls_self_signed {
         eprintln!(
             "{file}: warning: server.tls_cert and server.tls_key do not exist; with tls_fallback = \"self-signed\" the server makes a self-signed certificate at {} at start (browsers warn about it)",
             cfg.server.tls_cert.display()

@@ -191,6 +191,14 @@ pub struct State {
     /// When the certificate in use stops being valid (Unix seconds; 0 when it cannot be read). Set at
     /// start and on every reload.
     pub cert_not_after: std::sync::atomic::AtomicI64,
+    /// Whether the certificate in use is the self-signed stand-in (until the real files or the ACME CA's
+    /// certificate are there).
+    pub cert_self_signed: AtomicBool,
+    /// HTTP-01 challenges of an ACME order under way: token → key authorization, served on the plain
+    /// listener at `/.well-known/acme-challenge/<token>`.
+    pub acme_tokens: std::sync::Mutex<HashMap<String, String>>,
+    /// Why the last ACME attempt failed, until one succeeds (for `/healthz`).
+    pub acme_error: std::sync::Mutex<Option<String>>,
     /// Pages that are the same for everyone but the CSRF token, rendered once per tenant, language and
     /// page, split where the token goes (see `web::cached_page`).
     pub pages: PageCache,

@@ -76,9 +76,21 @@ pub struct Config {
     pub clamav: Option<targets::ClamavConfig>,
     /// SMTP for e-mail targets and receipt copies, when configured.
     pub smtp: Option<targets::SmtpConfig>,
+    /// Certificates from an ACME CA, when configured.
+    pub acme: Option<AcmeConfig>,
     pub tenants: Vec<TenantConfig>,
     /// Index into `tenants` of the tenant that answers any host name.
     pub default_tenant: Option<usize>,
+}
+
+/// `[acme]`: the certificate for every tenant's host names comes from this CA (HTTP-01 on
+/// `redirect_listen`), kept in `<data>/acme/` and renewed 30 days before it expires.
+#[derive(Debug, Clone)]
+pub struct AcmeConfig {
+    pub directory: String,
+    /// `mailto:` URL.
+    pub contact: Option<String>,
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -523,17 +535,62 @@ fn validate(
         .redirect_listen
         .as_deref()
         .and_then(|v| parse_addr(&mut errs, "server.redirect_listen", v));
-    let mut tls_cert = resolve(base, &s.tls_cert);
-    let mut tls_key = resolve(base, &s.tls_key);
-    let tls_self_signed = s.tls_fallback == raw::RawTlsFallback::SelfSigned
+    let acme = raw.acme.map(|a| AcmeConfig {
+        directory: a.directory,
+        contact: a
+            .contact
+            .map(|c| format!("mailto:{}", c.trim_start_matches("mailto:"))),
+        ca_file: a.ca_file.map(|p| resolve(base, &p)),
+    });
+    if let Some(a) = &acme {
+        if !(a.directory.starts_with("https://") || a.directory.starts_with("http://")) {
+            errs.push(
+                "acme.directory",
+                "must be an https:// URL of the CA's ACME directory",
+            );
+        }
+        if let Some(f) = a.ca_file.as_ref().filter(|f| !f.is_file()) {
+            errs.push(
+                "acme.ca_file",
+                format!("the file {} does not exist", f.display()),
+            );
+        }
+        if redirect_listen.is_none() {
+            errs.push(
+                "acme",
+                "needs server.redirect_listen (port 80): the CA checks the HTTP-01 challenge there",
+            );
+        }
+    }
+    let data_dir_for_tls = resolve(base, &s.data_dir);
+    let (mut tls_cert, mut tls_key) = match (&acme, &s.tls_cert, &s.tls_key) {
+        // Certificates from the CA live in the data folder.
+        (Some(_), _, _) => (
+            data_dir_for_tls.join("acme/cert.pem"),
+            data_dir_for_tls.join("acme/key.pem"),
+        ),
+        (None, Some(c), Some(k)) => (resolve(base, c), resolve(base, k)),
+        (None, c, k) => {
+            for (key, v) in [("server.tls_cert", c), ("server.tls_key", k)] {
+                if v.is_none() {
+                    errs.push(key, "required (or an [acme] section)");
+                }
+            }
+            (PathBuf::new(), PathBuf::new())
+        }
+    };
+    // Until the CA's first certificate arrives, the ACME files are a self-signed certificate.
+    let tls_self_signed = (acme.is_some() || s.tls_fallback == raw::RawTlsFallback::SelfSigned)
         && !tls_cert.is_file()
         && !tls_key.is_file();
-    if tls_self_signed {
+    if tls_self_signed && acme.is_some() {
+        // Made at start where the CA's certificate will go (see app::self_signed).
+    } else if tls_self_signed {
         // Made at start, for every tenant's host names (see app::self_signed).
         let dir = resolve(base, &s.data_dir).join("tls");
         tls_cert = dir.join("self-signed-cert.pem");
         tls_key = dir.join("self-signed-key.pem");
-    } else {
+    } else if acme.is_none() && !tls_cert.as_os_str().is_empty() {
         for (key, p) in [("server.tls_cert", &tls_cert), ("server.tls_key", &tls_key)] {
             if !p.is_file() {
                 errs.push(key, format!("the file {} does not exist", p.display()));
@@ -763,6 +820,7 @@ fn validate(
     };
     Ok(Config {
         source: None,
+        acme,
         server: ServerConfig {
             listen,
             redirect_listen,

@@ -16,6 +16,9 @@ pub struct RawConfig {
     pub clamav: Option<RawClamav>,
     /// The SMTP server for e-mail targets and receipt copies; e-mail is off when absent.
     pub smtp: Option<RawSmtp>,
+    /// Certificates from an ACME CA for every tenant's host names; the files in `server` are used when
+    /// absent.
+    pub acme: Option<RawAcme>,
     #[serde(default, rename = "tenant")]
     pub tenants: Vec<RawTenant>,
 }
@@ -26,8 +29,10 @@ pub struct RawServer {
     pub listen: String,
     pub redirect_listen: Option<String>,
     pub data_dir: PathBuf,
-    pub tls_cert: PathBuf,
-    pub tls_key: PathBuf,
+    #[serde(default)]
+    pub tls_cert: Option<PathBuf>,
+    #[serde(default)]
+    pub tls_key: Option<PathBuf>,
     /// What to do when neither certificate file exists.
     #[serde(default)]
     pub tls_fallback: RawTlsFallback,
@@ -50,6 +55,18 @@ pub enum RawLogFormat {
     #[default]
     Text,
     Json,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAcme {
+    /// The CA's directory URL.
+    pub directory: String,
+    /// An e-mail address the CA may write to about the certificates.
+    pub contact: Option<String>,
+    /// A PEM file of the CA certificate that signs the ACME server's own HTTPS certificate (a private or
+    /// test CA); the system's roots otherwise.
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 //! Every response, whatever produced it, leaves through [`finish`], which adds the security headers and the
 //! request id, sets the session cookie when one was made, compresses, and records metrics.
 
+pub mod acme;
 pub mod csrf;
 pub mod error;
 pub mod multipart;

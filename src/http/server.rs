@@ -139,6 +139,30 @@ pub async fn serve_redirect(
 }
 
 fn redirect(state: &State, req: &Request<Incoming>, https_port: u16) -> response::Resp {
+    // An ACME CA checking a challenge of an order under way.
+    if let Some(token) = req
+        .uri()
+        .path()
+        .strip_prefix("/.well-known/acme-challenge/")
+    {
+        let answer = state
+            .acme_tokens
+            .lock()
+            .ok()
+            .and_then(|t| t.get(token).cloned());
+        return match answer {
+            Some(key_authorization) => response::text(
+                StatusCode::OK,
+                "application/octet-stream",
+                key_authorization,
+            ),
+            None => response::text(
+                StatusCode::NOT_FOUND,
+                "text/plain; charset=utf-8",
+                "Not found\n",
+            ),
+        };
+    }
     let mut resp = match super::request::host(req).filter(|h| state.tenant_for(h).is_some()) {
         None => response::text(
             StatusCode::NOT_FOUND,

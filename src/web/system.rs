@@ -124,7 +124,7 @@ pub fn healthz(state: &State, peer: SocketAddr) -> Resp {
             })).collect::<Vec<_>>(),
         },
         "tls": {
-            "self_signed": state.config.server.tls_self_signed,
+            "self_signed": state.cert_self_signed.load(Ordering::Relaxed),
             "not_after": match state.cert_not_after.load(Ordering::Relaxed) {
                 0 => None,
                 t => time::OffsetDateTime::from_unix_timestamp(t).ok().and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()),
@@ -139,9 +139,9 @@ pub fn healthz(state: &State, peer: SocketAddr) -> Resp {
 /// What an operator should act on before it becomes a failure (loopback `/healthz`).
 fn warnings(state: &State) -> Vec<String> {
     let mut out = vec![];
-    if state.config.server.tls_self_signed {
+    if state.cert_self_signed.load(Ordering::Relaxed) {
         out.push(
-            "the certificate is self-signed (no certificate files yet); browsers warn about it"
+            "the certificate is self-signed (no certificate files, or none from the ACME CA yet); browsers warn about it"
                 .into(),
         );
     }
@@ -150,6 +150,9 @@ fn warnings(state: &State) -> Vec<String> {
         && let Some(w) = crate::http::tls::expiry_warning(not_after, state.clock.unix())
     {
         out.push(w);
+    }
+    if let Some(e) = state.acme_error.lock().ok().and_then(|e| e.clone()) {
+        out.push(e);
     }
     out
 }

@@ -7,6 +7,7 @@
     clippy::indexing_slicing
 )]
 
+mod acme;
 mod attachments;
 mod backup;
 mod browser;
