@@ -124,6 +124,7 @@ impl App {
             clock: Clock::system(),
             cert_not_after: std::sync::atomic::AtomicI64::new(resolver.not_after().unwrap_or(0)),
             cert_self_signed: AtomicBool::new(config_self_signed),
+            data_bytes: Default::default(),
             acme_tokens: Default::default(),
             acme_error: Default::default(),
             pages: Default::default(),
@@ -257,6 +258,10 @@ async fn sweep(state: Arc<State>, mut stop: watch::Receiver<bool>) {
                     _ => {}
                 }
                 sweep_files(&state).await;
+                let dir = state.config.server.data_dir.clone();
+                if let Ok(bytes) = tokio::task::spawn_blocking(move || crate::metrics::folder_bytes(&dir)).await {
+                    state.data_bytes.store(bytes, Ordering::Relaxed);
+                }
             }
             _ = stop.changed() => break,
         }

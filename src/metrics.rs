@@ -163,3 +163,23 @@ pub fn disk(path: &std::path::Path) -> Option<Disk> {
         size: blocks.saturating_mul(block),
     })
 }
+
+/// Bytes held by the regular files below `dir` (symbolic links are not followed). Walks the whole tree:
+/// call it off the async threads, now and then.
+pub fn folder_bytes(dir: &std::path::Path) -> u64 {
+    let mut total = 0u64;
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => todo.push(e.path()),
+                Ok(t) if t.is_file() => total += e.metadata().map(|m| m.len()).unwrap_or(0),
+                _ => {}
+            }
+        }
+    }
+    total
+}

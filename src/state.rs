@@ -194,6 +194,8 @@ pub struct State {
     /// Whether the certificate in use is the self-signed stand-in (until the real files or the ACME CA's
     /// certificate are there).
     pub cert_self_signed: AtomicBool,
+    /// Bytes in the data folder, measured by the hourly sweep (and once at start); 0 until then.
+    pub data_bytes: std::sync::atomic::AtomicU64,
     /// HTTP-01 challenges of an ACME order under way: token → key authorization, served on the plain
     /// listener at `/.well-known/acme-challenge/<token>`.
     pub acme_tokens: std::sync::Mutex<HashMap<String, String>>,

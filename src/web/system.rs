@@ -65,6 +65,10 @@ fn disk_metrics(state: &State) -> String {
             d.free, d.size
         ));
     }
+    out.push_str(&format!(
+        "# HELP radhus_data_folder_bytes Bytes in the data folder (store, uploads, kept PDFs), measured hourly.\n# TYPE radhus_data_folder_bytes gauge\nradhus_data_folder_bytes {}\n",
+        state.data_bytes.load(Ordering::Relaxed)
+    ));
     out.push_str("# HELP radhus_archive_present Whether the tenant's archive folder exists (1) or not (0).\n# TYPE radhus_archive_present gauge\n# HELP radhus_archive_free_bytes Bytes free on the file system of the tenant's archive folder.\n# TYPE radhus_archive_free_bytes gauge\n");
     for t in state.tenants.iter() {
         let id = &t.config.id;
@@ -116,7 +120,7 @@ pub fn healthz(state: &State, peer: SocketAddr) -> Resp {
             Err(e) => serde_json::json!({"error": e.to_string()}),
         },
         "disk": {
-            "data": crate::metrics::disk(&state.config.server.data_dir).map(|d| serde_json::json!({"free_bytes": d.free, "size_bytes": d.size})),
+            "data": crate::metrics::disk(&state.config.server.data_dir).map(|d| serde_json::json!({"free_bytes": d.free, "size_bytes": d.size, "folder_bytes": state.data_bytes.load(Ordering::Relaxed)})),
             "archives": state.tenants.iter().map(|t| serde_json::json!({
                 "tenant": t.config.id.as_str(),
                 "present": t.config.archive_dir.is_dir(),

@@ -284,6 +284,33 @@ async fn backup_under_load() {
         metrics.contains("radhus_archive_present{tenant=\"eksempel\"} 1"),
         "{metrics}"
     );
+    // Measured by the sweep that runs at start: at least the restored store and files.
+    let restored_bytes = manifest.total_bytes();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = probe
+            .get(format!("https://localhost:{port}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let folder: u64 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("radhus_data_folder_bytes "))
+            .unwrap()
+            .parse()
+            .unwrap();
+        if folder >= restored_bytes {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{folder} < {restored_bytes}: {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     std::fs::remove_dir(restored.join("archive/provestad")).unwrap();
     let health: serde_json::Value = serde_json::from_str(
         &probe

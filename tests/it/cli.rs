@@ -352,3 +352,28 @@ fn the_packaged_configuration_starts_without_a_certificate() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("server.tls_cert: the file"), "{err}");
 }
+
+/// A certificate and a key that do not belong together: check-config and serve refuse with exit 2 and say
+/// which file.
+#[test]
+fn a_key_that_does_not_fit_the_certificate_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    radhus::demo::prepare(&data, "127.0.0.1:0".parse().unwrap()).unwrap();
+    let other = rcgen::KeyPair::generate().unwrap();
+    std::fs::write(data.join("tls/key.pem"), other.serialize_pem()).unwrap();
+    let config = data.join("radhus-demo.toml");
+    for args in [vec!["check-config"], vec!["serve", "--config"]] {
+        let out = Command::new(bin())
+            .args(&args)
+            .arg(&config)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("key.pem: the private key does not fit the certificate"),
+            "{args:?}: {err}"
+        );
+    }
+}
