@@ -5,9 +5,10 @@
 //! copy refers to), `pdf/<tenant>/<reference>.pdf` (the kept PDFs of its submissions) and, written last,
 //! `manifest.json` with every file's size and SHA-256. A folder without a manifest is an interrupted backup.
 //!
-//! A restore checks the whole backup against its manifest before anything is written, copies it into a
-//! new folder beside the target, opens the copied store (which migrates an older schema) and only then
-//! moves the folder into place. It never writes into a folder that holds anything.
+//! A restore checks the manifest's listing, then copies each file into a new folder beside the target,
+//! checking it against the manifest as it goes (one read per file; the new folder is removed if any does not
+//! match), opens the copied store (which migrates an older schema), compares its digest and only then moves
+//! the folder into place. It never writes into a folder that holds anything.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -230,7 +231,14 @@ fn write_copy(
     let hold = files.hold_removals();
     let copy = to.join(kind.store_file());
     let snap = match kind {
-        Kind::Backup => store.snapshot_to(&copy)?,
+        Kind::Backup => {
+            let snap = store.snapshot_to(&copy)?;
+            // redb makes the file with the umask's mode; the export's file is made owner-only.
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o600))
+                .map_err(io("restricting", &copy))?;
+            snap
+        }
         Kind::Export => {
             let file = create_new(to, EXPORT_FILE)?;
             let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
@@ -239,11 +247,6 @@ fn write_copy(
             snap
         }
     };
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o600))
-            .map_err(io("restricting", &copy))?;
-    }
     let created = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
@@ -355,8 +358,9 @@ fn put_in_place(kind: Kind, from: &Path, data: &Path) -> Result<Manifest, Backup
     if data.exists() && !is_empty_dir(data)? {
         return Err(BackupError::DataNotEmpty(data.to_path_buf()));
     }
-    // Everything is checked before anything is written.
-    verify(kind, from, &manifest)?;
+    // The listing is checked first; each file as it is copied into a new folder beside the target, which
+    // is removed if any does not match.
+    check_listing(kind, from, &manifest)?;
     let parent = match data.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -396,17 +400,11 @@ fn restore_into(
     for e in &manifest.entries {
         if kind == Kind::Export && e.path == EXPORT_FILE {
             // Read into a new store below, not copied.
+            check_entry(from, e, hash_file(from, &e.path))?;
             continue;
         }
-        // Copied and hashed in one pass: what lands is what the manifest names, even if the backup
-        // changed after it was checked.
-        let copied = copy_in(&from.join(&e.path), staging, &e.path)?;
-        if copied.sha256 != e.sha256 || copied.bytes != e.bytes {
-            return Err(BackupError::Damaged {
-                dir: from.to_path_buf(),
-                detail: format!("{} changed while it was restored", e.path),
-            });
-        }
+        // Copied and hashed in one pass: what lands is what the manifest names.
+        check_entry(from, e, copy_in(&from.join(&e.path), staging, &e.path))?;
     }
     if kind == Kind::Export {
         let src = from.join(EXPORT_FILE);
@@ -493,9 +491,19 @@ pub fn read_manifest(kind: Kind, from: &Path) -> Result<Manifest, BackupError> {
     Ok(m)
 }
 
-/// Checks every file of a backup or export against its manifest: present, the size and SHA-256 it lists, no path
-/// outside the folder, the store among them.
+/// Checks every file of a backup or export against its manifest: present, the size and SHA-256 it lists, no
+/// path outside the folder, the store among them.
 pub fn verify(kind: Kind, from: &Path, m: &Manifest) -> Result<(), BackupError> {
+    check_listing(kind, from, m)?;
+    for e in &m.entries {
+        check_entry(from, e, hash_file(from, &e.path))?;
+    }
+    Ok(())
+}
+
+/// What the manifest lists, before any file is read: paths inside the folder, each once, the store among
+/// them.
+fn check_listing(kind: Kind, from: &Path, m: &Manifest) -> Result<(), BackupError> {
     let damaged = |detail: String| BackupError::Damaged {
         dir: from.to_path_buf(),
         detail,
@@ -512,35 +520,42 @@ pub fn verify(kind: Kind, from: &Path, m: &Manifest) -> Result<(), BackupError> 
                 e.path
             )));
         }
-        let got = match hash_file(from, &e.path) {
-            Ok(g) => g,
-            Err(BackupError::Io { source, .. })
-                if source.kind() == std::io::ErrorKind::NotFound =>
-            {
-                return Err(BackupError::Incomplete {
-                    dir: from.to_path_buf(),
-                    detail: format!("{} is missing", e.path),
-                });
-            }
-            Err(err) => return Err(err),
-        };
-        if got.bytes != e.bytes {
-            return Err(damaged(format!(
-                "{} has {} bytes, the manifest says {}",
-                e.path, got.bytes, e.bytes
-            )));
-        }
-        if got.sha256 != e.sha256 {
-            return Err(damaged(format!(
-                "{} does not have the SHA-256 the manifest lists",
-                e.path
-            )));
-        }
     }
     if !seen.contains(kind.store_file()) {
         return Err(damaged(format!(
             "the manifest does not list the store ({})",
             kind.store_file()
+        )));
+    }
+    Ok(())
+}
+
+/// One listed file as read (`got`: hashed in place or while copied) against its manifest entry.
+fn check_entry(from: &Path, e: &Entry, got: Result<Entry, BackupError>) -> Result<(), BackupError> {
+    let damaged = |detail: String| BackupError::Damaged {
+        dir: from.to_path_buf(),
+        detail,
+    };
+    let got = match got {
+        Ok(g) => g,
+        Err(BackupError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            return Err(BackupError::Incomplete {
+                dir: from.to_path_buf(),
+                detail: format!("{} is missing", e.path),
+            });
+        }
+        Err(err) => return Err(err),
+    };
+    if got.bytes != e.bytes {
+        return Err(damaged(format!(
+            "{} has {} bytes, the manifest says {}",
+            e.path, got.bytes, e.bytes
+        )));
+    }
+    if got.sha256 != e.sha256 {
+        return Err(damaged(format!(
+            "{} does not have the SHA-256 the manifest lists",
+            e.path
         )));
     }
     Ok(())

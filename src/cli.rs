@@ -82,8 +82,8 @@ enum Command {
         #[arg(long, value_name = "N", requires = "into")]
         keep: Option<usize>,
     },
-    /// Restore a backup as a new data folder, after checking every file against its manifest. Never writes
-    /// into a folder that holds anything.
+    /// Restore a backup as a new data folder, checking every file against its manifest as it is copied.
+    /// Never writes into a folder that holds anything.
     Restore {
         /// The backup folder.
         #[arg(long, value_name = "DIR")]
@@ -104,8 +104,8 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         to: PathBuf,
     },
-    /// Import an export into a new data folder (into an empty store only), after checking every file
-    /// against its manifest.
+    /// Import an export into a new data folder (into an empty store only), checking every file
+    /// against its manifest as it is read.
     Import {
         /// The export folder.
         #[arg(long, value_name = "DIR")]

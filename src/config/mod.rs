@@ -562,12 +562,12 @@ fn validate(
             );
         }
     }
-    let data_dir_for_tls = resolve(base, &s.data_dir);
+    let data_dir = resolve(base, &s.data_dir);
     let (mut tls_cert, mut tls_key) = match (&acme, &s.tls_cert, &s.tls_key) {
         // Certificates from the CA live in the data folder.
         (Some(_), _, _) => (
-            data_dir_for_tls.join("acme/cert.pem"),
-            data_dir_for_tls.join("acme/key.pem"),
+            data_dir.join("acme/cert.pem"),
+            data_dir.join("acme/key.pem"),
         ),
         (None, Some(c), Some(k)) => (resolve(base, c), resolve(base, k)),
         (None, c, k) => {
@@ -579,18 +579,15 @@ fn validate(
             (PathBuf::new(), PathBuf::new())
         }
     };
-    // Until the CA's first certificate arrives, the ACME files are a self-signed certificate.
+    // Neither file there yet: a self-signed certificate is made at start (see app::self_signed), where the
+    // CA's will go with [acme], else in the data folder.
     let tls_self_signed = (acme.is_some() || s.tls_fallback == raw::RawTlsFallback::SelfSigned)
         && !tls_cert.is_file()
         && !tls_key.is_file();
-    if tls_self_signed && acme.is_some() {
-        // Made at start where the CA's certificate will go (see app::self_signed).
-    } else if tls_self_signed {
-        // Made at start, for every tenant's host names (see app::self_signed).
-        let dir = resolve(base, &s.data_dir).join("tls");
-        tls_cert = dir.join("self-signed-cert.pem");
-        tls_key = dir.join("self-signed-key.pem");
-    } else if acme.is_none() && !tls_cert.as_os_str().is_empty() {
+    if tls_self_signed && acme.is_none() {
+        tls_cert = data_dir.join("tls/self-signed-cert.pem");
+        tls_key = data_dir.join("tls/self-signed-key.pem");
+    } else if !tls_self_signed && acme.is_none() && !tls_cert.as_os_str().is_empty() {
         for (key, p) in [("server.tls_cert", &tls_cert), ("server.tls_key", &tls_key)] {
             if !p.is_file() {
                 errs.push(key, format!("the file {} does not exist", p.display()));
@@ -815,7 +812,7 @@ fn validate(
     if !errs.list.is_empty() {
         return Err(ConfigErrors(errs.list));
     }
-    let (Some(listen), data_dir) = (listen, resolve(base, &s.data_dir)) else {
+    let Some(listen) = listen else {
         return Err(ConfigErrors(errs.list));
     };
     Ok(Config {

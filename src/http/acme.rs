@@ -43,7 +43,7 @@ pub async fn run(
     hosts.dedup();
     let mut backoff = Duration::from_secs(300);
     loop {
-        let wait = if due(&state.config.server.tls_cert, &hosts, state.clock.unix()) {
+        let wait = if due(&resolver, &hosts, state.clock.unix()) {
             match obtain(&state, &acme, &dir, &hosts).await {
                 Ok(()) => match resolver.reload() {
                     Ok(()) => {
@@ -95,43 +95,14 @@ fn set_error(state: &State, e: Option<String>) {
     }
 }
 
-/// Whether the certificate at `path` should be replaced: missing or unreadable, self-signed, not covering
-/// every host, or within [`super::tls::WARN_DAYS`] of its end.
-fn due(path: &Path, hosts: &[String], now: i64) -> bool {
-    let Ok(pem) = std::fs::read(path) else {
-        return true;
-    };
-    let Some(der) = rustls_pki_types::pem::PemObject::pem_slice_iter(&pem)
-        .next()
-        .and_then(|c: Result<rustls_pki_types::CertificateDer<'static>, _>| c.ok())
-    else {
-        return true;
-    };
-    let Ok((_, cert)) = x509_parser::parse_x509_certificate(der.as_ref()) else {
-        return true;
-    };
-    if cert.issuer() == cert.subject() {
-        return true;
-    }
-    if cert.validity().not_after.timestamp() - now < super::tls::WARN_DAYS * 86_400 {
-        return true;
-    }
-    let names: Vec<String> = cert
-        .subject_alternative_name()
-        .ok()
-        .flatten()
-        .map(|san| {
-            san.value
-                .general_names
-                .iter()
-                .filter_map(|n| match n {
-                    x509_parser::extensions::GeneralName::DNSName(d) => Some(d.to_string()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    !hosts.iter().all(|h| names.contains(h))
+/// Whether the certificate in use should be replaced: unreadable, self-signed, not covering every host, or
+/// within [`super::tls::WARN_DAYS`] of its end.
+fn due(resolver: &CertResolver, hosts: &[String], now: i64) -> bool {
+    resolver.facts().is_none_or(|f| {
+        f.self_signed
+            || f.not_after - now < super::tls::WARN_DAYS * 86_400
+            || !hosts.iter().all(|h| f.dns_names.contains(h))
+    })
 }
 
 async fn obtain(

@@ -53,11 +53,46 @@ pub fn load_key(cert_path: &Path, key_path: &Path) -> Result<CertifiedKey, TlsEr
     })
 }
 
-/// When the certificate a key serves (the first of its chain) stops being valid, in Unix seconds.
-pub fn not_after(key: &CertifiedKey) -> Option<i64> {
+/// What the renewal and the warnings need to know of a certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertFacts {
+    /// When it stops being valid, in Unix seconds.
+    pub not_after: i64,
+    /// Issued by itself (the demo's, the stand-in before the real one).
+    pub self_signed: bool,
+    /// The DNS names it covers.
+    pub dns_names: Vec<String>,
+}
+
+/// [`CertFacts`] of the certificate a key serves (the first of its chain).
+pub fn facts(key: &CertifiedKey) -> Option<CertFacts> {
     let der = key.cert.first()?;
     let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
-    Some(cert.validity().not_after.timestamp())
+    let dns_names = cert
+        .subject_alternative_name()
+        .ok()
+        .flatten()
+        .map(|san| {
+            san.value
+                .general_names
+                .iter()
+                .filter_map(|n| match n {
+                    x509_parser::extensions::GeneralName::DNSName(d) => Some((*d).to_owned()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(CertFacts {
+        not_after: cert.validity().not_after.timestamp(),
+        self_signed: cert.issuer() == cert.subject(),
+        dns_names,
+    })
+}
+
+/// When the certificate a key serves stops being valid, in Unix seconds.
+pub fn not_after(key: &CertifiedKey) -> Option<i64> {
+    facts(key).map(|f| f.not_after)
 }
 
 /// How many days ahead an expiring certificate is warned about (log, `/healthz`, `check-config`).
@@ -105,13 +140,18 @@ impl CertResolver {
         })
     }
 
-    /// When the certificate in use stops being valid (Unix seconds), if it can be read.
-    pub fn not_after(&self) -> Option<i64> {
+    /// [`CertFacts`] of the certificate in use, if it can be read.
+    pub fn facts(&self) -> Option<CertFacts> {
         let guard = match self.current.read() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
-        not_after(&guard)
+        facts(&guard)
+    }
+
+    /// When the certificate in use stops being valid (Unix seconds), if it can be read.
+    pub fn not_after(&self) -> Option<i64> {
+        self.facts().map(|f| f.not_after)
     }
 
     /// Re-reads the PEM files. On error the old key stays in use.

@@ -46,12 +46,7 @@ impl Store {
         let read = self.db.begin_read()?;
         only_known_tables(&read)?;
         let out = Database::create(dest).map_err(|e| open(e.to_string()))?;
-        let mut copier = Copier {
-            out: &out,
-            tx: Some(out.begin_write()?),
-            in_tx: 0,
-            rows: 0,
-        };
+        let mut copier = Copier::new(&out)?;
         for def in key_value::ALL {
             copier.table(&read, def)?;
         }
@@ -152,7 +147,31 @@ struct Copier<'d> {
     rows: u64,
 }
 
-impl Copier<'_> {
+impl<'d> Copier<'d> {
+    fn new(out: &'d Database) -> Result<Copier<'d>, StoreError> {
+        Ok(Copier {
+            out,
+            tx: Some(out.begin_write()?),
+            in_tx: 0,
+            rows: 0,
+        })
+    }
+
+    /// The transaction rows go into now.
+    fn tx(&self) -> Result<&WriteTransaction, StoreError> {
+        self.tx.as_ref().ok_or(StoreError::Closed)
+    }
+
+    /// Counts a row written through [`Copier::tx`]; a full chunk is committed.
+    fn wrote(&mut self) -> Result<(), StoreError> {
+        self.in_tx += 1;
+        self.rows += 1;
+        if self.in_tx >= CHUNK {
+            self.commit_chunk()?;
+        }
+        Ok(())
+    }
+
     fn table<K: Key + 'static, V: Value + 'static>(
         &mut self,
         read: &ReadTransaction,
@@ -347,9 +366,10 @@ pub fn import(lines: &mut dyn std::io::BufRead, dest: &Path) -> Result<String, S
         path: dest.to_path_buf(),
         detail: e.to_string(),
     })?;
-    let mut tx = Some(db.begin_write()?);
+    let mut copier = Copier::new(&db)?;
     // The tables of this schema, empty (the export's META brings the key and the version).
-    if let Some(t) = tx.as_ref() {
+    {
+        let t = copier.tx()?;
         for def in key_value::ALL {
             t.open_table(def)?;
         }
@@ -358,7 +378,6 @@ pub fn import(lines: &mut dyn std::io::BufRead, dest: &Path) -> Result<String, S
         t.open_table(key_value::TENANTFILE_REFERENCE)?;
     }
     let mut n = 0u64;
-    let mut in_tx = 0u64;
     let mut text = String::new();
     loop {
         text.clear();
@@ -373,7 +392,7 @@ pub fn import(lines: &mut dyn std::io::BufRead, dest: &Path) -> Result<String, S
             continue;
         }
         let line: Line = serde_json::from_str(&text).map_err(|e| bad(n, e.to_string()))?;
-        let t = tx.as_ref().ok_or(StoreError::Closed)?;
+        let t = copier.tx()?;
         let name = line.table.as_str();
         if let Some(def) = key_value::ALL.iter().find(|d| d.name() == name) {
             let v = line.value_bytes().map_err(|e| bad(n, e))?;
@@ -401,19 +420,9 @@ pub fn import(lines: &mut dyn std::io::BufRead, dest: &Path) -> Result<String, S
                 format!("the table {name:?} is not part of this schema"),
             ));
         }
-        in_tx += 1;
-        if in_tx >= CHUNK {
-            if let Some(mut done) = tx.take() {
-                let _ = done.set_durability(Durability::None);
-                done.commit()?;
-            }
-            tx = Some(db.begin_write()?);
-            in_tx = 0;
-        }
+        copier.wrote()?;
     }
-    if let Some(done) = tx.take() {
-        done.commit()?;
-    }
+    copier.finish()?;
     let read = db.begin_read()?;
     let version = schema_of(&read)?;
     if version != migrate::CURRENT {

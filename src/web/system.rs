@@ -72,8 +72,7 @@ fn disk_metrics(state: &State) -> String {
     out.push_str("# HELP radhus_archive_present Whether the tenant's archive folder exists (1) or not (0).\n# TYPE radhus_archive_present gauge\n# HELP radhus_archive_free_bytes Bytes free on the file system of the tenant's archive folder.\n# TYPE radhus_archive_free_bytes gauge\n");
     for t in state.tenants.iter() {
         let id = &t.config.id;
-        let disk =
-            crate::metrics::disk(&t.config.archive_dir).filter(|_| t.config.archive_dir.is_dir());
+        let disk = archive_disk(t);
         out.push_str(&format!(
             "radhus_archive_present{{tenant=\"{id}\"}} {}\n",
             u8::from(disk.is_some())
@@ -121,11 +120,14 @@ pub fn healthz(state: &State, peer: SocketAddr) -> Resp {
         },
         "disk": {
             "data": crate::metrics::disk(&state.config.server.data_dir).map(|d| serde_json::json!({"free_bytes": d.free, "size_bytes": d.size, "folder_bytes": state.data_bytes.load(Ordering::Relaxed)})),
-            "archives": state.tenants.iter().map(|t| serde_json::json!({
-                "tenant": t.config.id.as_str(),
-                "present": t.config.archive_dir.is_dir(),
-                "free_bytes": crate::metrics::disk(&t.config.archive_dir).filter(|_| t.config.archive_dir.is_dir()).map(|d| d.free),
-            })).collect::<Vec<_>>(),
+            "archives": state.tenants.iter().map(|t| {
+                let disk = archive_disk(t);
+                serde_json::json!({
+                    "tenant": t.config.id.as_str(),
+                    "present": disk.is_some(),
+                    "free_bytes": disk.map(|d| d.free),
+                })
+            }).collect::<Vec<_>>(),
         },
         "tls": {
             "self_signed": state.cert_self_signed.load(Ordering::Relaxed),
@@ -159,4 +161,11 @@ fn warnings(state: &State) -> Vec<String> {
         out.push(e);
     }
     out
+}
+
+/// The file system of a tenant's archive folder; None when the folder is not there (say, a share that is
+/// not mounted).
+fn archive_disk(t: &crate::state::Tenant) -> Option<crate::metrics::Disk> {
+    let dir = &t.config.archive_dir;
+    crate::metrics::disk(dir).filter(|_| dir.is_dir())
 }

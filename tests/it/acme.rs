@@ -128,14 +128,9 @@ async fn a_certificate_comes_from_the_acme_ca_without_a_restart() {
                 .resolve("eksempel.localhost", srv.addr)
                 .build()
                 .unwrap();
-            let h = insecure
-                .get(srv.url("eksempel.localhost", "/healthz"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+            let h =
+                crate::support::fetch_text(&insecure, &srv.url("eksempel.localhost", "/healthz"))
+                    .await;
             panic!("no certificate from the CA in 30 s; /healthz: {h}; root: {root}");
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -198,14 +193,8 @@ async fn a_ca_that_is_down_leaves_the_certificate_in_use_and_says_why() {
     let client = crate::support::client_for(srv.addr, &cert);
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let text = client
-            .get(srv.url("eksempel.localhost", "/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let text =
+            crate::support::fetch_text(&client, &srv.url("eksempel.localhost", "/healthz")).await;
         let h: serde_json::Value = serde_json::from_str(&text).unwrap();
         let warnings = h["warnings"].to_string();
         if warnings.contains("no certificate from the ACME CA") {

@@ -265,14 +265,8 @@ async fn backup_under_load() {
     ready(&probe, port).await;
     // The disks it depends on, in /metrics and /healthz (loopback): the data folder's file system, and
     // whether each archive folder is there.
-    let metrics = probe
-        .get(format!("https://localhost:{port}/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics =
+        crate::support::fetch_text(&probe, &format!("https://localhost:{port}/metrics")).await;
     let free: u64 = metrics
         .lines()
         .find_map(|l| l.strip_prefix("radhus_data_free_bytes "))
@@ -288,14 +282,8 @@ async fn backup_under_load() {
     let restored_bytes = manifest.total_bytes();
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let text = probe
-            .get(format!("https://localhost:{port}/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let text =
+            crate::support::fetch_text(&probe, &format!("https://localhost:{port}/metrics")).await;
         let folder: u64 = text
             .lines()
             .find_map(|l| l.strip_prefix("radhus_data_folder_bytes "))
@@ -313,14 +301,7 @@ async fn backup_under_load() {
     }
     std::fs::remove_dir(restored.join("archive/provestad")).unwrap();
     let health: serde_json::Value = serde_json::from_str(
-        &probe
-            .get(format!("https://localhost:{port}/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
+        &crate::support::fetch_text(&probe, &format!("https://localhost:{port}/healthz")).await,
     )
     .unwrap();
     assert!(

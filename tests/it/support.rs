@@ -401,3 +401,8 @@ pub async fn body_text(resp: radhus::http::Resp) -> String {
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
     String::from_utf8(bytes.to_vec()).unwrap()
 }
+
+/// GET `url` with `client`: the body as text (the request must succeed).
+pub async fn fetch_text(client: &reqwest::Client, url: &str) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
