@@ -418,6 +418,23 @@ pub async fn submit(
     }
 }
 
+/// Gives the session a new id if a form was sent from it since its id last changed (shown the receipt,
+/// the citizen carries on under an id nobody else can have learned before). Returns the new id.
+pub async fn rotate_after_submission(
+    store: &Store,
+    session: &SessionId,
+    now: i64,
+) -> Result<Option<SessionId>, StoreError> {
+    if !store.session(session)?.is_some_and(|s| s.rotate) {
+        return Ok(None);
+    }
+    let to = SessionId::generate().map_err(|e| StoreError::Random(e.to_string()))?;
+    Ok(store
+        .rotate_session(session, &to, false, now)
+        .await?
+        .then_some(to))
+}
+
 /// The submission behind a receipt, if this session sent it and it is of this form.
 pub fn receipt(
     store: &Store,
@@ -425,11 +442,14 @@ pub fn receipt(
     session: &SessionId,
     form: &FormDef,
     reference: &Reference,
+    now: i64,
 ) -> Result<Option<Submission>, StoreError> {
     let key = crate::store::keys::submission(&tenant.config.id, reference);
-    let allowed = store
-        .session(session)?
-        .is_some_and(|s| s.receipts.contains(&key));
+    let allowed = store.session(session)?.is_some_and(|s| {
+        s.receipts.contains(&key)
+            && s.moved_at
+                .is_none_or(|t| now - t < crate::store::sessions::MOVED_GRACE_SECS)
+    });
     if !allowed {
         return Ok(None);
     }

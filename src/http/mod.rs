@@ -96,11 +96,16 @@ async fn dispatch(
         return unknown_host();
     };
     let (lang, lang_chosen) = request::negotiate(req.headers(), tenant.config.default_lang);
-    let existing =
-        request::cookie(req.headers(), request::SESSION_COOKIE).and_then(SessionId::parse);
-    let (session, new_session) = match existing {
-        Some(s) => (s, false),
-        None => match SessionId::generate() {
+    let (session, new_session) = match csrf::from_cookie(
+        &state.csrf_key,
+        request::cookie(req.headers(), request::SESSION_COOKIE),
+    ) {
+        csrf::FromCookie::Issued(id) => (id, false),
+        // A cookie from before they were signed: kept only for a session the store holds.
+        csrf::FromCookie::Unsigned(id) if state.store.session(&id).ok().flatten().is_some() => {
+            (id, false)
+        }
+        _ => match SessionId::generate() {
             Ok(s) => (s, true),
             Err(e) => {
                 let ctx_err = WebError::Internal(format!("no session id: {e}"));
@@ -123,6 +128,7 @@ async fn dispatch(
         tenant,
         lang,
         lang_chosen,
+        set_session: std::sync::Mutex::new(new_session.then(|| session.clone())),
         session,
         new_session,
         request_id: rid.clone(),
@@ -155,7 +161,7 @@ async fn dispatch(
             (site.error_page)(&ctx, &e)
         }
     };
-    finish(&ctx, &mut resp);
+    finish(&ctx, method, &mut resp);
     resp
 }
 
@@ -244,16 +250,24 @@ async fn run(
 }
 
 /// Headers that depend on the request context: the session cookie and compression.
-fn finish(ctx: &Ctx<'_>, resp: &mut Resp) {
+///
+/// The session cookie is set only on an HTML page answering a GET: never on a POST's answer, so a
+/// cross-site POST (which arrives without the SameSite=Lax cookie) cannot replace or wipe a citizen's
+/// session through its error page.
+fn finish(ctx: &Ctx<'_>, method: &Method, resp: &mut Resp) {
     let is_html = resp
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    if ctx.new_session && is_html {
+    let to_set = ctx.set_session.lock().ok().and_then(|s| s.clone());
+    if let Some(id) = to_set
+        && is_html
+        && (method == Method::GET || method == Method::HEAD)
+    {
         let c = format!(
             "{}={}; Path=/; Secure; HttpOnly; SameSite=Lax",
             request::SESSION_COOKIE,
-            ctx.session.as_str()
+            csrf::cookie_value(&ctx.state.csrf_key, &id)
         );
         if let Ok(v) = HeaderValue::from_str(&c) {
             resp.headers_mut().append(header::SET_COOKIE, v);

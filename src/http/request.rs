@@ -77,8 +77,10 @@ pub struct Ctx<'a> {
     /// The language came from the user's explicit choice (cookie), not negotiation.
     pub lang_chosen: bool,
     pub session: SessionId,
-    /// The session id was made for this request; the response sets the cookie.
+    /// The session id was made for this request (no valid cookie came with it).
     pub new_session: bool,
+    /// The session id the response's cookie carries: a new session's, or the one a handler rotated to.
+    pub set_session: std::sync::Mutex<Option<SessionId>>,
     pub request_id: RequestId,
     pub path: String,
     pub query: Option<String>,
@@ -90,8 +92,20 @@ impl<'a> Ctx<'a> {
         self.state.i18n.loc(self.lang)
     }
 
+    /// A CSRF token for a form on this page, for the session the response leaves the browser with.
     pub fn csrf_token(&self) -> String {
-        super::csrf::token(&self.state.csrf_key, &self.session)
+        let rotated = self.set_session.lock().ok().and_then(|s| s.clone());
+        super::csrf::token(
+            &self.state.csrf_key,
+            rotated.as_ref().unwrap_or(&self.session),
+        )
+    }
+
+    /// Moves the browser to a new session id (the response sets its cookie).
+    pub fn rotate_session(&self, to: SessionId) {
+        if let Ok(mut s) = self.set_session.lock() {
+            *s = Some(to);
+        }
     }
 
     /// The current path with query, for "come back here" links.

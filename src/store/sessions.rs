@@ -20,7 +20,18 @@ pub struct Session {
     /// `tenant/reference` of submissions made in this session (whose receipts it may see).
     #[serde(default)]
     pub receipts: Vec<String>,
+    /// A form was sent from this session: its id is replaced when the citizen next sees the receipt, so
+    /// an id someone else learned or planted before the submission sees nothing of it.
+    #[serde(default)]
+    pub rotate: bool,
+    /// Set on the id a session moved away from (unix seconds): for [`MOVED_GRACE_SECS`] the old id still
+    /// shows the receipts it had (a second tab's receipt arriving with the old cookie), and nothing else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_at: Option<i64>,
 }
+
+/// How long an id a session moved away from still shows its receipts.
+pub const MOVED_GRACE_SECS: i64 = 120;
 
 /// Receipts one session may see: the most recent ones.
 pub const MAX_RECEIPTS: usize = 50;
@@ -33,6 +44,8 @@ impl Session {
             lang: None,
             drafts: Default::default(),
             receipts: vec![],
+            rotate: false,
+            moved_at: None,
         }
     }
 }
@@ -72,6 +85,43 @@ impl Store {
             tx.open_table(key_value::SESSIONID_SESSION)?
                 .insert(id.as_str(), bytes.as_slice())?;
             Ok(())
+        })
+        .await
+    }
+
+    /// Moves a session to a new id if it asks for it ([`Session::rotate`]), in one write: the old id
+    /// keeps only its receipts, for a short grace ([`Session::moved_at`]). `force` moves it whatever it asks (login and logout). Returns whether it
+    /// moved; durable, as the browser is handed the new id at once.
+    pub async fn rotate_session(
+        &self,
+        from: &SessionId,
+        to: &SessionId,
+        force: bool,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let (from, to) = (from.as_str().to_owned(), to.as_str().to_owned());
+        self.write(true, move |tx| {
+            let Some(mut s) =
+                super::tenant::get::<Session>(tx, key_value::SESSIONID_SESSION, &from)?
+            else {
+                return Ok(false);
+            };
+            if !(s.rotate || force) {
+                return Ok(false);
+            }
+            s.rotate = false;
+            s.moved_at = None;
+            s.updated = now;
+            let left = Session {
+                receipts: s.receipts.clone(),
+                moved_at: Some(now),
+                ..Session::new(now)
+            };
+            let (moved, left) = (records::encode(&s)?, records::encode(&left)?);
+            let mut table = tx.open_table(key_value::SESSIONID_SESSION)?;
+            table.insert(from.as_str(), left.as_slice())?;
+            table.insert(to.as_str(), moved.as_slice())?;
+            Ok(true)
         })
         .await
     }

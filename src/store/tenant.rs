@@ -476,8 +476,13 @@ fn submit_in(
     let mut s = get::<Session>(tx, key_value::SESSIONID_SESSION, sid)?
         .unwrap_or_else(|| Session::new(req.now));
     let receipt = keys::submission(tenant, &reference);
-    if !s.receipts.contains(&receipt) {
-        s.receipts.push(receipt);
+    if new {
+        s.rotate = true;
+    }
+    if !s.receipts.contains(&receipt) || new {
+        if !s.receipts.contains(&receipt) {
+            s.receipts.push(receipt);
+        }
         // A browser keeps the right to its most recent receipts; the session stays small however many
         // forms are sent from it.
         if s.receipts.len() > super::sessions::MAX_RECEIPTS {

@@ -450,8 +450,17 @@ fn receipt_submission<'t>(
     let def = r.form()?;
     let reference = r.reference()?;
     let ctx = r.ctx;
-    let sub = cases::receipt(&ctx.state.store, ctx.tenant, &ctx.session, def, &reference)?
-        .ok_or(WebError::NotFound)?;
+    let session = ctx.set_session.lock().ok().and_then(|s| s.clone());
+    let session = session.as_ref().unwrap_or(&ctx.session);
+    let sub = cases::receipt(
+        &ctx.state.store,
+        ctx.tenant,
+        session,
+        def,
+        &reference,
+        ctx.state.clock.unix(),
+    )?
+    .ok_or(WebError::NotFound)?;
     Ok((def, sub))
 }
 
@@ -501,7 +510,17 @@ fn receipt_page(
     ))
 }
 
-pub fn receipt(r: &Request<'_>) -> Result<Resp, WebError> {
+/// GET …/kvittering/{reference}. The first time after a submission the session moves to a new id.
+pub async fn receipt(r: &Request<'_>) -> Result<Resp, WebError> {
+    // Only the session that sent it gets this far; the page then goes out under the new id.
+    receipt_submission(r)?;
+    let ctx = r.ctx;
+    if let Some(to) =
+        cases::rotate_after_submission(&ctx.state.store, &ctx.session, ctx.state.clock.unix())
+            .await?
+    {
+        ctx.rotate_session(to);
+    }
     receipt_page(r, "", None)
 }
 

@@ -99,7 +99,7 @@ pub static ROUTES: &[Route] = &[
         C::Public,
         Public,
         NoAudit,
-        Handler::Page(sync_page!(form_run::receipt)),
+        Handler::Page(page!(form_run::receipt)),
     ),
     Route::get(
         "/skjema/{form}/kvittering/{reference}/pdf",

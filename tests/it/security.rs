@@ -219,10 +219,16 @@ async fn csrf_missing_or_wrong_is_refused_with_a_translated_page_that_keeps_the_
             Some("/sok?q=bhg")
         );
         assert_eq!(h.attr("main form", "action").as_deref(), Some("/sprak"));
-        assert_eq!(
-            h.attr("main form input[name=csrf]", "value").as_deref(),
-            Some(good.as_str())
-        );
+        // With a fresh token for this session: sending it again works.
+        let fresh = h.attr("main form input[name=csrf]", "value").unwrap();
+        assert_ne!(fresh, good, "masked afresh");
+        let again = c
+            .post(srv.url("eksempel.localhost", "/sprak"))
+            .form(&[("csrf", fresh.as_str()), ("lang", "nb")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 303, "{what}: the kept form goes through");
     }
     // A token from another session does not work either.
     let other = srv.client();
@@ -284,4 +290,194 @@ async fn healthz_and_metrics() {
     );
     assert!(m.contains("radhus_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
     assert!(m.contains("# TYPE radhus_http_requests_total counter"));
+}
+
+/// The session id in a jar, as the browser holds it.
+fn sid_in(jar: &reqwest::cookie::Jar, url: &str) -> String {
+    use reqwest::cookie::CookieStore;
+    let all = jar.cookies(&url.parse().unwrap()).unwrap();
+    all.to_str()
+        .unwrap()
+        .split("; ")
+        .find_map(|c| c.strip_prefix("__Host-sid="))
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_session_id_the_client_chose_is_never_adopted() {
+    let srv = TestServer::start().await;
+    let chosen = radhus::ids::SessionId::generate().unwrap();
+    let signed_elsewhere = format!("{}.{}", chosen.as_str(), "A".repeat(22));
+    for cookie in [chosen.as_str().to_owned(), signed_elsewhere] {
+        let c = srv.client();
+        let r = c
+            .get(srv.url("eksempel.localhost", "/skjema/kontaktskjema"))
+            .header("cookie", format!("__Host-sid={cookie}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let set = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(set.starts_with("__Host-sid="), "{set}");
+        assert!(
+            !set.contains(chosen.as_str()),
+            "{cookie}: a new id is issued instead"
+        );
+        let page = Html::parse(&r.text().await.unwrap());
+        // A token from that page does not work with the chosen id either.
+        let r = c
+            .post(srv.url("eksempel.localhost", "/skjema/kontaktskjema/start"))
+            .header("cookie", format!("__Host-sid={cookie}"))
+            .form(&[("csrf", csrf_of(&page))])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+    }
+    let store = &srv.running().state().store;
+    assert!(store.session(&chosen).unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_post_without_the_session_cookie_never_replaces_it() {
+    // A cross-site POST arrives without the SameSite=Lax cookie: its refusal must not set one, or the
+    // browser would drop the citizen's session (drafts and receipts) for the new one.
+    let srv = TestServer::start().await;
+    for (path, ctype, body) in [
+        (
+            "/sprak",
+            "application/x-www-form-urlencoded",
+            "lang=en&csrf=x".to_owned(),
+        ),
+        (
+            "/skjema/kontaktskjema/start",
+            "application/x-www-form-urlencoded",
+            String::new(),
+        ),
+        (
+            "/skjema/kontaktskjema/steg/1",
+            "multipart/form-data; boundary=b",
+            "--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nx\r\n--b--\r\n".to_owned(),
+        ),
+        (
+            "/skjema/kontaktskjema/send",
+            "application/x-www-form-urlencoded",
+            "csrf=x".to_owned(),
+        ),
+    ] {
+        let r = srv
+            .client()
+            .post(srv.url("eksempel.localhost", path))
+            .header("content-type", ctype)
+            .header("origin", "https://evil.example")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status().is_client_error() || r.status() == 303,
+            "{path}: {}",
+            r.status()
+        );
+        assert!(
+            r.headers().get("set-cookie").is_none(),
+            "{path}: no cookie on a POST's answer"
+        );
+    }
+}
+
+#[tokio::test]
+async fn csrf_tokens_differ_on_every_page_and_all_of_them_work() {
+    let srv = TestServer::start().await;
+    let c = srv.client();
+    let url = srv.url("eksempel.localhost", "/sok?q=barnehage");
+    let (_, a) = get_html(&c, &url).await;
+    let (_, b) = get_html(&c, &url).await;
+    let (ta, tb) = (csrf_of(&a), csrf_of(&b));
+    assert_ne!(ta, tb, "a fresh mask per response");
+    for t in [ta, tb] {
+        let r = c
+            .post(srv.url("eksempel.localhost", "/sprak"))
+            .form(&[("csrf", t.as_str()), ("lang", "en")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "both tokens are the session's");
+    }
+}
+
+#[tokio::test]
+async fn the_session_id_changes_when_the_receipt_is_shown_and_two_tabs_both_get_theirs() {
+    use crate::form_run::{HOST, Walk, example, fill};
+    let srv = TestServer::start().await;
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let w = Walk {
+        srv: &srv,
+        client: crate::support::client_with_jar(srv.addr, &srv.cert_pem, jar.clone()),
+        lang: "nb",
+        host: HOST,
+    };
+    let base = srv.url(HOST, "/");
+    // Two forms at check-answers in one browser (two tabs), sent at once.
+    let a = fill(&w, "kontaktskjema", &example("kontaktskjema")).await;
+    let b = fill(&w, "feil-vei-gatelys", &example("feil-vei-gatelys")).await;
+    let before = sid_in(&jar, &base);
+    let send = |form: &str, page: &crate::form_run::Page| {
+        let c = w.client.clone();
+        let url = srv.url(HOST, &format!("/skjema/{form}/send"));
+        let token = csrf_of(&page.html);
+        async move {
+            let r = c.post(url).form(&[("csrf", token)]).send().await.unwrap();
+            assert_eq!(r.status(), 303);
+            assert!(r.headers().get("set-cookie").is_none());
+            r.headers()["location"].to_str().unwrap().to_owned()
+        }
+    };
+    let (la, lb) = tokio::join!(send("kontaktskjema", &a), send("feil-vei-gatelys", &b));
+    // Both receipts are asked for with the old cookie at once; both are shown.
+    let old = srv.client();
+    let get = |to: String| {
+        let c = old.clone();
+        let url = srv.url(HOST, &to);
+        let cookie = format!("__Host-sid={before}");
+        async move { c.get(url).header("cookie", cookie).send().await.unwrap() }
+    };
+    let (ra, rb) = tokio::join!(get(la.clone()), get(lb.clone()));
+    assert_eq!((ra.status().as_u16(), rb.status().as_u16()), (200, 200));
+    let moved: Vec<String> = [&ra, &rb]
+        .iter()
+        .filter_map(|r| r.headers().get("set-cookie"))
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(moved.len(), 1, "the id moved once: {moved:?}");
+    let new = moved[0]
+        .strip_prefix("__Host-sid=")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_ne!(new, before);
+    // The new id sees both receipts.
+    for l in [&la, &lb] {
+        let r = srv
+            .client()
+            .get(srv.url(HOST, l))
+            .header("cookie", format!("__Host-sid={new}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+    }
+    // The old id sees them only for a short grace, and never a draft: after it, nothing.
+    srv.running()
+        .state()
+        .clock
+        .advance(radhus::store::sessions::MOVED_GRACE_SECS + 1);
+    assert_eq!(get(la.clone()).await.status(), 404);
+    let store = &srv.running().state().store;
+    let old_sid = radhus::ids::SessionId::parse(before.split('.').next().unwrap()).unwrap();
+    let left = store.session(&old_sid).unwrap().unwrap();
+    assert!(left.drafts.is_empty() && left.moved_at.is_some());
 }
