@@ -576,6 +576,7 @@ fn file_drop(out: &mut String) {
                     ..head
                 },
                 files: small(),
+                mode: radhus::fs_modes::ARCHIVE_FILE,
             })
             .collect();
         for r in radhus::delivery::file_drop::deliver_batch(&batch, &[]) {

@@ -128,6 +128,8 @@ impl App {
             acme_tokens: Default::default(),
             acme_error: Default::default(),
             pages: Default::default(),
+            heavy: tokio::sync::Semaphore::new(heavy_renders()),
+            blank_pdfs: Default::default(),
         });
         warn_if_expiring(&state);
         let worker = crate::delivery::worker::Worker {
@@ -343,4 +345,9 @@ impl Running {
         drop(state);
         tracing::info!("Rådhus stopped");
     }
+}
+
+/// CPU-heavy renders at once: all cores but one (at least one).
+fn heavy_renders() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
 }

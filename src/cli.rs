@@ -123,6 +123,7 @@ enum Command {
 
 pub fn run() -> ExitCode {
     crate::memory::tune();
+    crate::fs_modes::private_umask();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -41,6 +41,7 @@ pub mod delivery;
 pub mod demo;
 pub mod form_files;
 pub mod forms;
+pub mod fs_modes;
 pub mod http;
 pub mod i18n;
 pub mod ids;

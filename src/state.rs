@@ -204,6 +204,54 @@ pub struct State {
     /// Pages that are the same for everyone but the CSRF token, rendered once per tenant, language and
     /// page, split where the token goes (see `web::cached_page`).
     pub pages: PageCache,
+    /// CPU-heavy renders (PDFs) run on blocking threads, this many at once: one core always stays for
+    /// pages, however many PDFs are asked for.
+    pub heavy: tokio::sync::Semaphore,
+    /// Blank paper forms, rendered once per tenant, form version, language and day.
+    pub blank_pdfs: BlankPdfCache,
+}
+
+/// A blank form's key: the tenant's position, the form and its content hash, the language, the day (the
+/// lists' values depend on it).
+pub type BlankKey = (usize, FormId, String, Lang, time::Date);
+
+/// A rendered blank form and its entity tag.
+pub struct BlankPdf {
+    pub bytes: bytes::Bytes,
+    pub etag: String,
+}
+
+/// Rendered blank forms, at most [`BlankPdfCache::MAX_BYTES`] together.
+#[derive(Default)]
+pub struct BlankPdfCache {
+    pdfs: std::sync::Mutex<HashMap<BlankKey, Arc<BlankPdf>>>,
+}
+
+impl BlankPdfCache {
+    pub const MAX_BYTES: usize = 8 << 20;
+
+    pub fn get(&self, key: &BlankKey) -> Option<Arc<BlankPdf>> {
+        self.pdfs.lock().ok()?.get(key).cloned()
+    }
+
+    /// Keeps a render; older ones make room (yesterday's first, as their day no longer comes).
+    pub fn put(&self, key: BlankKey, pdf: Arc<BlankPdf>) {
+        let Ok(mut m) = self.pdfs.lock() else {
+            return;
+        };
+        let today = key.4;
+        m.retain(|k, _| k.4 >= today);
+        let mut held: usize = m.values().map(|p| p.bytes.len()).sum();
+        while held + pdf.bytes.len() > Self::MAX_BYTES {
+            let Some(k) = m.keys().next().cloned() else {
+                break;
+            };
+            held -= m.remove(&k).map_or(0, |p| p.bytes.len());
+        }
+        if pdf.bytes.len() <= Self::MAX_BYTES {
+            m.insert(key, pdf);
+        }
+    }
 }
 
 /// A cached page's key: the tenant's position, the language and the page.

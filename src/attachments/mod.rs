@@ -8,6 +8,7 @@
 //! `tenantfile_reference`), so the sweep keeps them for good.
 
 pub mod clamav;
+pub mod structure;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -287,7 +288,7 @@ impl FileStore {
     pub fn commit(&self, tmp: &Path, tenant: &TenantId, id: &FileId) -> io::Result<PathBuf> {
         let dest = self.path(tenant, id);
         let dir = self.root.join(tenant.as_str());
-        std::fs::create_dir_all(&dir)?;
+        crate::fs_modes::create_dirs(&dir, crate::fs_modes::PRIVATE_DIR)?;
         std::fs::rename(tmp, &dest)?;
         std::fs::File::open(&dir)?.sync_all()?;
         Ok(dest)

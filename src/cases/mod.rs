@@ -514,7 +514,7 @@ pub fn keep_pdf(
     let lists = tenant.lists(crate::forms::engine::today_in_norway(sub.submitted_at()));
     let bytes = crate::pdf::submission_pdf(i18n, &tenant.letterhead, &lists, def, sub)?;
     let io = |e: std::io::Error| format!("keeping the PDF in {}: {e}", dir.display());
-    std::fs::create_dir_all(&dir).map_err(io)?;
+    crate::fs_modes::create_dirs(&dir, crate::fs_modes::PRIVATE_DIR).map_err(io)?;
     let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
     std::io::Write::write_all(&mut tmp, &bytes).map_err(io)?;
     let kept = if cut_short {

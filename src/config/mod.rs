@@ -173,6 +173,8 @@ pub struct TenantConfig {
     pub contact_email: String,
     pub contact_phone: Option<String>,
     pub archive_dir: PathBuf,
+    /// The mode of the files in the archive folder (default 0640; folders get search rights too).
+    pub archive_file_mode: u32,
     pub forms: FormSelection,
     pub intro: Option<Texts>,
     /// Delivery targets besides the archive folder.
@@ -763,6 +765,13 @@ fn validate(
                 format!("\"{}\" is not an e-mail address", t.contact_email),
             );
         }
+        let archive_file_mode = match t.archive_file_mode.as_deref() {
+            None => crate::fs_modes::ARCHIVE_FILE,
+            Some(m) => crate::fs_modes::parse_file_mode(m).unwrap_or_else(|e| {
+                errs.push(k("archive_file_mode"), e);
+                crate::fs_modes::ARCHIVE_FILE
+            }),
+        };
         let forms = if t.forms.iter().any(|f| f == "*") {
             FormSelection::All
         } else {
@@ -790,6 +799,7 @@ fn validate(
                 contact_email: t.contact_email,
                 contact_phone: t.contact_phone,
                 archive_dir: resolve(base, &t.archive_dir),
+                archive_file_mode,
                 forms,
                 intro: t.intro,
                 targets,

@@ -242,6 +242,8 @@ pub struct RawTenant {
     pub contact_email: String,
     pub contact_phone: Option<String>,
     pub archive_dir: PathBuf,
+    /// Octal mode of the files written into the archive folder ("0640").
+    pub archive_file_mode: Option<String>,
     #[serde(default = "all_forms")]
     pub forms: Vec<String>,
     pub intro: Option<Texts>,

@@ -145,6 +145,8 @@ pub struct Delivery<'a> {
     pub reference: &'a str,
     pub head: ManifestHead<'a>,
     pub files: Vec<DropFile>,
+    /// The mode of its files (its folders get search rights where reading is allowed).
+    pub mode: u32,
 }
 
 /// Delivers `files` (plus `manifest.json`) as `<archive>/<reference>/`. Returns the manifest's SHA-256,
@@ -160,6 +162,7 @@ pub fn deliver(
         reference,
         head: *head,
         files,
+        mode: crate::fs_modes::ARCHIVE_FILE,
     };
     deliver_batch(&[one], &[])
         .pop()
@@ -324,10 +327,13 @@ fn write_one(d: &Delivery<'_>) -> Result<Step, DropError> {
     let mut rnd = [0u8; 6];
     let _ = getrandom::fill(&mut rnd);
     let tmp = archive.join(format!(".{reference}{TMP_MARK}{}", hex(&rnd)));
-    fs::create_dir(&tmp).map_err(io(&tmp))?;
+    let dir_mode = crate::fs_modes::dir_mode_for(d.mode);
+    fs::create_dir(&tmp)
+        .and_then(|()| crate::fs_modes::set_mode(&tmp, dir_mode))
+        .map_err(io(&tmp))?;
     // A failed attempt takes its temporary folder away; one a crash leaves is removed by
     // `sweep_leftovers` when the server starts again.
-    match write_folder(&tmp, &d.files, manifest) {
+    match write_folder(&tmp, &d.files, manifest, d.mode) {
         Ok((files, dirs)) => Ok(Step::Written(Written {
             tmp,
             target,
@@ -368,7 +374,9 @@ fn write_folder(
     tmp: &Path,
     files: &[DropFile],
     manifest: Vec<u8>,
+    mode: u32,
 ) -> Result<(Vec<PathBuf>, Vec<PathBuf>), DropError> {
+    use crate::fs_modes::{create_dirs, create_file, dir_mode_for, set_mode};
     let mut dirs = vec![tmp.to_path_buf()];
     let mut written = vec![];
     let manifest_file = DropFile::bytes("manifest.json", manifest);
@@ -377,17 +385,24 @@ fn write_folder(
         if let Some(parent) = path.parent()
             && !dirs.iter().any(|d| d == parent)
         {
-            fs::create_dir_all(parent).map_err(io(parent))?;
+            // Set after creating: the configured mode, whatever the process's umask.
+            create_dirs(parent, dir_mode_for(mode))
+                .and_then(|()| set_mode(parent, dir_mode_for(mode)))
+                .map_err(io(parent))?;
             dirs.push(parent.to_path_buf());
         }
         match &f.content {
             Content::Bytes(b) => {
-                let mut file = File::create(&path).map_err(io(&path))?;
+                let mut file = create_file(&path, mode).map_err(io(&path))?;
                 file.write_all(b).map_err(io(&path))?;
+                file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))
+                    .map_err(io(&path))?;
             }
             // copy_file_range where the file system allows it.
             Content::Stored { path: from, .. } => {
                 fs::copy(from, &path).map_err(io(from))?;
+                // The copy has the stored file's owner-only mode.
+                set_mode(&path, mode).map_err(io(&path))?;
             }
         }
         written.push(path);
@@ -530,6 +545,7 @@ mod tests {
                     ..head()
                 },
                 files: files(),
+                mode: crate::fs_modes::ARCHIVE_FILE,
             })
             .collect();
         let results = deliver_batch(&batch, std::slice::from_ref(&kept));

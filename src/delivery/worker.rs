@@ -297,6 +297,7 @@ impl Worker {
                 reference: &p.head.reference,
                 head: p.head.head(),
                 files: std::mem::take(&mut p.files),
+                mode: p.mode,
             })
             .collect();
         let mut results: Vec<Option<Result<String, DropError>>> =
@@ -337,6 +338,7 @@ impl Worker {
             .collect();
         Ok(Prepared {
             archive: tenant.config.archive_dir.clone(),
+            mode: tenant.config.archive_file_mode,
             head: OwnedHead::of(&sub),
             files,
             unsynced,
@@ -375,6 +377,8 @@ impl Worker {
 /// An archive delivery ready to be written.
 struct Prepared {
     archive: std::path::PathBuf,
+    /// The mode of the archive's files.
+    mode: u32,
     head: OwnedHead,
     files: Vec<DropFile>,
     /// A PDF kept just now, and its folder: flushed with the batch.

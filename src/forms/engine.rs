@@ -403,6 +403,8 @@ impl<'a> Engine<'a> {
                     if req || any {
                         out.push(err(&pname, si, Message::Key(address_key(p), vec![])));
                     }
+                } else if has_control(&v, false) {
+                    out.push(err(&pname, si, Message::Key("v-control-chars", vec![])));
                 } else if p == "postnummer"
                     && let Err(e) = validate::postnummer::check(&v)
                 {
@@ -430,6 +432,11 @@ impl<'a> Engine<'a> {
             return;
         }
         let Some(ans) = ans else { return };
+        let multiline = matches!(f.kind, Kind::Textarea { .. });
+        if ans.values().iter().any(|v| has_control(v, multiline)) {
+            out.push(err(name, si, Message::Key("v-control-chars", vec![])));
+            return;
+        }
         if let Err(m) = self.check_value(f, ans) {
             out.push(err(name, si, m));
         }
@@ -727,7 +734,46 @@ fn err(name: &str, step: usize, message: Message) -> FieldError {
     }
 }
 
+/// Control characters are refused in every text answer (a line break and a tab only in free text).
+fn has_control(s: &str, multiline: bool) -> bool {
+    s.chars()
+        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+}
+
+/// Bidirectional embedding, override and isolate controls: they make a name display as another name.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// What the server keeps of a typed text. Free text keeps bidi controls, visibly escaped (`[U+202E]`),
+/// so that a reader sees them and they change nothing; every other text loses them. Line ends become
+/// `\n`.
+pub fn clean_text(s: &str, multiline: bool) -> String {
+    if !s.contains(is_bidi_control) && !s.contains('\r') {
+        return s.to_owned();
+    }
+    let s = s.replace("\r\n", "\n");
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_bidi_control(c) {
+            if multiline {
+                out.push_str(&format!("[U+{:04X}]", c as u32));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn apply_one(f: &Field, name: &str, a: &mut Answers, take: &dyn Fn(&str) -> Vec<String>) {
+    let multiline = matches!(f.kind, Kind::Textarea { .. });
+    let take = |n: &str| -> Vec<String> {
+        take(n)
+            .into_iter()
+            .map(|v| clean_text(&v, multiline))
+            .collect()
+    };
     match &f.kind {
         Kind::Info { .. } | Kind::Heading { .. } | Kind::Attachment { .. } | Kind::Group { .. } => {
         }

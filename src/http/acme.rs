@@ -111,7 +111,8 @@ async fn obtain(
     dir: &Path,
     hosts: &[String],
 ) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    crate::fs_modes::create_dirs(dir, crate::fs_modes::PRIVATE_DIR)
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
     let account = account(acme, dir).await?;
     let identifiers: Vec<Identifier> = hosts.iter().map(|h| Identifier::Dns(h.clone())).collect();
     let mut order = account

@@ -80,6 +80,13 @@ async fn dispatch(
     (method, path): (&Method, &str),
     class: &mut &'static str,
 ) -> Resp {
+    if request::host_ambiguous(&req) {
+        return response::text(
+            StatusCode::BAD_REQUEST,
+            "text/plain; charset=utf-8",
+            "Bad request: the host is named more than once\n",
+        );
+    }
     let too_big_headers = request::header_bytes(&req) > state.config.limits.max_header_bytes;
     let found = router::find(site.routes, method, path);
 
@@ -135,6 +142,11 @@ async fn dispatch(
         path: path.to_owned(),
         query: req.uri().query().map(str::to_owned),
         accepts_gzip,
+        if_none_match: req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
     };
 
     let result = if too_big_headers {

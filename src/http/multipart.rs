@@ -16,6 +16,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::error::WebError;
 use crate::attachments::clamav::{self, ClamavConfig, Verdict};
+use crate::attachments::structure;
 use crate::attachments::{
     FileStore, FileType, StoredFile, accept_names, display_name, new_id, sniff, type_named,
 };
@@ -286,6 +287,21 @@ async fn read_parts(
                 ),
                 Refusal::Infected => problem("v-file-infected", vec![("name", shown)]),
                 Refusal::ScanFailed => problem("v-file-scan-failed", vec![("name", shown)]),
+                Refusal::Structure(structure::Problem::Unreadable) => problem(
+                    "v-file-unreadable",
+                    vec![("name", shown), ("types", accept_names(&rule.accept))],
+                ),
+                Refusal::Structure(structure::Problem::TooManyPixels(mp)) => problem(
+                    "v-file-too-many-pixels",
+                    vec![
+                        ("name", shown),
+                        ("pixels", mp.to_string()),
+                        ("max", (structure::MAX_PIXELS / 1_000_000).to_string()),
+                    ],
+                ),
+                Refusal::Structure(structure::Problem::Active) => {
+                    problem("v-file-active", vec![("name", shown)])
+                }
             }),
             (None, Ok(Received::File(f))) => {
                 files_total += 1;
@@ -314,7 +330,13 @@ enum Refusal {
     Type,
     Infected,
     ScanFailed,
+    /// Not a whole file of its type ([`structure::Problem`]).
+    Structure(structure::Problem),
 }
+
+/// Structure checks at once: each reads its file whole on a blocking thread (a PDF is parsed), so they
+/// are bounded to the machine's two cores and their memory to two files.
+static STRUCTURE_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 enum Received {
     /// An empty file input (no file chosen).
@@ -344,9 +366,7 @@ async fn receive(
     };
     let id = new_id().map_err(internal)?;
     let tmp_dir = cx.files.tmp_dir();
-    tokio::fs::create_dir_all(&tmp_dir)
-        .await
-        .map_err(internal)?;
+    crate::fs_modes::create_dirs(&tmp_dir, crate::fs_modes::PRIVATE_DIR).map_err(internal)?;
     let tmp = tmp_dir.join(id.as_str());
     let mut file: Option<tokio::fs::File> = None;
     let mut prefix: Vec<u8> = Vec::with_capacity(SNIFF_BYTES);
@@ -393,7 +413,15 @@ async fn receive(
             }
             let f = match &mut file {
                 Some(f) => f,
-                None => file.insert(tokio::fs::File::create(&tmp).await.map_err(internal)?),
+                None => file.insert(
+                    tokio::fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .mode(crate::fs_modes::PRIVATE_FILE)
+                        .open(&tmp)
+                        .await
+                        .map_err(internal)?,
+                ),
             };
             f.write_all(&chunk).await.map_err(internal)?;
         }
@@ -432,6 +460,29 @@ async fn receive(
     f.flush().await.map_err(internal)?;
     f.sync_all().await.map_err(internal)?;
     drop(f);
+    let judged = {
+        let _permit = STRUCTURE_CHECKS
+            .acquire()
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+        let path = tmp.clone();
+        tokio::task::spawn_blocking(move || {
+            std::fs::read(&path).map(|bytes| structure::check(kind, &bytes))
+        })
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+    };
+    match judged {
+        Ok(Ok(())) => {}
+        Ok(Err(problem)) => {
+            cleanup(tmp).await;
+            return Ok(Received::Refused(Refusal::Structure(problem)));
+        }
+        Err(e) => {
+            cleanup(tmp).await;
+            return Err(internal(e));
+        }
+    }
     if let Some(cfg) = cx.clamav {
         match clamav::scan(cfg, &tmp).await {
             Ok(Verdict::Clean) => {}

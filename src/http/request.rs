@@ -54,6 +54,30 @@ pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .map(|(_, v)| v.trim_matches('"'))
 }
 
+/// Whether the request names its host more than once, or in two ways that disagree (two `Host` headers,
+/// or `:authority`/an absolute URI and a `Host` for another name): such a request is refused, never
+/// routed by whichever came first.
+pub fn host_ambiguous(req: &hyper::Request<Incoming>) -> bool {
+    let mut hosts = req.headers().get_all(header::HOST).iter();
+    let first = hosts.next();
+    if hosts.next().is_some() {
+        return true;
+    }
+    let (Some(authority), Some(header)) = (req.uri().authority(), first) else {
+        return false;
+    };
+    let name = |s: &str| {
+        let s = match s.rsplit_once(':') {
+            Some((n, port)) if port.bytes().all(|b| b.is_ascii_digit()) => n,
+            _ => s,
+        };
+        s.trim_end_matches('.').to_ascii_lowercase()
+    };
+    !header
+        .to_str()
+        .is_ok_and(|h| name(h) == name(authority.host()))
+}
+
 /// The host name a request is for: `:authority` (HTTP/2) or `Host`, lower-cased, without port.
 pub fn host(req: &hyper::Request<Incoming>) -> Option<String> {
     let raw = match req.uri().host() {
@@ -85,6 +109,8 @@ pub struct Ctx<'a> {
     pub path: String,
     pub query: Option<String>,
     pub accepts_gzip: bool,
+    /// The request's `If-None-Match` (for responses with an entity tag).
+    pub if_none_match: Option<String>,
 }
 
 impl<'a> Ctx<'a> {

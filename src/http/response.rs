@@ -78,6 +78,32 @@ pub fn pdf(bytes: Vec<u8>, filename: &str) -> Resp {
     r
 }
 
+/// A document that is the same for everyone (a blank paper form) with its entity tag: a client that
+/// has it gets 304 Not Modified.
+pub fn shared_pdf(bytes: Bytes, filename: &str, etag: &str, if_none_match: Option<&str>) -> Resp {
+    let fresh =
+        if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let mut r = if fresh {
+        let mut r = Response::new(Full::new(Bytes::new()));
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        r
+    } else {
+        with_body(StatusCode::OK, "application/pdf", bytes)
+    };
+    let h = r.headers_mut();
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, no-cache"),
+    );
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        h.insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
 /// 303 See Other to a path on the same site (POST/redirect/GET).
 pub fn see_other(location: &str) -> Resp {
     let mut r = Response::new(Full::new(Bytes::new()));

@@ -62,6 +62,9 @@ v-file-total-size = All attachments together must be { $max } MB or smaller. Rem
 v-file-type = The file “{ $name }” is a type that cannot be used here. Upload a { $types } file.
 v-file-infected = The file “{ $name }” was refused because the virus check found harmful content. The file has been deleted.
 v-file-scan-failed = We could not check the file “{ $name }” for viruses just now. Try again in a few minutes.
+v-file-unreadable = The file “{ $name }” could not be read. It may be damaged or incomplete. Save it again as { $types } and upload it again.
+v-file-too-many-pixels = The image “{ $name }” is too large ({ $pixels } megapixels). It can have at most { $max } megapixels. Take a new photo at a lower resolution, or make it smaller.
+v-file-active = The file “{ $name }” contains code that can run, such as a web page or a script, and cannot be accepted. Save the document as an ordinary file and upload it again.
 
 ## Generic field messages (the form engine)
 # v-required: an empty text field. v-required-choice: no radio button chosen. v-required-consent: a
@@ -70,6 +73,7 @@ v-required = Fill in “{ $label }”.
 v-required-choice = Select an answer.
 v-required-consent = You must tick the box to continue.
 v-too-long = “{ $label }” must be { $max } characters or fewer. Shorten the text.
+v-control-chars = “{ $label }” contains characters that cannot be used, such as an invisible control character. Type the answer again.
 v-too-short = “{ $label }” must be at least { $min } characters.
 v-pattern = Check that “{ $label }” is written correctly.
 v-number-format = Enter “{ $label }” as a number, for example 12 or 12.5.

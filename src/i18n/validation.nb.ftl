@@ -62,6 +62,9 @@ v-file-total-size = Vedleggene kan til sammen være høyst { $max } MB. Fjern en
 v-file-type = Filen «{ $name }» har en filtype som ikke kan brukes her. Last opp en fil av typen { $types }.
 v-file-infected = Filen «{ $name }» ble avvist fordi virussjekken fant skadelig innhold. Filen er slettet.
 v-file-scan-failed = Vi kunne ikke sjekke filen «{ $name }» for virus akkurat nå. Prøv igjen om litt.
+v-file-unreadable = Fila «{ $name }» kunne ikke leses. Den kan være skadet eller ufullstendig. Lagre den på nytt som { $types } og last den opp igjen.
+v-file-too-many-pixels = Bildet «{ $name }» er for stort ({ $pixels } megapiksler). Det kan ha høyst { $max } megapiksler. Ta et nytt bilde med lavere oppløsning, eller forminsk det.
+v-file-active = Fila «{ $name }» inneholder kode som kan kjøres, for eksempel en nettside eller et skript, og kan ikke tas imot. Lagre dokumentet som en vanlig fil og last det opp igjen.
 
 ## Generic field messages (the form engine)
 # v-required: an empty text field. v-required-choice: no radio button chosen. v-required-consent: a
@@ -70,6 +73,7 @@ v-required = Fyll ut «{ $label }».
 v-required-choice = Velg et svar.
 v-required-consent = Du må krysse av her for å gå videre.
 v-too-long = «{ $label }» kan ha høyst { $max } tegn. Kort ned teksten.
+v-control-chars = «{ $label }» inneholder tegn som ikke kan brukes, for eksempel et usynlig kontrolltegn. Skriv svaret på nytt.
 v-too-short = «{ $label }» må ha minst { $min } tegn.
 v-pattern = Sjekk at «{ $label }» er skrevet riktig.
 v-number-format = Skriv «{ $label }» som et tall, for eksempel 12 eller 12,5.

@@ -62,6 +62,9 @@ v-file-total-size = Vedlegga kan til saman vere høgst { $max } MB. Fjern ei fil
 v-file-type = Fila «{ $name }» har ein filtype som ikkje kan brukast her. Last opp ei fil av typen { $types }.
 v-file-infected = Fila «{ $name }» vart avvist fordi viruskontrollen fann skadeleg innhald. Fila er sletta.
 v-file-scan-failed = Vi kunne ikkje sjekke fila «{ $name }» for virus akkurat no. Prøv igjen om litt.
+v-file-unreadable = Fila «{ $name }» kunne ikkje lesast. Ho kan vere skadd eller ufullstendig. Lagre ho på nytt som { $types } og last ho opp igjen.
+v-file-too-many-pixels = Biletet «{ $name }» er for stort ({ $pixels } megapikslar). Det kan ha høgst { $max } megapikslar. Ta eit nytt bilete med lågare oppløysing, eller gjer det mindre.
+v-file-active = Fila «{ $name }» inneheld kode som kan køyrast, til dømes ei nettside eller eit skript, og kan ikkje takast imot. Lagre dokumentet som ei vanleg fil og last det opp igjen.
 
 ## Generic field messages (the form engine)
 # v-required: an empty text field. v-required-choice: no radio button chosen. v-required-consent: a
@@ -70,6 +73,7 @@ v-required = Fyll ut «{ $label }».
 v-required-choice = Vel eit svar.
 v-required-consent = Du må krysse av her for å gå vidare.
 v-too-long = «{ $label }» kan ha høgst { $max } teikn. Kort ned teksten.
+v-control-chars = «{ $label }» inneheld teikn som ikkje kan brukast, til dømes eit usynleg kontrollteikn. Skriv svaret på nytt.
 v-too-short = «{ $label }» må ha minst { $min } teikn.
 v-pattern = Sjekk at «{ $label }» er skrive rett.
 v-number-format = Skriv «{ $label }» som eit tal, til dømes 12 eller 12,5.

@@ -100,10 +100,13 @@ pub const CACHE_BYTES: usize = 2 << 20;
 impl Store {
     /// Opens (or creates) the store in `data_dir` and migrates it to the current schema.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
-            dir: data_dir.to_path_buf(),
-            source,
-        })?;
+        // The citizens' data: owner-only, whatever the umask or an older install made it.
+        crate::fs_modes::create_dirs(data_dir, crate::fs_modes::PRIVATE_DIR)
+            .and_then(|()| crate::fs_modes::set_mode(data_dir, crate::fs_modes::PRIVATE_DIR))
+            .map_err(|source| StoreError::DataDir {
+                dir: data_dir.to_path_buf(),
+                source,
+            })?;
         let path = data_dir.join(FILE_NAME);
         // redb caches pages up to 1 GiB by default, and keeps them: after a burst of submissions that
         // held the process at its peak. The hot part of the store (sessions, drafts, the due index) fits
@@ -126,6 +129,12 @@ impl Store {
                 });
             }
         };
+        crate::fs_modes::set_mode(&path, crate::fs_modes::PRIVATE_FILE).map_err(|e| {
+            StoreError::Open {
+                path: path.clone(),
+                detail: e.to_string(),
+            }
+        })?;
         migrate::run(&db, &path)?;
         let secret_key = read_secret(&db)?;
         let db = std::sync::Arc::new(db);

@@ -531,18 +531,16 @@ pub async fn receipt_pdf(r: &Request<'_>) -> Result<Resp, WebError> {
     let ctx = r.ctx;
     let state = ctx.state;
     let def = cases::form_of(&state.store, ctx.tenant, &sub)?.unwrap_or_else(|| current.clone());
-    let bytes = crate::cases::kept_pdf(
-        &state.config.server.data_dir,
-        &state.i18n,
-        ctx.tenant,
-        &def,
-        &sub,
-    )
+    let (data_dir, i18n) = (state.config.server.data_dir.clone(), state.i18n.clone());
+    let (tenants, at) = (state.tenants.clone(), state.tenant_index(ctx.tenant));
+    let name = format!("{}-{}.pdf", def.id, sub.reference);
+    let bytes = super::heavy(state, move || {
+        let tenant = tenants.get(at).ok_or("the tenant is gone")?;
+        crate::cases::kept_pdf(&data_dir, &i18n, tenant, &def, &sub)
+    })
+    .await?
     .map_err(WebError::Internal)?;
-    Ok(crate::http::response::pdf(
-        bytes,
-        &format!("{}-{}.pdf", def.id, sub.reference),
-    ))
+    Ok(crate::http::response::pdf(bytes, &name))
 }
 
 /// Copies of the receipt one submission may have sent by e-mail.

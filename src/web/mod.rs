@@ -110,3 +110,19 @@ pub fn cached_page(ctx: &Ctx<'_>, key: &str, render: impl FnOnce(&str) -> String
     };
     parts.join(token.as_str())
 }
+
+/// Runs CPU-heavy work (a PDF render) on a blocking thread, at most `State::heavy` at once, so that the
+/// async threads keep serving pages whatever is asked for.
+pub async fn heavy<T: Send + 'static>(
+    state: &crate::state::State,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, WebError> {
+    let _permit = state
+        .heavy
+        .acquire()
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| WebError::Internal(format!("a render stopped: {e}")))
+}

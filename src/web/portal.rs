@@ -55,23 +55,54 @@ pub fn landing(r: &Request<'_>) -> Result<Resp, WebError> {
     Ok(html(StatusCode::OK, body))
 }
 
-/// GET /skjema/{form}/blankett.pdf: the form for filling in on paper, in the page's language.
+/// GET /skjema/{form}/blankett.pdf: the form for filling in on paper, in the page's language. Rendered
+/// once per form version, language and day (off the async threads), then served from memory with an
+/// entity tag.
 pub async fn blank_pdf(r: &Request<'_>) -> Result<Resp, WebError> {
     let ctx = r.ctx;
+    let state = ctx.state;
     let form = r.form()?.clone();
-    let now = ctx.state.clock.now();
-    let lists = ctx.tenant.lists(ctx.state.clock.today());
-    let bytes = crate::pdf::blank_pdf(
-        &ctx.state.i18n,
-        &ctx.tenant.letterhead,
-        &lists,
-        &form,
+    let today = state.clock.today();
+    let key = (
+        state.tenant_index(ctx.tenant),
+        form.id.clone(),
+        form.content_hash.clone(),
         ctx.lang,
-        now,
-    )
-    .map_err(WebError::Internal)?;
-    Ok(crate::http::response::pdf(
-        bytes,
+        today,
+    );
+    let pdf = match state.blank_pdfs.get(&key) {
+        Some(p) => p,
+        None => {
+            let (i18n, head) = (state.i18n.clone(), ctx.tenant.letterhead.clone());
+            let (lists, lang, now) = (ctx.tenant.lists(today), ctx.lang, state.clock.now());
+            let def = form.clone();
+            let bytes = super::heavy(state, move || {
+                crate::pdf::blank_pdf(&i18n, &head, &lists, &def, lang, now)
+            })
+            .await?
+            .map_err(WebError::Internal)?;
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(&bytes);
+            let etag = format!(
+                "\"{}\"",
+                digest
+                    .iter()
+                    .take(12)
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+            );
+            let p = std::sync::Arc::new(crate::state::BlankPdf {
+                bytes: bytes.into(),
+                etag,
+            });
+            state.blank_pdfs.put(key, p.clone());
+            p
+        }
+    };
+    Ok(crate::http::response::shared_pdf(
+        pdf.bytes.clone(),
         &format!("{}.pdf", form.id),
+        &pdf.etag,
+        ctx.if_none_match.as_deref(),
     ))
 }

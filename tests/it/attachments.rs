@@ -21,9 +21,13 @@ fn example_file(name: &str) -> Vec<u8> {
 
 /// Walks the form with its example answers up to the step with the file input.
 async fn to_upload_step(w: &Walk<'_>) -> Page {
-    let mut answers = example(FORM);
-    answers.remove(FIELD);
-    let mut page = w.start(FORM).await;
+    to_upload_step_of(w, FORM, FIELD).await
+}
+
+async fn to_upload_step_of(w: &Walk<'_>, form: &str, field: &str) -> Page {
+    let mut answers = example(form);
+    answers.remove(field);
+    let mut page = w.start(form).await;
     for _ in 0..10 {
         if page.html.count("input[type=file]") > 0 {
             return page;
@@ -31,7 +35,7 @@ async fn to_upload_step(w: &Walk<'_>) -> Page {
         page = fill_step(w, page, &answers).await;
         assert_eq!(page.status, 200, "{}", page.url);
     }
-    panic!("no upload step in {FORM}");
+    panic!("no upload step in {form}");
 }
 
 /// Every file under `<data>/files/<tenant>/` (not the temporary folder).
@@ -48,6 +52,10 @@ fn stored_files(srv: &TestServer) -> Vec<PathBuf> {
 }
 
 async fn upload(w: &Walk<'_>, page: &Page, files: &[(&str, Vec<u8>)]) -> Page {
+    upload_to(w, page, FIELD, files).await
+}
+
+async fn upload_to(w: &Walk<'_>, page: &Page, field: &str, files: &[(&str, Vec<u8>)]) -> Page {
     let action = page.html.attr("main form[method=post]", "action").unwrap();
     let fields = vec![
         ("csrf".to_owned(), csrf_of(&page.html)),
@@ -55,7 +63,7 @@ async fn upload(w: &Walk<'_>, page: &Page, files: &[(&str, Vec<u8>)]) -> Page {
     ];
     let files: Vec<(String, String, Vec<u8>)> = files
         .iter()
-        .map(|(n, b)| (FIELD.to_owned(), (*n).to_owned(), b.clone()))
+        .map(|(n, b)| (field.to_owned(), (*n).to_owned(), b.clone()))
         .collect();
     w.post_multipart(&action, &fields, &files).await
 }
@@ -583,4 +591,147 @@ async fn clamav_refuses_an_infected_file_and_a_scan_failure_fails_closed() {
             .contains("could not check the file")
     );
     assert_eq!(stored_files(&srv).len(), 1);
+}
+
+#[tokio::test]
+async fn files_are_judged_by_their_structure_not_their_first_bytes() {
+    let srv = TestServer::start().await;
+    let pdf = example_file("budsjett-sommerkonsert.pdf");
+    let jpeg = example_file("bilde-gatelys.jpg");
+    let with = |base: &[u8], tail: &[u8]| [base, tail].concat();
+    let pdf_with_script = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\nendobj\ntrailer << /Root 1 0 R >>\nstartxref\n0\n%%EOF\n".to_vec();
+    let unreadable = "kunne ikke leses";
+    let active = "inneholder kode";
+    for (form, field, name, bytes, says) in [
+        (
+            FORM,
+            FIELD,
+            "kuttet.pdf",
+            pdf[..pdf.len() / 2].to_vec(),
+            unreadable,
+        ),
+        (
+            FORM,
+            FIELD,
+            "topp.pdf",
+            b"%PDF-1.7\n%%EOF\n".to_vec(),
+            unreadable,
+        ),
+        (
+            FORM,
+            FIELD,
+            "side.pdf",
+            with(&pdf, b"<html><script>alert(1)</script>"),
+            active,
+        ),
+        (FORM, FIELD, "skript.pdf", pdf_with_script, active),
+        (
+            "feil-vei-gatelys",
+            "bilder",
+            "tre.jpg",
+            vec![0xFF, 0xD8, 0xFF],
+            unreadable,
+        ),
+        (
+            "feil-vei-gatelys",
+            "bilder",
+            "kuttet.jpg",
+            jpeg[..40].to_vec(),
+            unreadable,
+        ),
+        (
+            "feil-vei-gatelys",
+            "bilder",
+            "polyglot.jpg",
+            with(&jpeg, b"<!DOCTYPE html><body onload=x>"),
+            active,
+        ),
+    ] {
+        let w = walk(&srv, "nb");
+        let page = to_upload_step_of(&w, form, field).await;
+        let refused = upload_to(&w, &page, field, &[(name, bytes)]).await;
+        assert_eq!(refused.status, 422, "{name}");
+        let msg = refused.html.text(".field__error");
+        assert!(msg.contains(says) && msg.contains(name), "{name}: {msg}");
+        assert!(stored_files(&srv).is_empty(), "{name} left a file");
+    }
+    // Whole files of each kind still go through.
+    for (form, field, name, bytes) in [
+        (FORM, FIELD, "budsjett.pdf", pdf),
+        ("feil-vei-gatelys", "bilder", "gatelys.jpg", jpeg),
+    ] {
+        let w = walk(&srv, "nb");
+        let page = to_upload_step_of(&w, form, field).await;
+        let kept = upload_to(&w, &page, field, &[(name, bytes)]).await;
+        assert_eq!(
+            kept.status,
+            200,
+            "{name}: {}",
+            kept.html.text(".field__error")
+        );
+    }
+}
+
+/// The citizens' data is owner-only; the archive's files get the tenant's mode (here 0660).
+#[tokio::test]
+async fn data_files_are_private_and_archive_files_have_the_archive_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let srv = TestServer::start_with(|c| {
+        c.tenants[0].archive_file_mode = 0o660;
+    })
+    .await;
+    let w = walk(&srv, "nb");
+    let page = to_upload_step(&w).await;
+    let pdf = example_file("budsjett-sommerkonsert.pdf");
+    let mut page = upload(&w, &page, &[("budsjett.pdf", pdf)]).await;
+    assert_eq!(page.status, 200);
+    let answers = example(FORM);
+    while !page.url.ends_with("/oppsummering") {
+        page = fill_step(&w, page, &answers).await;
+    }
+    let receipt = w
+        .post(
+            &format!("/skjema/{FORM}/send"),
+            &[("csrf".into(), csrf_of(&page.html))],
+        )
+        .await;
+    let reference = receipt.html.text("#reference-id");
+    let data = srv.dir.path();
+    let archived = data.join("archive/eksempel").join(&reference);
+    for _ in 0..100 {
+        if archived.exists() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(data), 0o700, "data folder");
+    assert_eq!(mode(&data.join("radhus.redb")), 0o600, "store");
+    for f in stored_files(&srv) {
+        assert_eq!(mode(&f), 0o600, "{}", f.display());
+        assert_eq!(mode(f.parent().unwrap()), 0o700, "{}", f.display());
+    }
+    assert_eq!(mode(&data.join("files/tmp")), 0o700);
+    let kept = data.join(format!("pdf/eksempel/{reference}.pdf"));
+    assert_eq!(mode(&kept), 0o600);
+    assert_eq!(mode(&archived), 0o770, "archive folder");
+    let mut seen = 0;
+    for e in walk_dir(&archived) {
+        let want = if e.is_dir() { 0o770 } else { 0o660 };
+        assert_eq!(mode(&e), want, "{}", e.display());
+        seen += 1;
+    }
+    assert!(seen >= 5, "xml, pdf, manifest and the attachment: {seen}");
+}
+
+fn walk_dir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = vec![];
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk_dir(&p));
+        }
+        out.push(p);
+    }
+    out
 }

@@ -19,6 +19,7 @@ mod delivery;
 mod disk;
 mod form_language;
 mod form_run;
+mod hardening;
 mod hostile;
 mod house;
 mod http_limits;

@@ -481,3 +481,68 @@ async fn the_session_id_changes_when_the_receipt_is_shown_and_two_tabs_both_get_
     let left = store.session(&old_sid).unwrap().unwrap();
     assert!(left.drafts.is_empty() && left.moved_at.is_some());
 }
+
+#[tokio::test]
+async fn a_host_named_twice_or_two_ways_is_refused() {
+    let srv = TestServer::start().await;
+    let raw = srv.raw("eksempel.localhost");
+    for (what, req) in [
+        (
+            "two Host headers",
+            "GET / HTTP/1.1\r\nHost: eksempel.localhost\r\nHost: provestad.localhost\r\nConnection: close\r\n\r\n",
+        ),
+        (
+            "the same Host twice",
+            "GET / HTTP/1.1\r\nHost: eksempel.localhost\r\nHost: eksempel.localhost\r\nConnection: close\r\n\r\n",
+        ),
+        (
+            "an absolute URI for another host",
+            "GET https://provestad.localhost/ HTTP/1.1\r\nHost: eksempel.localhost\r\nConnection: close\r\n\r\n",
+        ),
+    ] {
+        let resp = raw.exchange(req.as_bytes()).await;
+        assert!(resp.starts_with("HTTP/1.1 400"), "{what}: {resp}");
+    }
+    let ok = raw
+        .exchange(b"GET https://eksempel.localhost/ HTTP/1.1\r\nHost: eksempel.localhost:443\r\nConnection: close\r\n\r\n")
+        .await;
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+}
+
+#[tokio::test]
+async fn control_characters_are_refused_and_direction_controls_cannot_disguise_a_text() {
+    use crate::form_run::{HOST, Walk, example, fill, fill_step};
+    use radhus::forms::answers::Answer;
+    let srv = TestServer::start().await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    // A control character in a one-line answer: the step says which answer, and stays.
+    for bad in ["12\u{7}3", "12\u{0}3", "12\u{1b}[31m3", "12\n3"] {
+        let mut answers = example("kontaktskjema");
+        answers.insert("saksnummer".into(), Answer::One(bad.into()));
+        let page = w.start("kontaktskjema").await;
+        let page = fill_step(&w, page, &answers).await;
+        assert!(page.url.ends_with("/steg/1"), "{bad:?}: {}", page.url);
+        let errors = page.html.texts(".error-summary li");
+        assert!(
+            errors.iter().any(|e| e.contains("kontrolltegn")),
+            "{bad:?}: {errors:?}"
+        );
+    }
+    // Direction controls: gone from one-line answers, shown as [U+202E] in free text.
+    let mut answers = example("kontaktskjema");
+    answers.insert("saksnummer".into(), Answer::One("\u{202e}4202/321".into()));
+    answers.insert(
+        "melding".into(),
+        Answer::One("Fra:\u{202e}alO\u{2066}\r\nHilsen".into()),
+    );
+    let page = fill(&w, "kontaktskjema", &answers).await;
+    let text = page.html.text("main");
+    assert!(text.contains("4202/321"), "{text}");
+    assert!(text.contains("Fra:[U+202E]alO[U+2066]"), "{text}");
+    assert!(!text.contains('\u{202e}') && !text.contains('\u{2066}'));
+}
