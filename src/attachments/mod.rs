@@ -108,6 +108,16 @@ pub fn sniff(prefix: &[u8]) -> Option<&'static FileType> {
     TYPES.iter().find(|t| t.mime == mime)
 }
 
+/// Bytes as megabytes for messages: "10", "2.5".
+pub fn megabytes(bytes: u64) -> String {
+    let v = bytes as f64 / 1_000_000.0;
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
 /// The `accept` attribute for a file input: extensions and MIME types of the allowed types.
 pub fn accept_attr(accept: &[String]) -> String {
     let mut out: Vec<String> = vec![];

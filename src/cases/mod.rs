@@ -19,7 +19,7 @@ use crate::clock::Clock;
 use crate::forms::FormDef;
 use crate::forms::answers::{Answer, anchor};
 use crate::forms::definition::Kind;
-use crate::forms::engine::{Engine, FieldError, Lists};
+use crate::forms::engine::{Engine, FieldError, Lists, Message};
 use crate::i18n::Lang;
 use crate::ids::{DraftId, FileId, Reference, SessionId, Target, TargetName};
 use crate::state::Tenant;
@@ -172,6 +172,10 @@ pub struct StepInput {
     pub position: usize,
     pub fields: Vec<(String, String)>,
     pub new_files: Vec<StoredFile>,
+    /// The most files each input of `new_files` may hold, by input name.
+    pub max_files: std::collections::BTreeMap<String, usize>,
+    /// The most files, and bytes, a draft may hold in all.
+    pub draft_limits: (usize, u64),
     /// Refused uploads, as errors on their fields.
     pub problems: Vec<FieldError>,
     pub action: Action,
@@ -199,7 +203,42 @@ pub fn edit(
     let engine = Engine::new(def, lists, today);
     let step = input.step;
     engine.apply(step, &mut draft.answers, &input.fields);
+    let mut errors = input.problems.clone();
+    let mut refused: Vec<FileId> = vec![];
     for f in &input.new_files {
+        // The limits are checked here, inside the write, against the draft as it is now: uploads that
+        // overlap (two tabs, a double click) are applied one at a time and cannot pass them together.
+        let held = draft.answers.get(&f.field).map_or(0, |a| a.values().len());
+        let max = input.max_files.get(&f.field).copied().unwrap_or(0);
+        let (files, bytes) = input.draft_limits;
+        let in_draft: u64 = draft.files.values().map(|x| x.size).sum();
+        let over = if held >= max {
+            Some(Message::Key(
+                "v-file-too-many",
+                vec![("max", max.to_string())],
+            ))
+        } else if draft.files.len() >= files {
+            Some(Message::Key(
+                "v-file-total-count",
+                vec![("max", files.to_string())],
+            ))
+        } else if in_draft.saturating_add(f.size) > bytes {
+            Some(Message::Key(
+                "v-file-total-size",
+                vec![("max", crate::attachments::megabytes(bytes))],
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = over {
+            refused.push(f.id.clone());
+            errors.push(FieldError {
+                name: f.field.clone(),
+                step,
+                message,
+            });
+            continue;
+        }
         let mut ids: Vec<String> = draft
             .answers
             .get(&f.field)
@@ -255,7 +294,7 @@ pub fn edit(
     }
     // Files no answer holds any more (removed, or their row removed) leave the draft.
     let held: HashSet<String> = engine.file_ids(&draft.answers).into_iter().collect();
-    let dropped: Vec<FileId> = draft
+    let mut dropped: Vec<FileId> = draft
         .files
         .keys()
         .filter(|id| !held.contains(id.as_str()))
@@ -264,7 +303,7 @@ pub fn edit(
     for id in &dropped {
         draft.files.remove(id);
     }
-    let mut errors = input.problems.clone();
+    dropped.extend(refused);
     if next.is_none() && errors.is_empty() {
         match &input.action {
             Action::Back => next = Some(Next::Previous),

@@ -75,14 +75,7 @@ pub struct Context<'a> {
     pub rule: &'a (dyn Fn(&str) -> Option<FieldRule> + Sync),
 }
 
-fn mb(bytes: u64) -> String {
-    let v = bytes as f64 / 1_000_000.0;
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    }
-}
+use crate::attachments::megabytes as mb;
 
 /// 413 before a byte is read when `Content-Length` says the body is larger than `limit`.
 pub fn refuse_declared_over(headers: &HeaderMap, limit: u64) -> Result<(), WebError> {

@@ -333,7 +333,14 @@ pub async fn step_post(r: &Request<'_>) -> Result<Resp, WebError> {
             .find(|(k, _)| k == "handling")
             .map(|(_, v)| v.as_str()),
     );
+    let max_files = new_files
+        .iter()
+        .filter_map(|f| Some((f.field.clone(), upload_rule(&l, step, &f.field)?.max_files)))
+        .collect();
+    let limits = &r.ctx.state.config.limits;
     let input = StepInput {
+        max_files,
+        draft_limits: (limits.max_attachments, limits.max_upload_bytes),
         step,
         position,
         fields,

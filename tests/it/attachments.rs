@@ -735,3 +735,139 @@ fn walk_dir(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// Uploads that overlap on one draft are applied one at a time, each against the limits as the draft is
+/// then: however many arrive at once, an input never holds more than its `max_files`, and the refused
+/// ones leave no file on disk. Repeated, as races are.
+#[tokio::test]
+async fn overlapping_uploads_to_one_draft_cannot_pass_the_limits_together() {
+    let srv = TestServer::start().await;
+    let jpeg = example_file("bilde-gatelys.jpg");
+    for round in 0..5 {
+        let w = walk(&srv, "nb");
+        let page = to_upload_step_of(&w, "feil-vei-gatelys", "bilder").await;
+        let action = page.html.attr("main form[method=post]", "action").unwrap();
+        let token = csrf_of(&page.html);
+        let mut uploads = tokio::task::JoinSet::new();
+        for i in 0..8 {
+            let (c, url, token, jpeg) = (
+                w.client.clone(),
+                srv.url(HOST, &action),
+                token.clone(),
+                jpeg.clone(),
+            );
+            uploads.spawn(async move {
+                let form = reqwest::multipart::Form::new()
+                    .text("csrf", token)
+                    .text("handling", "last-opp")
+                    .part(
+                        "bilder",
+                        reqwest::multipart::Part::bytes(jpeg).file_name(format!("bilde-{i}.jpg")),
+                    );
+                c.post(url)
+                    .multipart(form)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            });
+        }
+        let statuses = uploads.join_all().await;
+        assert!(
+            statuses.iter().all(|s| *s == 303 || *s == 422),
+            "round {round}: {statuses:?}"
+        );
+        let shown = w.get(&action).await;
+        assert_eq!(
+            shown.html.count(".file-list__item"),
+            3,
+            "round {round}: the input holds its maximum, no more"
+        );
+        let on_disk = stored_files(&srv).len();
+        assert_eq!(
+            on_disk,
+            3 * (round + 1),
+            "round {round}: refused files are deleted"
+        );
+    }
+}
+
+/// An upload racing the submission of the same draft either lands before it (and goes with it, or makes
+/// the citizen confirm check-answers again) or is turned away to the receipt: never a second
+/// submission, never a sent draft re-opened. Repeated, as races are.
+#[tokio::test]
+async fn an_upload_racing_the_submission_never_reopens_or_duplicates_it() {
+    use crate::form_run::fill;
+    let srv = TestServer::start().await;
+    let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
+    let store = srv.running().state().store.clone();
+    let jpeg = example_file("bilde-gatelys.jpg");
+    for round in 0..8 {
+        let w = walk(&srv, "nb");
+        let mut answers = example("feil-vei-gatelys");
+        answers.remove("bilder");
+        let summary = fill(&w, "feil-vei-gatelys", &answers).await;
+        let token = csrf_of(&summary.html);
+        let upload = {
+            let (c, url, token, jpeg) = (
+                w.client.clone(),
+                srv.url(HOST, "/skjema/feil-vei-gatelys/steg/3"),
+                token.clone(),
+                jpeg.clone(),
+            );
+            async move {
+                let form = reqwest::multipart::Form::new()
+                    .text("csrf", token)
+                    .text("handling", "last-opp")
+                    .part(
+                        "bilder",
+                        reqwest::multipart::Part::bytes(jpeg).file_name("sent.jpg"),
+                    );
+                c.post(url).multipart(form).send().await.unwrap()
+            }
+        };
+        let send = {
+            let (c, url, token) = (
+                w.client.clone(),
+                srv.url(HOST, "/skjema/feil-vei-gatelys/send"),
+                token.clone(),
+            );
+            async move { c.post(url).form(&[("csrf", token)]).send().await.unwrap() }
+        };
+        let (up, sent) = tokio::join!(upload, send);
+        assert_eq!(up.status(), 303, "round {round}");
+        assert_eq!(sent.status(), 303, "round {round}");
+        // Whatever happened, sending again ends at one receipt.
+        let again = w
+            .post(
+                "/skjema/feil-vei-gatelys/send",
+                &[(
+                    "csrf".into(),
+                    csrf_of(&w.get("/skjema/feil-vei-gatelys/oppsummering").await.html),
+                )],
+            )
+            .await;
+        assert!(
+            again.url.contains("/kvittering/"),
+            "round {round}: {}",
+            again.url
+        );
+        let subs = store.tenant(&tenant).submissions().unwrap();
+        assert_eq!(
+            subs.len(),
+            round + 1,
+            "round {round}: one submission per draft"
+        );
+        let refs: std::collections::BTreeSet<_> =
+            subs.iter().map(|s| s.reference.clone()).collect();
+        assert_eq!(refs.len(), subs.len());
+        // The steps of a sent draft lead to its receipt: it was not re-opened.
+        let step = w.get("/skjema/feil-vei-gatelys/steg/3").await;
+        assert!(
+            step.url.contains("/kvittering/"),
+            "round {round}: {}",
+            step.url
+        );
+    }
+}
