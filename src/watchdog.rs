@@ -2,9 +2,10 @@
 //! only while the store's writer commits and both delivery lanes go round, `STOPPING=1` when shutdown
 //! begins. Outside systemd (no `NOTIFY_SOCKET`) every call does nothing.
 //!
-//! A writer that no longer commits (a hung disk, a store that keeps failing) or a delivery lane stuck in
-//! one batch stops the feeding; systemd then kills the process after `WatchdogSec=` and `Restart=` starts
-//! it again.
+//! A writer that no longer answers (a hung disk) or a delivery lane stuck in one batch stops the feeding;
+//! systemd then kills the process after `WatchdogSec=` and `Restart=` starts it again. A writer that
+//! answers "failing" (a full disk) is alive: it heals the store itself once there is room (a restart
+//! would not make room), and `/healthz` says `failing` meanwhile.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -92,6 +93,8 @@ pub async fn feed(state: Arc<State>, every: Duration, mut stop: watch::Receiver<
             _ = stop.changed() => return,
         }
         let writer = match tokio::time::timeout(step, state.store.probe_writer()).await {
+            // Answered, but cannot write now: alive, and healing itself.
+            Ok(Err(_)) if state.store.failing().is_some() => Ok(()),
             Ok(r) => r.map_err(|e| e.to_string()),
             Err(_) => Err(format!("no commit within {} ms", step.as_millis())),
         };

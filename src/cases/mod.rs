@@ -346,8 +346,9 @@ pub async fn apply_step(
     let today = clock.today();
     let lists = tenant.lists(today);
     let now = clock.unix();
-    // The citizen sees a file as uploaded only once the draft holding it is durable.
-    let durable = !input.new_files.is_empty();
+    // The citizen is told a step is saved (and a file uploaded) only once the draft holding it is
+    // durable: a full disk fails the save visibly instead of losing it at the next flush.
+    let durable = true;
     store
         .tenant(&tenant.config.id)
         .edit_draft(&open.id, durable, move |draft| {

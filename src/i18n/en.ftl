@@ -170,6 +170,7 @@ mail-archive-body = New submission from the { $municipality } citizens' portal: 
 
 # Access and form versions
 form-login-unavailable = You need to sign in to use this form, but signing in is not available on this service yet, so you cannot fill it in here. Download the paper form, or contact the municipality.
+step-not-saved = Your answers on this page were not saved, because something is wrong on our side just now. What you typed is still here. Try pressing “Continue” again in a little while.
 form-version-kept = This form has changed since you started. You are continuing on the version you started with, so nothing you have typed is lost.
 error-403-login-title = Signing in is not available
 error-403-login-body = This form needs you to sign in, and signing in is not available on this service yet. Download the paper form from the form's page, or contact the municipality.

@@ -170,6 +170,7 @@ mail-archive-body = Ny innsending fra innbyggerportalen til { $municipality }: {
 
 # Access and form versions
 form-login-unavailable = Du må logge inn for å bruke dette skjemaet, men innlogging er ikke tilgjengelig på denne løsningen ennå. Du kan derfor ikke fylle det ut her. Last ned skjemaet på papir, eller kontakt kommunen.
+step-not-saved = Svarene på denne siden ble ikke lagret, fordi vi har en feil hos oss akkurat nå. Det du skrev, står her fortsatt. Prøv å trykke «Neste» igjen om litt.
 form-version-kept = Skjemaet er endret siden du begynte. Du fortsetter på den versjonen du startet på, så ingenting av det du har skrevet, går tapt.
 error-403-login-title = Innlogging er ikke tilgjengelig
 error-403-login-body = Dette skjemaet krever innlogging, og innlogging er ikke tilgjengelig på denne løsningen ennå. Last ned skjemaet på papir fra skjemaets side, eller kontakt kommunen.

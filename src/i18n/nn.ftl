@@ -170,6 +170,7 @@ mail-archive-body = Ny innsending frå innbyggjarportalen til { $municipality }:
 
 # Access and form versions
 form-login-unavailable = Du må logge inn for å bruke dette skjemaet, men innlogging er ikkje tilgjengeleg på denne løysinga enno. Du kan difor ikkje fylle det ut her. Last ned skjemaet på papir, eller kontakt kommunen.
+step-not-saved = Svara på denne sida vart ikkje lagra, fordi vi har ein feil hos oss akkurat no. Det du skreiv, står her framleis. Prøv å trykkje «Neste» igjen om litt.
 form-version-kept = Skjemaet er endra sidan du byrja. Du held fram på den versjonen du starta på, så ingenting av det du har skrive, går tapt.
 error-403-login-title = Innlogging er ikkje tilgjengeleg
 error-403-login-body = Dette skjemaet krev innlogging, og innlogging er ikkje tilgjengeleg på denne løysinga enno. Last ned skjemaet på papir frå sida til skjemaet, eller kontakt kommunen.

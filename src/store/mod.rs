@@ -75,7 +75,7 @@ from_redb!(
 
 /// An open store. Reads run on the caller's thread; writes go through the writer thread ([`writer`]).
 pub struct Store {
-    db: std::sync::Arc<Database>,
+    shared: std::sync::Arc<writer::Shared>,
     path: PathBuf,
     secret_key: [u8; 32],
     writer: Option<std::sync::mpsc::Sender<writer::Request>>,
@@ -137,13 +137,13 @@ impl Store {
         })?;
         migrate::run(&db, &path)?;
         let secret_key = read_secret(&db)?;
-        let db = std::sync::Arc::new(db);
-        let (tx, thread) = writer::spawn(db.clone()).map_err(|e| StoreError::Open {
+        let shared = std::sync::Arc::new(writer::Shared::new(db, path.clone()));
+        let (tx, thread) = writer::spawn(shared.clone()).map_err(|e| StoreError::Open {
             path: path.clone(),
             detail: format!("cannot start the writer thread: {e}"),
         })?;
         Ok(Store {
-            db,
+            shared,
             path,
             secret_key,
             writer: Some(tx),
@@ -193,6 +193,21 @@ impl Store {
         &self.path
     }
 
+    /// The database, for a read. Missing only while the writer reopens it after an I/O error.
+    pub(crate) fn db(&self) -> Result<std::sync::Arc<Database>, StoreError> {
+        self.shared.db().ok_or_else(|| {
+            StoreError::Write(
+                self.failing()
+                    .unwrap_or_else(|| "the store is being reopened".into()),
+            )
+        })
+    }
+
+    /// Why writes fail now (an I/O error the writer has not yet recovered from), or None.
+    pub fn failing(&self) -> Option<String> {
+        self.shared.failing()
+    }
+
     /// The store's own random key (CSRF tokens), created by the first migration.
     pub fn secret_key(&self) -> &[u8; 32] {
         &self.secret_key
@@ -200,7 +215,10 @@ impl Store {
 
     /// A cheap read that proves the store answers (for `/healthz`).
     pub fn ping(&self) -> Result<u32, StoreError> {
-        migrate::schema_version(&self.db)
+        if let Some(why) = self.failing() {
+            return Err(StoreError::Write(why));
+        }
+        migrate::schema_version(&*self.db()?)
     }
 
     /// An empty write through the writer thread: proves it still takes and commits transactions (the
@@ -211,7 +229,7 @@ impl Store {
 
     /// Test support: see [`migrate::force_schema_version`].
     pub fn force_schema_version(&self, v: u32) -> Result<(), StoreError> {
-        migrate::force_schema_version(&self.db, v)
+        migrate::force_schema_version(&*self.db()?, v)
     }
 }
 

@@ -57,7 +57,7 @@ impl records::Record for Session {
 
 impl Store {
     pub fn session(&self, id: &SessionId) -> Result<Option<Session>, StoreError> {
-        let tx = self.db.begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let table = tx.open_table(key_value::SESSIONID_SESSION)?;
         match table.get(id.as_str())? {
             Some(v) => Ok(Some(records::decode(v.value())?)),
@@ -128,7 +128,7 @@ impl Store {
 
     /// Every stored session (operator tools and tests).
     pub fn sessions(&self) -> Result<Vec<Session>, StoreError> {
-        let tx = self.db.begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let table = tx.open_table(key_value::SESSIONID_SESSION)?;
         let mut out = vec![];
         for row in table.iter()? {

@@ -43,7 +43,7 @@ impl Store {
         if dest.exists() {
             return Err(open("the file exists already".into()));
         }
-        let read = self.db.begin_read()?;
+        let read = self.db()?.begin_read()?;
         only_known_tables(&read)?;
         let out = Database::create(dest).map_err(|e| open(e.to_string()))?;
         let mut copier = Copier::new(&out)?;
@@ -302,7 +302,7 @@ impl Line {
 impl Store {
     /// Writes every row of the store, as it is now (one read transaction), as JSON lines to `out`.
     pub fn export_to(&self, out: &mut dyn std::io::Write) -> Result<Snapshot, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.db()?.begin_read()?;
         let io = |e: std::io::Error| StoreError::Write(format!("writing the export: {e}"));
         only_known_tables(&read)?;
         let mut rows = 0u64;

@@ -50,7 +50,7 @@ impl SystemStore<'_> {
         until: Option<i64>,
         mut visit: impl FnMut(i64, OutboxRow) -> bool,
     ) -> Result<u64, StoreError> {
-        let tx = self.store.db.begin_read()?;
+        let tx = self.store.db()?.begin_read()?;
         let due = tx.open_table(key_value::DUEAT_OUTBOXKEY)?;
         let rows = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
         let entries = match until {
@@ -123,7 +123,7 @@ impl SystemStore<'_> {
 
     /// Every outbox row (the `deliveries` command), optionally only those not delivered; oldest first.
     pub fn all_deliveries(&self, undelivered_only: bool) -> Result<Vec<OutboxRow>, StoreError> {
-        let tx = self.store.db.begin_read()?;
+        let tx = self.store.db()?.begin_read()?;
         let t = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
         let mut out = vec![];
         for row in t.iter()? {
@@ -191,7 +191,7 @@ impl SystemStore<'_> {
 
     /// Every `(tenant, file id)` held by a draft or owned by a submission — what the orphan sweep keeps.
     pub fn held_files(&self) -> Result<HashSet<(TenantId, FileId)>, StoreError> {
-        let tx = self.store.db.begin_read()?;
+        let tx = self.store.db()?.begin_read()?;
         let mut held = HashSet::new();
         for entry in tx.open_table(key_value::TENANTDRAFT_DRAFT)?.iter()? {
             let (_, v) = entry?;
@@ -215,7 +215,7 @@ impl SystemStore<'_> {
     /// A digest of every table's contents: equal digests mean nothing was written (used by the hostile-HTTP
     /// test to prove that refused requests change nothing).
     pub fn digest(&self) -> Result<String, StoreError> {
-        digest_of(&self.store.db.begin_read()?)
+        digest_of(&self.store.db()?.begin_read()?)
     }
 }
 

@@ -128,7 +128,7 @@ impl Store {
         table: redb::TableDefinition<&str, &[u8]>,
         key: &str,
     ) -> Result<Option<R>, StoreError> {
-        let tx = self.db.begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let t = tx.open_table(table)?;
         let v = t.get(key)?;
         v.map(|v| records::decode(v.value())).transpose()
@@ -140,7 +140,7 @@ impl Store {
         table: redb::TableDefinition<&str, &[u8]>,
         prefix: &str,
     ) -> Result<Vec<R>, StoreError> {
-        let tx = self.db.begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let t = tx.open_table(table)?;
         let mut out = vec![];
         for row in t.range(prefix..)? {
@@ -179,7 +179,7 @@ impl TenantStore<'_> {
         let key = keys::draft(&self.tenant, &id);
         let sid = session.as_str().to_owned();
         self.store
-            .write(false, move |tx| {
+            .write(true, move |tx| {
                 put(tx, key_value::TENANTDRAFT_DRAFT, &key, &draft)?;
                 let mut s = get::<Session>(tx, key_value::SESSIONID_SESSION, &sid)?
                     .unwrap_or_else(|| Session::new(now));
@@ -193,8 +193,8 @@ impl TenantStore<'_> {
     /// Changes the draft inside the writer's transaction, on the newest stored version, and saves it
     /// with its revision bumped: two requests on one draft (two tabs, an upload beside a step) are
     /// applied one after the other and neither overwrites the other. A sent draft is never changed.
-    /// `durable` after an upload (the draft names a file that is on disk); otherwise a progress write
-    /// (durable within a second).
+    /// The web pages save every step `durable`: no page says "saved" for answers a full disk or a crash
+    /// could still lose.
     pub async fn edit_draft<T: Send + 'static>(
         &self,
         id: &DraftId,

@@ -149,6 +149,18 @@ fn render_step(
     position: usize,
     errors: &[FieldError],
 ) -> Result<Resp, WebError> {
+    render_step_as(r, l, position, errors, None)
+}
+
+/// A step page; `unsaved` when the step's answers could not be saved (the page then shows what was
+/// typed, says it was not saved, and answers with that status).
+fn render_step_as(
+    r: &Request<'_>,
+    l: &Loaded,
+    position: usize,
+    errors: &[FieldError],
+    unsaved: Option<StatusCode>,
+) -> Result<Resp, WebError> {
     let engine = l.engine();
     let def = &l.open.def;
     let visible = engine.visible_steps(&l.open.draft.answers);
@@ -171,16 +183,19 @@ fn render_step(
         visible: &visible,
         action,
         files: &l.open.draft.files,
-        notice: l
-            .open
-            .older_version
-            .then(|| ctx.loc().t("form-version-kept").to_owned()),
+        notice: if unsaved.is_some() {
+            Some(ctx.loc().t("step-not-saved").to_owned())
+        } else {
+            l.open
+                .older_version
+                .then(|| ctx.loc().t("form-version-kept").to_owned())
+        },
         uploads: step_has_uploads(def, step),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+    let status = match unsaved {
+        Some(s) => s,
+        None if errors.is_empty() => StatusCode::OK,
+        None => StatusCode::UNPROCESSABLE_ENTITY,
     };
     Ok(html(status, views::form_run::step(&f, &view).into_string()))
 }
@@ -351,7 +366,8 @@ pub async fn step_post(r: &Request<'_>) -> Result<Resp, WebError> {
     };
     let ctx = r.ctx;
     let state = ctx.state;
-    let edited = match cases::apply_step(
+    let typed = input.fields.clone();
+    let saved = cases::apply_step(
         &state.store,
         ctx.tenant,
         &l.open,
@@ -359,8 +375,29 @@ pub async fn step_post(r: &Request<'_>) -> Result<Resp, WebError> {
         ctx.lang,
         &state.clock,
     )
-    .await?
-    {
+    .await;
+    let saved = match saved {
+        Ok(s) => s,
+        Err(e) => {
+            // Not saved (a full disk, a failing store): the page says so and keeps what was typed,
+            // ready to send again; nothing claims a save that did not happen.
+            let status = match WebError::from(e) {
+                WebError::StorageFull(why) => {
+                    tracing::error!(error = %why, "a step could not be saved");
+                    StatusCode::INSUFFICIENT_STORAGE
+                }
+                other => {
+                    tracing::error!(error = ?other, "a step could not be saved");
+                    StatusCode::SERVICE_UNAVAILABLE
+                }
+            };
+            let mut answers = l.open.draft.answers.clone();
+            l.engine().apply(step, &mut answers, &typed);
+            l.open.draft.answers = answers;
+            return render_step_as(r, &l, position, &[], Some(status));
+        }
+    };
+    let edited = match saved {
         Edited::Saved(applied, draft) => {
             l.open.draft = *draft;
             applied

@@ -21,7 +21,12 @@ const SECRET: &str = "crash-test-secret-at-least-32-characters";
 
 /// The demo setup in `dir`, plus an HTTP target (all forms) for the eksempel tenant and, with `smtp`, a
 /// mailbox target (all forms) through that SMTP server.
-fn write_config(dir: &Path, port: u16, receiver: u16, smtp: Option<&SmtpPeer>) -> PathBuf {
+pub(crate) fn write_config(
+    dir: &Path,
+    port: u16,
+    receiver: u16,
+    smtp: Option<&SmtpPeer>,
+) -> PathBuf {
     let listen = format!("127.0.0.1:{port}").parse().unwrap();
     radhus::demo::prepare(dir, listen).unwrap();
     let mut targets = format!(
@@ -52,7 +57,8 @@ fn write_config(dir: &Path, port: u16, receiver: u16, smtp: Option<&SmtpPeer>) -
 }
 
 /// Starts `radhus serve`; with `fsize`, the process may not grow any file beyond that many bytes
-/// (RLIMIT_FSIZE, SIGXFSZ ignored so writes fail with EFBIG instead of killing it).
+/// (RLIMIT_FSIZE, SIGXFSZ ignored so writes fail with EFBIG instead of killing it). Only the soft limit
+/// is set: [`lift_fsize`] can take it away again, as freeing space on a full disk would.
 pub(crate) fn spawn(config: &Path, fsize: Option<u64>) -> tokio::process::Child {
     // tokio's process: waiting for the server never blocks this thread (the HTTP receiver runs on it).
     let mut cmd = tokio::process::Command::new(bin());
@@ -75,7 +81,7 @@ pub(crate) fn spawn(config: &Path, fsize: Option<u64>) -> tokio::process::Child 
             cmd.pre_exec(move || {
                 let lim = libc::rlimit {
                     rlim_cur: limit,
-                    rlim_max: limit,
+                    rlim_max: libc::RLIM_INFINITY,
                 };
                 if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
                     return Err(std::io::Error::last_os_error());
@@ -86,6 +92,18 @@ pub(crate) fn spawn(config: &Path, fsize: Option<u64>) -> tokio::process::Child 
         }
     }
     cmd.spawn().unwrap()
+}
+
+/// Lifts the running server's file-size limit ("space was freed").
+pub(crate) fn lift_fsize(child: &tokio::process::Child) {
+    let pid = child.id().unwrap() as libc::pid_t;
+    let lim = libc::rlimit {
+        rlim_cur: libc::RLIM_INFINITY,
+        rlim_max: libc::RLIM_INFINITY,
+    };
+    // SAFETY: prlimit on our own child with a valid struct.
+    let rc = unsafe { libc::prlimit(pid, libc::RLIMIT_FSIZE, &lim, std::ptr::null_mut()) };
+    assert_eq!(rc, 0, "prlimit: {}", std::io::Error::last_os_error());
 }
 
 pub(crate) async fn ready(client: &reqwest::Client, port: u16) {

@@ -96,3 +96,147 @@ async fn below_the_floor_new_drafts_and_uploads_wait_but_filled_in_forms_are_sen
     assert_eq!(sent.status, 200, "{}", sent.url);
     assert!(sent.url.contains("/kvittering/"), "{}", sent.url);
 }
+
+/// The store after a full disk, in the real binary under a file-size limit: once it cannot write, a step
+/// save says so and keeps what was typed, `/healthz` says `failing`; when the limit is lifted (space
+/// freed) the same process writes again without a restart, and everything acknowledged is there.
+#[tokio::test]
+async fn after_a_full_disk_the_store_heals_without_a_restart() {
+    use crate::crash::{lift_fsize, ready, spawn, unsafe_sigterm, view, write_config};
+    crate::support::init_crypto();
+    let dir = tempfile::tempdir().unwrap();
+    let (receiver_port, _requests) = crate::support::http_receiver(|_| 200).await;
+    let port = crate::support::free_port();
+    let config = write_config(dir.path(), port, receiver_port, None);
+    let cert = std::fs::read(dir.path().join("tls/cert.pem")).unwrap();
+    let probe = crate::support::client_for(format!("127.0.0.1:{port}").parse().unwrap(), &cert);
+    let mut child = spawn(&config, Some(600 * 1024));
+    ready(&probe, port).await;
+    let srv = view(port, &cert);
+    let answers = example("kontaktskjema");
+    // One citizen is on the first step when the disk fills up.
+    let waiting = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let first_step = waiting.start("kontaktskjema").await;
+    assert_eq!(first_step.status, 200);
+    // Others send forms until the store cannot write.
+    let mut acked = vec![];
+    let mut full = false;
+    for _ in 0..400 {
+        let w = Walk {
+            srv: &srv,
+            client: srv.client(),
+            lang: "nb",
+            host: HOST,
+        };
+        let mut page = w.start("kontaktskjema").await;
+        while page.status == 200 && !page.url.ends_with("/oppsummering") {
+            page = crate::form_run::fill_step(&w, page, &answers).await;
+        }
+        if page.status != 200 {
+            full = true;
+            break;
+        }
+        let r = w
+            .client
+            .post(srv.url(HOST, "/skjema/kontaktskjema/send"))
+            .form(&[("csrf", csrf_of(&page.html))])
+            .send()
+            .await
+            .unwrap();
+        if r.status() != 303 {
+            full = true;
+            break;
+        }
+        acked.push(
+            r.headers()["location"]
+                .to_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    assert!(full && !acked.is_empty(), "the store never filled up");
+    // /healthz tells the truth (and why, on loopback).
+    let health = probe
+        .get(format!("https://localhost:{port}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 503);
+    let body: serde_json::Value = serde_json::from_str(&health.text().await.unwrap()).unwrap();
+    assert_eq!(body["status"], "failing", "{body}");
+    assert!(
+        body["store"]["error"]
+            .as_str()
+            .is_some_and(|e| !e.is_empty()),
+        "{body}"
+    );
+    // A step save now: not saved, said so, and the typed answers are still on the page.
+    let unsaved = crate::form_run::fill_step(&waiting, first_step, &answers).await;
+    assert!(
+        matches!(unsaved.status, 503 | 507),
+        "{}: {}",
+        unsaved.status,
+        unsaved.html.text("main")
+    );
+    assert!(
+        unsaved.html.text(".notice").contains("ble ikke lagret"),
+        "{}",
+        unsaved.html.text("main")
+    );
+    let typed = answers["melding"].as_str().to_owned();
+    assert_eq!(unsaved.html.text("textarea[name=melding]"), typed);
+    // Space is freed: the same process writes again.
+    lift_fsize(&child);
+    let mut healed = false;
+    for _ in 0..100 {
+        let r = probe
+            .get(format!("https://localhost:{port}/healthz"))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 200 {
+            healed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        healed,
+        "still failing: {}",
+        std::fs::read_to_string(dir.path().join("server.log")).unwrap_or_default()
+    );
+    let again = crate::form_run::fill_step(&waiting, unsaved, &answers).await;
+    assert_eq!(again.status, 200, "{}", again.html.text("main"));
+    assert!(!again.url.ends_with("/steg/1"), "{}", again.url);
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let reference = crate::form_run::walk(&w, "kontaktskjema", &answers).await;
+    acked.push(reference);
+    assert!(child.try_wait().unwrap().is_none(), "no restart");
+    unsafe_sigterm(&child);
+    child.wait().await.unwrap();
+    let store = radhus::store::Store::open(dir.path()).unwrap();
+    let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
+    let refs: std::collections::BTreeSet<String> = store
+        .tenant(&tenant)
+        .submissions()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.reference.to_string())
+        .collect();
+    for a in &acked {
+        assert!(refs.contains(a), "{a} was acknowledged and is gone");
+    }
+}
