@@ -21,6 +21,10 @@ pub struct Metrics {
     latency_sum_us: AtomicU64,
     pub tls_handshake_failures: AtomicU64,
     pub connections_total: AtomicU64,
+    /// Connections closed at once: over the limit per address or in total.
+    pub connections_refused: AtomicU64,
+    /// Connections closed for being idle or not taking their responses.
+    pub connections_cut: AtomicU64,
     pub delivery_failures: AtomicU64,
 }
 
@@ -35,6 +39,8 @@ impl Default for Metrics {
             latency_sum_us: AtomicU64::new(0),
             tls_handshake_failures: AtomicU64::new(0),
             connections_total: AtomicU64::new(0),
+            connections_refused: AtomicU64::new(0),
+            connections_cut: AtomicU64::new(0),
             delivery_failures: AtomicU64::new(0),
         }
     }
@@ -120,6 +126,16 @@ impl Metrics {
                 "radhus_connections_total",
                 "Accepted TCP connections.",
                 self.connections_total.load(Ordering::Relaxed),
+            ),
+            (
+                "radhus_connections_refused_total",
+                "Connections closed at once: over the limit per address or in total.",
+                self.connections_refused.load(Ordering::Relaxed),
+            ),
+            (
+                "radhus_connections_cut_total",
+                "Connections closed for being idle or not taking their responses.",
+                self.connections_cut.load(Ordering::Relaxed),
             ),
         ];
         for (name, help, v) in counters.iter().chain(extra.iter()) {

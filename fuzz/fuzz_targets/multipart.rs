@@ -51,6 +51,7 @@ fuzz_target!(|data: &[u8]| {
         submission_files: 3,
         text_bytes: 16 * 1024,
         idle: Duration::from_secs(5),
+        until: tokio::time::Instant::now() + Duration::from_secs(30),
     };
     let csrf_ok = |t: &str| t == "token";
     let rule = |name: &str| {

@@ -124,6 +124,14 @@ pub struct Limits {
     pub delivery_attempts: u32,
     /// Free bytes the data folder's file system keeps (`limits.min_free_mb`).
     pub min_free_bytes: u64,
+    pub max_connections: usize,
+    pub max_connections_per_ip: usize,
+    pub max_streams_per_connection: u32,
+    pub idle_timeout: Duration,
+    pub stall_timeout: Duration,
+    /// The whole body of one request (uploads), however steadily it comes.
+    pub body_deadline: Duration,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Limits {
@@ -139,6 +147,13 @@ impl Default for Limits {
             max_attachments: raw.max_attachments,
             delivery_attempts: raw.delivery_attempts,
             min_free_bytes: raw.min_free_mb * 1_000_000,
+            max_connections: raw.max_connections,
+            max_connections_per_ip: raw.max_connections_per_ip,
+            max_streams_per_connection: raw.max_streams_per_connection,
+            idle_timeout: Duration::from_secs(raw.idle_timeout_secs),
+            stall_timeout: Duration::from_secs(raw.stall_timeout_secs),
+            body_deadline: Duration::from_secs(raw.body_deadline_secs),
+            trusted_proxies: vec![],
         }
     }
 }
@@ -647,9 +662,31 @@ fn validate(
     for (key, v) in [
         ("limits.header_timeout_secs", l.header_timeout_secs),
         ("limits.body_timeout_secs", l.body_timeout_secs),
+        ("limits.idle_timeout_secs", l.idle_timeout_secs),
+        ("limits.stall_timeout_secs", l.stall_timeout_secs),
+        ("limits.body_deadline_secs", l.body_deadline_secs),
+        ("limits.max_connections", l.max_connections as u64),
+        (
+            "limits.max_connections_per_ip",
+            l.max_connections_per_ip as u64,
+        ),
+        (
+            "limits.max_streams_per_connection",
+            u64::from(l.max_streams_per_connection),
+        ),
     ] {
         if v == 0 {
             errs.push(key, "must be at least 1");
+        }
+    }
+    let mut trusted_proxies = vec![];
+    for (i, p) in l.trusted_proxies.iter().enumerate() {
+        match p.parse::<std::net::IpAddr>() {
+            Ok(ip) => trusted_proxies.push(ip),
+            Err(_) => errs.push(
+                format!("limits.trusted_proxies[{i}]"),
+                format!("\"{p}\" is not an IP address"),
+            ),
         }
     }
 
@@ -852,6 +889,13 @@ fn validate(
             max_attachments: l.max_attachments,
             delivery_attempts: l.delivery_attempts,
             min_free_bytes: l.min_free_mb.saturating_mul(1_000_000),
+            max_connections: l.max_connections,
+            max_connections_per_ip: l.max_connections_per_ip,
+            max_streams_per_connection: l.max_streams_per_connection,
+            idle_timeout: Duration::from_secs(l.idle_timeout_secs),
+            stall_timeout: Duration::from_secs(l.stall_timeout_secs),
+            body_deadline: Duration::from_secs(l.body_deadline_secs),
+            trusted_proxies,
         },
         clamav,
         smtp,

@@ -114,6 +114,47 @@ pub struct RawLimits {
     /// below a quarter of it submissions too.
     #[serde(default = "default_min_free_mb")]
     pub min_free_mb: u64,
+    /// Open connections at once, from all clients.
+    #[serde(default = "default_max_connections")]
+    pub max_connections: usize,
+    /// Open connections at once from one IP address (trusted proxies are exempt).
+    #[serde(default = "default_max_connections_per_ip")]
+    pub max_connections_per_ip: usize,
+    /// Requests at once on one HTTP/2 connection.
+    #[serde(default = "default_max_streams")]
+    pub max_streams_per_connection: u32,
+    /// A connection with no request and nothing written for this long is closed.
+    #[serde(default = "default_idle_timeout")]
+    pub idle_timeout_secs: u64,
+    /// A connection whose responses wait and that has taken no byte of them for this long is closed.
+    #[serde(default = "default_stall_timeout")]
+    pub stall_timeout_secs: u64,
+    /// The longest a whole request body (an upload) may take, however steadily it trickles.
+    #[serde(default = "default_body_deadline")]
+    pub body_deadline_secs: u64,
+    /// Reverse proxies in front of Rådhus (IP addresses): exempt from the per-address connection limit,
+    /// and trusted for the client's address in `X-Forwarded-For`.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
+}
+
+fn default_max_connections() -> usize {
+    4096
+}
+fn default_max_connections_per_ip() -> usize {
+    128
+}
+fn default_max_streams() -> u32 {
+    16
+}
+fn default_idle_timeout() -> u64 {
+    60
+}
+fn default_stall_timeout() -> u64 {
+    30
+}
+fn default_body_deadline() -> u64 {
+    600
 }
 
 fn default_min_free_mb() -> u64 {
@@ -206,6 +247,13 @@ impl Default for RawLimits {
             max_attachments: default_attachments(),
             delivery_attempts: default_delivery_attempts(),
             min_free_mb: default_min_free_mb(),
+            max_connections: default_max_connections(),
+            max_connections_per_ip: default_max_connections_per_ip(),
+            max_streams_per_connection: default_max_streams(),
+            idle_timeout_secs: default_idle_timeout(),
+            stall_timeout_secs: default_stall_timeout(),
+            body_deadline_secs: default_body_deadline(),
+            trusted_proxies: vec![],
         }
     }
 }

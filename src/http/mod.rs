@@ -5,6 +5,7 @@
 //! request id, sets the session cookie when one was made, compresses, and records metrics.
 
 pub mod acme;
+pub mod conn;
 pub mod csrf;
 pub mod error;
 pub mod multipart;

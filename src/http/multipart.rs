@@ -35,6 +35,19 @@ pub struct Limits {
     pub text_bytes: usize,
     /// Longest wait for the next piece of the body.
     pub idle: Duration,
+    /// When the whole body must have arrived, however steadily it trickles.
+    pub until: tokio::time::Instant,
+}
+
+/// Waits for the next piece of the body: at most `idle`, and never past `until`.
+async fn within<T>(
+    limits: &Limits,
+    next: impl std::future::Future<Output = T>,
+) -> Result<T, WebError> {
+    let at = (tokio::time::Instant::now() + limits.idle).min(limits.until);
+    tokio::time::timeout_at(at, next)
+        .await
+        .map_err(|_| WebError::Timeout)
 }
 
 /// The rules of one attachment input, and how many files it already holds.
@@ -161,13 +174,12 @@ fn multer_error(e: multer::Error, whole: u64) -> WebError {
 
 async fn next_chunk(
     field: &mut multer::Field<'_>,
-    idle: Duration,
+    limits: &Limits,
     whole: u64,
 ) -> Result<Option<Bytes>, WebError> {
-    match tokio::time::timeout(idle, field.chunk()).await {
-        Err(_) => Err(WebError::Timeout),
-        Ok(r) => r.map_err(|e| multer_error(e, whole)),
-    }
+    within(limits, field.chunk())
+        .await?
+        .map_err(|e| multer_error(e, whole))
 }
 
 async fn read_parts(
@@ -176,22 +188,20 @@ async fn read_parts(
     out: &mut Parsed,
     whole: u64,
 ) -> Result<(), WebError> {
-    let idle = cx.limits.idle;
     let mut text_bytes = 0usize;
     let mut csrf_seen = false;
     let (mut files_total, mut bytes_total) = cx.already;
     let mut per_field: Vec<(String, usize)> = vec![];
     loop {
-        let next = match tokio::time::timeout(idle, mp.next_field()).await {
-            Err(_) => return Err(WebError::Timeout),
-            Ok(r) => r.map_err(|e| multer_error(e, whole))?,
-        };
+        let next = within(cx.limits, mp.next_field())
+            .await?
+            .map_err(|e| multer_error(e, whole))?;
         let Some(mut field) = next else { break };
         let name = field.name().unwrap_or("").to_owned();
         if !csrf_seen {
             // The token must come first, before any file is written.
             let mut v = Vec::new();
-            while let Some(c) = next_chunk(&mut field, idle, whole).await? {
+            while let Some(c) = next_chunk(&mut field, cx.limits, whole).await? {
                 if v.len() + c.len() > 1024 {
                     break;
                 }
@@ -212,7 +222,7 @@ async fn read_parts(
         }
         let Some(original) = field.file_name().map(str::to_owned) else {
             let mut v = Vec::new();
-            while let Some(c) = next_chunk(&mut field, idle, whole).await? {
+            while let Some(c) = next_chunk(&mut field, cx.limits, whole).await? {
                 text_bytes += c.len();
                 if text_bytes > cx.limits.text_bytes {
                     return Err(WebError::TooLarge {
@@ -228,7 +238,7 @@ async fn read_parts(
         };
         let Some(rule) = (cx.rule)(&name) else {
             // Not an attachment input on this step (a stale page): read past it, keep nothing.
-            while next_chunk(&mut field, idle, whole).await?.is_some() {}
+            while next_chunk(&mut field, cx.limits, whole).await?.is_some() {}
             continue;
         };
         let count = per_field
@@ -348,7 +358,6 @@ async fn receive(
     bytes_before: u64,
     whole: u64,
 ) -> Result<Received, WebError> {
-    let idle = cx.limits.idle;
     let internal = |e: std::io::Error| {
         let text = format!("storing an upload: {e}");
         if super::error::is_storage_full(&text) {
@@ -377,7 +386,7 @@ async fn receive(
         let _ = tokio::fs::remove_file(tmp).await;
     };
     let result: Result<(), WebError> = async {
-        while let Some(chunk) = next_chunk(field, idle, whole).await? {
+        while let Some(chunk) = next_chunk(field, cx.limits, whole).await? {
             if refusal.is_some() {
                 continue;
             }

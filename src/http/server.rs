@@ -19,7 +19,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
-use super::response;
+use super::{conn, response};
 use crate::state::State;
 
 const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -35,8 +35,38 @@ fn builder(state: &State) -> auto::Builder<TokioExecutor> {
     b.http2()
         .timer(TokioTimer::new())
         .max_header_list_size(u32::try_from(limits.max_header_bytes * 4).unwrap_or(u32::MAX))
-        .max_concurrent_streams(100);
+        .max_concurrent_streams(limits.max_streams_per_connection)
+        // What one stream may hold of a response its client does not take (hyper's default is 400 KiB).
+        .max_send_buf_size(32 * 1024);
     b
+}
+
+/// Serves one connection until it ends, is idle, or stops taking its responses (see [`conn`]).
+async fn serve_conn<S, F>(state: &State, activity: &Arc<conn::Activity>, conn: F)
+where
+    F: std::future::Future<Output = Result<(), S>>,
+    S: std::fmt::Display,
+{
+    let limits = &state.config.limits;
+    let mut tick = tokio::time::interval(Duration::from_millis(500).min(limits.idle_timeout));
+    tokio::pin!(conn);
+    loop {
+        tokio::select! {
+            r = &mut conn => {
+                if let Err(e) = r {
+                    tracing::debug!(error = %e, "connection ended with an error");
+                }
+                return;
+            }
+            _ = tick.tick() => {
+                if let Some(why) = activity.verdict(limits.idle_timeout, limits.stall_timeout) {
+                    state.metrics.connections_cut.fetch_add(1, Ordering::Relaxed);
+                    tracing::debug!(reason = why, "connection closed");
+                    return;
+                }
+            }
+        }
+    }
 }
 
 /// Serves HTTPS on `listener` until `stop` turns true, then drains.
@@ -49,6 +79,7 @@ pub async fn serve_tls(
 ) {
     let builder = Arc::new(builder(&state));
     let graceful = GracefulShutdown::new();
+    let admission = Arc::new(conn::Admission::default());
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -63,11 +94,25 @@ pub async fn serve_tls(
                 };
                 let _ = tcp.set_nodelay(true);
                 state.metrics.connections_total.fetch_add(1, Ordering::Relaxed);
+                let limits = &state.config.limits;
+                let ip = peer.ip().to_canonical();
+                let Some(admitted) = admission.admit(
+                    ip,
+                    limits.max_connections,
+                    limits.max_connections_per_ip,
+                    limits.trusted_proxies.contains(&ip),
+                ) else {
+                    state.metrics.connections_refused.fetch_add(1, Ordering::Relaxed);
+                    tracing::debug!(%peer, "connection refused: too many open");
+                    drop(tcp);
+                    continue;
+                };
                 let acceptor = acceptor.clone();
                 let state = state.clone();
                 let builder = builder.clone();
                 let watcher = graceful.watcher();
                 tokio::spawn(async move {
+                    let _admitted = admitted;
                     let tls = match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
                         Ok(Ok(s)) => s,
                         Ok(Err(e)) => {
@@ -80,14 +125,23 @@ pub async fn serve_tls(
                             return;
                         }
                     };
-                    let svc = service_fn(move |req: Request<Incoming>| {
-                        let state = state.clone();
-                        async move { Ok::<_, Infallible>(super::handle(state, site, req, peer).await) }
-                    });
-                    let conn = builder.serve_connection(TokioIo::new(tls), svc).into_owned();
-                    if let Err(e) = watcher.watch(conn).await {
-                        tracing::debug!(%peer, error = %e, "connection ended with an error");
-                    }
+                    let activity = conn::Activity::new();
+                    let svc = {
+                        let (state, activity) = (state.clone(), activity.clone());
+                        service_fn(move |req: Request<Incoming>| {
+                            let (state, activity) = (state.clone(), activity.clone());
+                            let handling = activity.handling();
+                            async move {
+                                let resp = super::handle(state, site, req, peer).await;
+                                let waiting = activity.sending();
+                                drop(handling);
+                                Ok::<_, Infallible>(resp.map(|b| conn::Tracked::new(b, waiting)))
+                            }
+                        })
+                    };
+                    let io = TokioIo::new(conn::Counted::new(tls, activity.clone()));
+                    let conn = builder.serve_connection(io, svc).into_owned();
+                    serve_conn(&state, &activity, watcher.watch(conn)).await;
                 });
             }
             _ = stop.changed() => break,
@@ -112,23 +166,44 @@ pub async fn serve_redirect(
 ) {
     let graceful = GracefulShutdown::new();
     let builder = Arc::new(builder(&state));
+    let admission = Arc::new(conn::Admission::default());
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((tcp, _peer)) = accepted else {
+                let Ok((tcp, peer)) = accepted else {
                     tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                };
+                let limits = &state.config.limits;
+                let ip = peer.ip().to_canonical();
+                let Some(admitted) = admission.admit(
+                    ip,
+                    limits.max_connections,
+                    limits.max_connections_per_ip,
+                    limits.trusted_proxies.contains(&ip),
+                ) else {
+                    state.metrics.connections_refused.fetch_add(1, Ordering::Relaxed);
                     continue;
                 };
                 let state = state.clone();
                 let builder = builder.clone();
                 let watcher = graceful.watcher();
                 tokio::spawn(async move {
-                    let svc = service_fn(move |req: Request<Incoming>| {
-                        let state = state.clone();
-                        async move { Ok::<_, Infallible>(redirect(&state, &req, https_port)) }
-                    });
-                    let conn = builder.serve_connection(TokioIo::new(tcp), svc).into_owned();
-                    let _ = watcher.watch(conn).await;
+                    let _admitted = admitted;
+                    let activity = conn::Activity::new();
+                    let svc = {
+                        let (state, activity) = (state.clone(), activity.clone());
+                        service_fn(move |req: Request<Incoming>| {
+                            let handling = activity.handling();
+                            let resp = redirect(&state, &req, https_port);
+                            let waiting = activity.sending();
+                            drop(handling);
+                            async move { Ok::<_, Infallible>(resp.map(|b| conn::Tracked::new(b, waiting))) }
+                        })
+                    };
+                    let io = TokioIo::new(conn::Counted::new(tcp, activity.clone()));
+                    let conn = builder.serve_connection(io, svc).into_owned();
+                    serve_conn(&state, &activity, watcher.watch(conn)).await;
                 });
             }
             _ = stop.changed() => break,

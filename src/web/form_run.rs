@@ -285,6 +285,7 @@ async fn read_multipart(
         submission_files: cfg.limits.max_attachments,
         text_bytes: cfg.limits.max_form_bytes,
         idle: cfg.limits.body_timeout,
+        until: tokio::time::Instant::now() + cfg.limits.body_deadline,
     };
     let held = l.open.draft.files.values();
     let already = (

@@ -39,3 +39,184 @@ async fn a_blank_form_is_rendered_once_per_language_and_revalidated_by_its_tag()
     let text = crate::support::pdf_text(&en.bytes().await.unwrap());
     assert!(text.contains("Your message"), "{text}");
 }
+
+/// Whether the server has closed `s` (EOF or a reset) within `within`.
+async fn closed_within(s: &mut crate::support::TlsStream, within: std::time::Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buf = [0u8; 4096];
+    let until = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(until, s.read(&mut buf)).await {
+            Err(_) => return false,
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(_)) => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn connections_are_limited_per_address_and_idle_ones_are_closed() {
+    use std::time::Duration;
+    use tokio::io::AsyncWriteExt;
+    let srv = TestServer::start_with(|c| {
+        c.limits.max_connections_per_ip = 4;
+        c.limits.idle_timeout = Duration::from_secs(1);
+    })
+    .await;
+    let raw = srv.raw(HOST);
+    let mut held = vec![];
+    for _ in 0..4 {
+        held.push(raw.connect().await);
+    }
+    // A fifth from the same address is closed before TLS completes.
+    let tcp = tokio::net::TcpStream::connect(raw.addr).await.unwrap();
+    let name = rustls_pki_types::ServerName::try_from(HOST).unwrap();
+    let fifth = tokio_rustls::TlsConnector::from(raw.client_config(&[b"http/1.1"]))
+        .connect(name, tcp)
+        .await;
+    assert!(fifth.is_err(), "the fifth connection was served");
+    // The held ones work, and a keep-alive connection that then says nothing is closed after the idle
+    // timeout.
+    let mut s = held.pop().unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: eksempel.localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let page = crate::support::read_response(&mut s).await;
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(
+        closed_within(&mut s, Duration::from_secs(4)).await,
+        "idle, yet kept open"
+    );
+    for mut h in held.drain(..) {
+        assert!(closed_within(&mut h, Duration::from_secs(4)).await);
+    }
+    // Their places are free again.
+    let page = raw
+        .exchange(b"GET / HTTP/1.1\r\nHost: eksempel.localhost\r\nConnection: close\r\n\r\n")
+        .await;
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    let metrics = srv.text(HOST, "/metrics").await;
+    assert!(
+        !metrics.contains("radhus_connections_refused_total 0\n")
+            && !metrics.contains("radhus_connections_cut_total 0\n"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn an_upload_that_trickles_is_cut_off_at_the_body_deadline() {
+    use reqwest::cookie::CookieStore;
+    use std::time::Duration;
+    use tokio::io::AsyncWriteExt;
+    let srv = TestServer::start_with(|c| {
+        c.limits.body_deadline = Duration::from_secs(2);
+        c.limits.body_timeout = Duration::from_secs(30);
+    })
+    .await;
+    // A citizen at the upload step, whose browser then sends the body a few bytes at a time, each well
+    // within the idle timeout between pieces.
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let w = crate::form_run::Walk {
+        srv: &srv,
+        client: crate::support::client_with_jar(srv.addr, &srv.cert_pem, jar.clone()),
+        lang: "nb",
+        host: HOST,
+    };
+    let mut answers = crate::form_run::example("feil-vei-gatelys");
+    answers.remove("bilder");
+    let mut page = w.start("feil-vei-gatelys").await;
+    while page.html.count("input[type=file]") == 0 {
+        page = crate::form_run::fill_step(&w, page, &answers).await;
+    }
+    let action = page.html.attr("main form[method=post]", "action").unwrap();
+    let token = crate::support::csrf_of(&page.html);
+    let cookies = jar
+        .cookies(&srv.url(HOST, "/").parse().unwrap())
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let mut s = srv.raw(HOST).connect().await;
+    let b = "trickle";
+    let head = format!(
+        "POST {action} HTTP/1.1\r\nHost: {HOST}\r\nCookie: {cookies}\r\nContent-Type: multipart/form-data; boundary={b}\r\nContent-Length: 10000000\r\n\r\n--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n--{b}\r\nContent-Disposition: form-data; name=\"bilder\"; filename=\"x.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(b"\xff\xd8\xff\xe0").await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answered = String::new();
+    while started.elapsed() < Duration::from_secs(10) {
+        if s.write_all(&[0u8; 16]).await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let mut buf = [0u8; 4096];
+        if let Ok(Ok(n)) = tokio::time::timeout(
+            Duration::from_millis(10),
+            tokio::io::AsyncReadExt::read(&mut s, &mut buf),
+        )
+        .await
+        {
+            answered.push_str(&String::from_utf8_lossy(&buf[..n]));
+            break;
+        }
+    }
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(1500) && took < Duration::from_secs(6),
+        "cut off after {took:?}: {answered}"
+    );
+    assert!(answered.starts_with("HTTP/1.1 408"), "{answered}");
+    // Nothing of it is left in the temporary folder.
+    let tmp = srv.data_dir().join("files/tmp");
+    assert!(tmp.read_dir().map_or(true, |mut d| d.next().is_none()));
+}
+
+/// An HTTP/2 client that asks for responses and never lets them through (a stream window of zero) is cut
+/// off once nothing has been written for the stall timeout; what the server held for it is freed, and
+/// other clients are served meanwhile.
+#[tokio::test]
+async fn an_http2_client_that_takes_no_data_is_cut_off() {
+    use std::time::{Duration, Instant};
+    let srv = TestServer::start_with(|c| c.limits.stall_timeout = Duration::from_secs(1)).await;
+    let raw = srv.raw(HOST);
+    let tls = raw.connect_with(raw.client_config(&[b"h2"])).await;
+    let (mut client, conn) = h2::client::Builder::new()
+        .initial_window_size(0)
+        .handshake::<_, bytes::Bytes>(tls)
+        .await
+        .unwrap();
+    let ended = tokio::spawn(conn);
+    let mut waiting = vec![];
+    for path in [
+        "/",
+        "/sok?q=barnehage",
+        "/skjema/kontaktskjema/blankett.pdf",
+    ]
+    .iter()
+    .cycle()
+    .take(12)
+    {
+        let req = hyper::Request::get(format!("https://{HOST}{path}"))
+            .body(())
+            .unwrap();
+        let (resp, _) = client.send_request(req, true).unwrap();
+        waiting.push(resp);
+    }
+    let started = Instant::now();
+    // The headers come; the bodies cannot.
+    let first = waiting.remove(0).await.unwrap();
+    assert_eq!(first.status(), 200);
+    // Meanwhile another citizen is served as usual.
+    let other = srv.client().get(srv.url(HOST, "/")).send().await.unwrap();
+    assert_eq!(other.status(), 200);
+    let closed = tokio::time::timeout(Duration::from_secs(8), ended).await;
+    assert!(closed.is_ok(), "the connection was kept open");
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(800), "closed after {took:?}");
+    let metrics = srv.text(HOST, "/metrics").await;
+    assert!(
+        metrics.contains("radhus_connections_cut_total 1\n"),
+        "{metrics}"
+    );
+}
