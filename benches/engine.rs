@@ -331,6 +331,7 @@ async fn store_submissions(out: &mut String) {
                     submitted: None,
                     files: Default::default(),
                     rev: 0,
+                    progressed: false,
                 };
                 store
                     .tenant(&tenant)

@@ -108,6 +108,7 @@ impl App {
         let redirect_addr = redirect.as_ref().and_then(|l| l.local_addr().ok());
         let files = crate::attachments::FileStore::new(&config.server.data_dir);
         let config_self_signed = config.server.tls_self_signed;
+        let budgets = config.budgets.clone();
         let state = Arc::new(State {
             config,
             store: Arc::new(store),
@@ -129,6 +130,7 @@ impl App {
             acme_error: Default::default(),
             pages: Default::default(),
             heavy: tokio::sync::Semaphore::new(heavy_renders()),
+            budgets: crate::budgets::Budgets::new(budgets),
             blank_pdfs: Default::default(),
         });
         warn_if_expiring(&state);

@@ -32,6 +32,7 @@ pub mod app;
 pub mod assets;
 pub mod attachments;
 pub mod backup;
+pub mod budgets;
 pub mod cases;
 pub mod cli;
 pub mod clock;

@@ -209,6 +209,8 @@ pub struct State {
     pub heavy: tokio::sync::Semaphore,
     /// Blank paper forms, rendered once per tenant, form version, language and day.
     pub blank_pdfs: BlankPdfCache,
+    /// What each client, tenant and all may still spend this hour.
+    pub budgets: crate::budgets::Budgets,
 }
 
 /// A blank form's key: the tenant's position, the form and its content hash, the language, the day (the

@@ -73,7 +73,8 @@ pub fn open_draft(
     }))
 }
 
-/// Makes a new draft of the form's current version for the session, and keeps that version.
+/// Makes a new draft of the form's current version for the session, and keeps that version. It lives
+/// `lifetime_secs` (the short first-step lifetime) until the citizen goes past the first step.
 pub async fn start_draft(
     store: &Store,
     tenant: &Tenant,
@@ -108,6 +109,7 @@ pub async fn start_draft(
         submitted: None,
         files: Default::default(),
         rev: 0,
+        progressed: false,
     };
     ts.start_draft(session, slot(tenant, form), id.clone(), draft, now)
         .await?;
@@ -341,6 +343,7 @@ pub async fn apply_step(
     input: StepInput,
     lang: Lang,
     clock: &Clock,
+    (short, full): (i64, i64),
 ) -> Result<Edited<Applied>, StoreError> {
     let def = open.def.clone();
     let today = clock.today();
@@ -355,6 +358,11 @@ pub async fn apply_step(
             let applied = edit(&def, &lists, today, draft, &input);
             draft.updated = now;
             draft.lang = lang;
+            // A draft's lifetime counts from its last change: short until it gets past the first step.
+            if matches!(applied.next, Next::Step(_) | Next::CheckAnswers) {
+                draft.progressed = true;
+            }
+            draft.expires = now + if draft.progressed { full } else { short };
             applied
         })
         .await

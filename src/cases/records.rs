@@ -31,6 +31,10 @@ pub struct Draft {
     /// never overwrite each other's answers).
     #[serde(default)]
     pub rev: u64,
+    /// The citizen has gone past the first step: the draft is kept for the full lifetime from its last
+    /// change, not the short one of a draft begun and left.
+    #[serde(default)]
+    pub progressed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -78,6 +78,8 @@ pub struct Config {
     pub smtp: Option<targets::SmtpConfig>,
     /// Certificates from an ACME CA, when configured.
     pub acme: Option<AcmeConfig>,
+    /// What one address, one tenant and all may spend per hour.
+    pub budgets: crate::budgets::BudgetConfig,
     pub tenants: Vec<TenantConfig>,
     /// Index into `tenants` of the tenant that answers any host name.
     pub default_tenant: Option<usize>,
@@ -106,8 +108,10 @@ pub struct ServerConfig {
     pub log_format: LogFormat,
     /// Key for CSRF tokens; generated once and kept in the store when not configured.
     pub secret_key: Option<Vec<u8>>,
-    /// How long anonymous drafts and idle sessions are kept.
+    /// How long anonymous drafts (from their last change) and idle sessions are kept.
     pub draft_lifetime: Duration,
+    /// How long a draft that never got past its first step is kept after its last change.
+    pub first_step_lifetime: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -621,6 +625,12 @@ fn validate(
     if s.draft_days == 0 || s.draft_days > 365 {
         errs.push("server.draft_days", "must be between 1 and 365");
     }
+    if s.first_step_hours == 0 || u64::from(s.first_step_hours) > u64::from(s.draft_days) * 24 {
+        errs.push(
+            "server.first_step_hours",
+            "must be at least 1 and at most server.draft_days in hours",
+        );
+    }
     if l.max_form_bytes < 1024 {
         errs.push("limits.max_form_bytes", "must be at least 1024");
     }
@@ -690,6 +700,32 @@ fn validate(
         }
     }
 
+    let budgets = {
+        use crate::budgets::Limit;
+        let d = crate::budgets::BudgetConfig::default();
+        let b = &raw.budgets;
+        let mut one = |key: &str, given: Option<raw::RawBudget>, def: Limit, unit: u64| {
+            let g = given.unwrap_or_default();
+            let l = Limit {
+                per_ip: g.per_ip.map_or(def.per_ip, |v| v.saturating_mul(unit)),
+                per_tenant: g
+                    .per_tenant
+                    .map_or(def.per_tenant, |v| v.saturating_mul(unit)),
+                total: g.total.map_or(def.total, |v| v.saturating_mul(unit)),
+            };
+            if l.per_ip == 0 || l.per_tenant == 0 || l.total == 0 {
+                errs.push(format!("budgets.{key}"), "every budget must be at least 1");
+            }
+            l
+        };
+        crate::budgets::BudgetConfig {
+            drafts: one("drafts", b.drafts, d.drafts, 1),
+            sessions: one("sessions", b.sessions, d.sessions, 1),
+            upload_bytes: one("upload_mb", b.upload_mb, d.upload_bytes, 1_000_000),
+            upload_files: one("upload_files", b.upload_files, d.upload_files, 1),
+            receipt_copies: one("receipt_copies", b.receipt_copies, d.receipt_copies, 1),
+        }
+    };
     if raw.tenants.is_empty() {
         errs.push("tenant", "no [[tenant]] is configured; add at least one");
     }
@@ -865,6 +901,7 @@ fn validate(
     Ok(Config {
         source: None,
         acme,
+        budgets,
         server: ServerConfig {
             listen,
             redirect_listen,
@@ -878,6 +915,7 @@ fn validate(
             },
             secret_key,
             draft_lifetime: Duration::from_secs(u64::from(s.draft_days) * 24 * 3600),
+            first_step_lifetime: Duration::from_secs(u64::from(s.first_step_hours) * 3600),
         },
         limits: Limits {
             max_header_bytes: l.max_header_bytes,

@@ -19,8 +19,30 @@ pub struct RawConfig {
     /// Certificates from an ACME CA for every tenant's host names; the files in `server` are used when
     /// absent.
     pub acme: Option<RawAcme>,
+    /// Per hour: what one address, one tenant and all may spend (src/budgets.rs).
+    #[serde(default)]
+    pub budgets: RawBudgets,
     #[serde(default, rename = "tenant")]
     pub tenants: Vec<RawTenant>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBudgets {
+    pub drafts: Option<RawBudget>,
+    pub sessions: Option<RawBudget>,
+    pub upload_mb: Option<RawBudget>,
+    pub upload_files: Option<RawBudget>,
+    pub receipt_copies: Option<RawBudget>,
+}
+
+/// One budget per hour; a key left out keeps its default.
+#[derive(Debug, Default, Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub struct RawBudget {
+    pub per_ip: Option<u64>,
+    pub per_tenant: Option<u64>,
+    pub total: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -43,6 +65,13 @@ pub struct RawServer {
     /// Days an anonymous draft (and an idle session) is kept.
     #[serde(default = "default_draft_days")]
     pub draft_days: u32,
+    /// Hours a draft that never got past its first step is kept after its last change.
+    #[serde(default = "default_first_step_hours")]
+    pub first_step_hours: u32,
+}
+
+fn default_first_step_hours() -> u32 {
+    6
 }
 
 fn default_draft_days() -> u32 {

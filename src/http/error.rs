@@ -33,6 +33,13 @@ pub enum WebError {
     /// The route is for a kind of caller this request is not (staff, super-admin, API).
     #[error("access refused")]
     Forbidden,
+    /// Over a budget (src/budgets.rs): nothing was written; try again after `retry_after` seconds.
+    #[error("over the {scope} budget of {spend:?}")]
+    TooMany {
+        spend: crate::budgets::Spend,
+        scope: &'static str,
+        retry_after: u64,
+    },
     /// The data disk is full (or the store cannot write): nothing was acknowledged.
     #[error("storage full: {0}")]
     StorageFull(String),
@@ -54,6 +61,7 @@ impl WebError {
             WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             WebError::LoginUnavailable | WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
+            WebError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -73,7 +81,18 @@ impl WebError {
             WebError::LoginUnavailable => ("error-403-login-title", "error-403-login-body"),
             WebError::Forbidden => ("error-403-access-title", "error-403-access-body"),
             WebError::StorageFull(_) => ("error-507-title", "error-507-body"),
+            WebError::TooMany { .. } => ("error-429-title", "error-429-body"),
             WebError::Internal(_) => ("error-500-title", "error-500-body"),
+        }
+    }
+}
+
+impl From<crate::budgets::Exceeded> for WebError {
+    fn from(e: crate::budgets::Exceeded) -> Self {
+        WebError::TooMany {
+            spend: e.spend,
+            scope: e.scope,
+            retry_after: e.retry_after_secs,
         }
     }
 }

@@ -143,6 +143,13 @@ async fn dispatch(
         path: path.to_owned(),
         query: req.uri().query().map(str::to_owned),
         accepts_gzip,
+        client_ip: crate::budgets::client_ip(
+            peer.ip(),
+            req.headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok()),
+            &state.config.limits.trusted_proxies,
+        ),
         if_none_match: req
             .headers()
             .get(header::IF_NONE_MATCH)

@@ -111,6 +111,8 @@ pub struct Ctx<'a> {
     pub accepts_gzip: bool,
     /// The request's `If-None-Match` (for responses with an entity tag).
     pub if_none_match: Option<String>,
+    /// The client's address (behind a trusted proxy, from `X-Forwarded-For`).
+    pub client_ip: std::net::IpAddr,
 }
 
 impl<'a> Ctx<'a> {
@@ -125,6 +127,41 @@ impl<'a> Ctx<'a> {
             &self.state.csrf_key,
             rotated.as_ref().unwrap_or(&self.session),
         )
+    }
+
+    /// Spends from the client's, the tenant's and the appliance's budget of `spend` (429 when over).
+    pub fn spend(&self, spend: crate::budgets::Spend, n: u64) -> Result<(), WebError> {
+        self.state
+            .budgets
+            .spend(
+                spend,
+                n,
+                self.client_ip,
+                self.state.tenant_index(self.tenant),
+                self.state.clock.unix(),
+            )
+            .map_err(WebError::from)
+    }
+
+    /// Whether the budget of `spend` has room left (before reading what has no known size yet).
+    pub fn budget_left(&self, spend: crate::budgets::Spend) -> Result<(), WebError> {
+        self.state
+            .budgets
+            .has_room(
+                spend,
+                self.client_ip,
+                self.state.tenant_index(self.tenant),
+                self.state.clock.unix(),
+            )
+            .map_err(WebError::from)
+    }
+
+    /// Spends one session from the budget when this session has nothing stored yet (its first write).
+    pub fn spend_session_if_new(&self) -> Result<(), WebError> {
+        if self.state.store.session(&self.session)?.is_none() {
+            self.spend(crate::budgets::Spend::Session, 1)?;
+        }
+        Ok(())
     }
 
     /// Moves the browser to a new session id (the response sets its cookie).

@@ -88,6 +88,8 @@ error-500-title = Something went wrong on our side
 error-500-body = It is not your fault. Please try again in a moment. Nothing you have sent in before has been lost.
 error-503-title = The service is temporarily unavailable
 error-503-body = The service is restarting or under maintenance. Try again in a moment.
+error-429-title = You have done this too many times
+error-429-body = We accept a limited number of forms, uploads and e-mail copies from each sender per hour, so that the service works for everyone. Nothing of what you just sent has been saved. What you filled in before has been kept. Try again in an hour, or contact the municipality if it is urgent.
 error-507-title = We cannot take submissions right now
 error-507-body = What you sent has not been saved or sent. What you filled in before is kept. Try again later, or contact the municipality if it is urgent.
 

@@ -88,6 +88,8 @@ error-500-title = Noe gikk galt hos oss
 error-500-body = Det er ikke din feil. Prøv igjen om litt. Ingenting av det du har sendt inn tidligere, er tapt.
 error-503-title = Tjenesten er midlertidig utilgjengelig
 error-503-body = Tjenesten starter på nytt eller er under vedlikehold. Prøv igjen om et øyeblikk.
+error-429-title = Du har gjort dette for mange ganger
+error-429-body = Vi tar imot et begrenset antall skjemaer, opplastinger og e-postkopier fra hver avsender per time, for at tjenesten skal virke for alle. Ingenting av det du sendte nå, er lagret. Det du har fylt ut tidligere, er tatt vare på. Prøv igjen om en time, eller kontakt kommunen hvis det haster.
 error-507-title = Vi kan ikke ta imot innsendinger akkurat nå
 error-507-body = Det du sendte, er ikke lagret og ikke sendt. Det du fylte ut tidligere, er tatt vare på. Prøv igjen senere, eller kontakt kommunen hvis det haster.
 

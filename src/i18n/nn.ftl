@@ -88,6 +88,8 @@ error-500-title = Noko gjekk gale hos oss
 error-500-body = Det er ikkje din feil. Prøv igjen om litt. Ingenting av det du har sendt inn tidlegare, er tapt.
 error-503-title = Tenesta er mellombels utilgjengeleg
 error-503-body = Tenesta startar på nytt eller er under vedlikehald. Prøv igjen om eit augneblink.
+error-429-title = Du har gjort dette for mange gonger
+error-429-body = Vi tek imot eit avgrensa tal skjema, opplastingar og e-postkopiar frå kvar avsendar per time, for at tenesta skal verke for alle. Ingenting av det du sende no, er lagra. Det du har fylt ut tidlegare, er teke vare på. Prøv igjen om ein time, eller kontakt kommunen om det hastar.
 error-507-title = Vi kan ikkje ta imot innsendingar akkurat no
 error-507-body = Det du sende, er ikkje lagra og ikkje sendt. Det du fylte ut tidlegare, er teke vare på. Prøv igjen seinare, eller kontakt kommunen om det hastar.
 

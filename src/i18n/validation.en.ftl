@@ -62,6 +62,7 @@ v-file-total-size = All attachments together must be { $max } MB or smaller. Rem
 v-file-type = The file “{ $name }” is a type that cannot be used here. Upload a { $types } file.
 v-file-infected = The file “{ $name }” was refused because the virus check found harmful content. The file has been deleted.
 v-file-scan-failed = We could not check the file “{ $name }” for viruses just now. Try again in a few minutes.
+v-file-budget = The file “{ $name }” was not accepted, because a great deal has been uploaded from here in the last hour. Try again in an hour.
 v-file-unreadable = The file “{ $name }” could not be read. It may be damaged or incomplete. Save it again as { $types } and upload it again.
 v-file-too-many-pixels = The image “{ $name }” is too large ({ $pixels } megapixels). It can have at most { $max } megapixels. Take a new photo at a lower resolution, or make it smaller.
 v-file-active = The file “{ $name }” contains code that can run, such as a web page or a script, and cannot be accepted. Save the document as an ordinary file and upload it again.

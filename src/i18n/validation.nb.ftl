@@ -62,6 +62,7 @@ v-file-total-size = Vedleggene kan til sammen være høyst { $max } MB. Fjern en
 v-file-type = Filen «{ $name }» har en filtype som ikke kan brukes her. Last opp en fil av typen { $types }.
 v-file-infected = Filen «{ $name }» ble avvist fordi virussjekken fant skadelig innhold. Filen er slettet.
 v-file-scan-failed = Vi kunne ikke sjekke filen «{ $name }» for virus akkurat nå. Prøv igjen om litt.
+v-file-budget = Fila «{ $name }» ble ikke tatt imot, fordi det er lastet opp svært mye herfra den siste timen. Prøv igjen om en time.
 v-file-unreadable = Fila «{ $name }» kunne ikke leses. Den kan være skadet eller ufullstendig. Lagre den på nytt som { $types } og last den opp igjen.
 v-file-too-many-pixels = Bildet «{ $name }» er for stort ({ $pixels } megapiksler). Det kan ha høyst { $max } megapiksler. Ta et nytt bilde med lavere oppløsning, eller forminsk det.
 v-file-active = Fila «{ $name }» inneholder kode som kan kjøres, for eksempel en nettside eller et skript, og kan ikke tas imot. Lagre dokumentet som en vanlig fil og last det opp igjen.

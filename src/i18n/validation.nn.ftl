@@ -62,6 +62,7 @@ v-file-total-size = Vedlegga kan til saman vere høgst { $max } MB. Fjern ei fil
 v-file-type = Fila «{ $name }» har ein filtype som ikkje kan brukast her. Last opp ei fil av typen { $types }.
 v-file-infected = Fila «{ $name }» vart avvist fordi viruskontrollen fann skadeleg innhald. Fila er sletta.
 v-file-scan-failed = Vi kunne ikkje sjekke fila «{ $name }» for virus akkurat no. Prøv igjen om litt.
+v-file-budget = Fila «{ $name }» vart ikkje teken imot, fordi det er lasta opp svært mykje herifrå den siste timen. Prøv igjen om ein time.
 v-file-unreadable = Fila «{ $name }» kunne ikkje lesast. Ho kan vere skadd eller ufullstendig. Lagre ho på nytt som { $types } og last ho opp igjen.
 v-file-too-many-pixels = Biletet «{ $name }» er for stort ({ $pixels } megapikslar). Det kan ha høgst { $max } megapikslar. Ta eit nytt bilete med lågare oppløysing, eller gjer det mindre.
 v-file-active = Fila «{ $name }» inneheld kode som kan køyrast, til dømes ei nettside eller eit skript, og kan ikkje takast imot. Lagre dokumentet som ei vanleg fil og last det opp igjen.

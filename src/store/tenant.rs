@@ -514,6 +514,7 @@ mod tests {
             submitted: None,
             files: BTreeMap::new(),
             rev: 0,
+            progressed: false,
         }
     }
 

@@ -40,6 +40,11 @@ pub fn page(ctx: &Ctx<'_>, e: &WebError) -> Resp {
                 h.insert(header::ALLOW, v);
             }
         }
+        WebError::TooMany { retry_after, .. } => {
+            if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+                h.insert(header::RETRY_AFTER, v);
+            }
+        }
         WebError::TooLarge { .. } | WebError::Timeout | WebError::HeadersTooLarge => {
             // The rest of the body was not read; the connection cannot be reused.
             h.insert(header::CONNECTION, HeaderValue::from_static("close"));

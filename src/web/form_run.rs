@@ -70,6 +70,8 @@ pub async fn start(r: &Request<'_>) -> Result<Resp, WebError> {
     let open = session_draft(r, def)?;
     if open.is_none_or(|o| o.draft.submitted.is_some()) {
         room_for(state, Growth::New)?;
+        r.ctx.spend_session_if_new()?;
+        r.ctx.spend(crate::budgets::Spend::Draft, 1)?;
         cases::start_draft(
             &state.store,
             ctx.tenant,
@@ -77,7 +79,7 @@ pub async fn start(r: &Request<'_>) -> Result<Resp, WebError> {
             def,
             ctx.lang,
             &state.clock,
-            state.config.server.draft_lifetime.as_secs() as i64,
+            state.config.server.first_step_lifetime.as_secs() as i64,
         )
         .await?;
     }
@@ -279,6 +281,9 @@ async fn read_multipart(
     };
     let ctx = r.ctx;
     room_for(ctx.state, Growth::New)?;
+    // Refused before a byte is read when the client (or the tenant, or all) has used up its uploads.
+    ctx.budget_left(crate::budgets::Spend::UploadFile)?;
+    ctx.budget_left(crate::budgets::Spend::UploadBytes)?;
     let cfg = &ctx.state.config;
     let limits = multipart::Limits {
         submission_bytes: cfg.limits.max_upload_bytes,
@@ -306,7 +311,27 @@ async fn read_multipart(
         rule: &rule,
     };
     match multipart::read(&headers, body, &cx).await {
-        Ok(p) => Ok(Some(p)),
+        Ok(mut p) => {
+            // Each file is paid for once it is in: over the budget, it is deleted and named.
+            let mut kept = vec![];
+            for f in std::mem::take(&mut p.files) {
+                let paid = ctx
+                    .spend(crate::budgets::Spend::UploadFile, 1)
+                    .and_then(|()| ctx.spend(crate::budgets::Spend::UploadBytes, f.size));
+                if paid.is_ok() {
+                    kept.push(f);
+                } else {
+                    ctx.state.files.remove(&ctx.tenant.config.id, &f.id);
+                    p.problems.push(multipart::Problem {
+                        field: f.field.clone(),
+                        key: "v-file-budget",
+                        args: vec![("name", f.name.clone())],
+                    });
+                }
+            }
+            p.files = kept;
+            Ok(Some(p))
+        }
         Err(WebError::Csrf { .. }) => Err(WebError::Csrf {
             action: ctx.path.clone(),
             fields: vec![],
@@ -375,6 +400,10 @@ pub async fn step_post(r: &Request<'_>) -> Result<Resp, WebError> {
         input,
         ctx.lang,
         &state.clock,
+        (
+            state.config.server.first_step_lifetime.as_secs() as i64,
+            state.config.server.draft_lifetime.as_secs() as i64,
+        ),
     )
     .await;
     let saved = match saved {

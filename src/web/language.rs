@@ -18,6 +18,7 @@ pub async fn switch(r: &Request<'_>) -> Result<Resp, WebError> {
         .and_then(Lang::parse)
         .ok_or_else(|| WebError::BadRequest("unknown language".into()))?;
     let back = r.field("tilbake").and_then(safe_return_path).unwrap_or("/");
+    ctx.spend_session_if_new()?;
 
     ctx.state
         .store

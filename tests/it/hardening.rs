@@ -220,3 +220,167 @@ async fn an_http2_client_that_takes_no_data_is_cut_off() {
         "{metrics}"
     );
 }
+
+fn small_budgets(c: &mut radhus::config::Config) {
+    use radhus::budgets::Limit;
+    c.budgets.drafts = Limit {
+        per_ip: 3,
+        per_tenant: 5,
+        total: 100,
+    };
+    c.budgets.upload_files = Limit {
+        per_ip: 2,
+        per_tenant: 100,
+        total: 100,
+    };
+    c.limits.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+}
+
+/// A client that starts draft after draft, or uploads file after file, is stopped at its budget with
+/// the translated 429 page; another client (here behind the trusted proxy, by `X-Forwarded-For`) is
+/// not, until the tenant's own budget is spent.
+#[tokio::test]
+async fn budgets_per_address_and_per_tenant_stop_a_flood_of_drafts_and_uploads() {
+    let srv = TestServer::start_with(small_budgets).await;
+    let start = |from: &'static str| {
+        let c = srv.client();
+        let url = srv.url(HOST, "/skjema/kontaktskjema");
+        let start = srv.url(HOST, "/skjema/kontaktskjema/start");
+        async move {
+            let (_, landing) = crate::support::get_html(&c, &url).await;
+            c.post(start)
+                .header("x-forwarded-for", from)
+                .header("accept-language", "nb")
+                .form(&[("csrf", crate::support::csrf_of(&landing))])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for _ in 0..3 {
+        assert_eq!(start("198.51.100.7").await.status(), 303);
+    }
+    let refused = start("198.51.100.7").await;
+    assert_eq!(refused.status(), 429);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&wait), "{wait}");
+    let page = crate::support::Html::parse(&refused.text().await.unwrap());
+    assert_eq!(page.text("h1"), "Du har gjort dette for mange ganger");
+    // Another address has its own budget, until the tenant's (5 an hour here) is spent.
+    assert_eq!(start("203.0.113.9").await.status(), 303);
+    assert_eq!(start("203.0.113.9").await.status(), 303);
+    assert_eq!(start("203.0.113.10").await.status(), 429);
+    // The other tenant's budget is its own (an address's is one across tenants).
+    let c = srv.client();
+    let (_, landing) =
+        crate::support::get_html(&c, &srv.url("provestad.localhost", "/skjema/kontaktskjema"))
+            .await;
+    let r = c
+        .post(srv.url("provestad.localhost", "/skjema/kontaktskjema/start"))
+        .header("x-forwarded-for", "192.0.2.50")
+        .form(&[("csrf", crate::support::csrf_of(&landing))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+}
+
+#[tokio::test]
+async fn an_upload_over_the_budget_is_refused_by_name_and_not_kept() {
+    let srv = TestServer::start_with(small_budgets).await;
+    let w = crate::form_run::Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let mut answers = crate::form_run::example("feil-vei-gatelys");
+    answers.remove("bilder");
+    let mut page = w.start("feil-vei-gatelys").await;
+    while page.html.count("input[type=file]") == 0 {
+        page = crate::form_run::fill_step(&w, page, &answers).await;
+    }
+    let action = page.html.attr("main form[method=post]", "action").unwrap();
+    let jpeg = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forms/examples/bilde-gatelys.jpg"),
+    )
+    .unwrap();
+    let files: Vec<(String, String, Vec<u8>)> = (0..3)
+        .map(|i| ("bilder".to_owned(), format!("bilde-{i}.jpg"), jpeg.clone()))
+        .collect();
+    let fields = vec![
+        ("csrf".to_owned(), crate::support::csrf_of(&page.html)),
+        ("handling".to_owned(), "last-opp".to_owned()),
+    ];
+    let after = w.post_multipart(&action, &fields, &files).await;
+    assert_eq!(after.status, 422);
+    assert_eq!(after.html.count(".file-list__item"), 2);
+    let msg = after.html.text(".field__error");
+    assert!(
+        msg.contains("bilde-2.jpg") && msg.contains("den siste timen"),
+        "{msg}"
+    );
+    // Now the budget is spent: the next upload is refused before it is read.
+    let page = w.get(&action).await;
+    let fields = vec![
+        ("csrf".to_owned(), crate::support::csrf_of(&page.html)),
+        ("handling".to_owned(), "last-opp".to_owned()),
+    ];
+    let refused = w.post_multipart(&action, &fields, &files[..1]).await;
+    assert_eq!(refused.status, 429);
+    let on_disk: usize = std::fs::read_dir(srv.data_dir().join("files/eksempel"))
+        .unwrap()
+        .count();
+    assert_eq!(on_disk, 2);
+}
+
+/// A draft begun and left on its first step is gone after hours, not days; one the citizen has worked
+/// on lives the full lifetime from its last change.
+#[tokio::test]
+async fn a_draft_left_on_its_first_step_expires_within_hours_and_others_from_their_last_change() {
+    let srv = TestServer::start().await;
+    let clock = srv.running().state().clock.clone();
+    let server = &srv.running().state().config.server;
+    let (short, full) = (
+        server.first_step_lifetime.as_secs() as i64,
+        server.draft_lifetime.as_secs() as i64,
+    );
+    assert_eq!(short, 6 * 3600);
+    let answers = crate::form_run::example("kontaktskjema");
+    let walker = || crate::form_run::Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let left = walker();
+    assert!(left.start("kontaktskjema").await.url.ends_with("/steg/1"));
+    let worked = walker();
+    let first = worked.start("kontaktskjema").await;
+    let second = crate::form_run::fill_step(&worked, first, &answers).await;
+    assert!(second.url.ends_with("/steg/2"), "{}", second.url);
+    clock.advance(short + 60);
+    let again = left.get("/skjema/kontaktskjema/steg/1").await;
+    assert!(
+        again.url.ends_with("/skjema/kontaktskjema"),
+        "gone: {}",
+        again.url
+    );
+    let kept = worked.get("/skjema/kontaktskjema/steg/2").await;
+    assert!(kept.url.ends_with("/steg/2"), "kept: {}", kept.url);
+    // Saving again, days later, starts its lifetime again.
+    clock.advance(full - short - 3600);
+    let saved = crate::form_run::fill_step(&worked, kept, &answers).await;
+    assert_eq!(saved.status, 200);
+    clock.advance(full - 3600);
+    let still = worked.get("/skjema/kontaktskjema/steg/2").await;
+    assert!(
+        still.url.ends_with("/steg/2"),
+        "from its last change: {}",
+        still.url
+    );
+}

@@ -262,6 +262,7 @@ mod tests {
         "v-file-infected",
         "v-file-scan-failed",
         "v-file-unreadable",
+        "v-file-budget",
         "v-file-too-many-pixels",
         "v-file-active",
         "v-control-chars",
