@@ -143,6 +143,8 @@ impl App {
             attempts: state.config.limits.delivery_attempts,
             status: state.deliveries.clone(),
             clock: state.clock.clone(),
+            link_key: state.csrf_key.clone(),
+            https_port: addr.port(),
         };
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut tasks = vec![tokio::spawn(server::serve_tls(

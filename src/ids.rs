@@ -258,6 +258,9 @@ pub enum Target {
     Archive,
     Configured(TargetName),
     ReceiptCopy(u32),
+    /// A mail asking the citizen to confirm the address a receipt copy is to go to (its link queues the
+    /// copy): `kvittering-bekreft-<n>`.
+    ReceiptConfirm(u32),
 }
 
 /// A configured delivery target's name, e.g. `saksystem`: 1–40 of a–z, 0–9 and `-` (the configuration's
@@ -290,10 +293,20 @@ string_id!(TargetName);
 
 impl Target {
     const RECEIPT_PREFIX: &'static str = "kvittering-";
+    const CONFIRM_PREFIX: &'static str = "kvittering-bekreft-";
 
     pub fn parse(s: &str) -> Result<Target, IdError> {
         if s == "archive" {
             return Ok(Target::Archive);
+        }
+        if let Some(n) = s.strip_prefix(Self::CONFIRM_PREFIX)
+            && !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+        {
+            return n
+                .parse()
+                .map(Target::ReceiptConfirm)
+                .map_err(|_| IdError::Malformed);
         }
         if let Some(n) = s.strip_prefix(Self::RECEIPT_PREFIX)
             && !n.is_empty()
@@ -330,6 +343,7 @@ impl fmt::Display for Target {
             Target::Archive => f.write_str("archive"),
             Target::Configured(n) => f.write_str(n.as_str()),
             Target::ReceiptCopy(n) => write!(f, "{}{n}", Self::RECEIPT_PREFIX),
+            Target::ReceiptConfirm(n) => write!(f, "{}{n}", Self::CONFIRM_PREFIX),
         }
     }
 }
@@ -391,6 +405,11 @@ mod tests {
             assert!(Reference::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(Target::parse("kvittering-3"), Ok(Target::ReceiptCopy(3)));
+        assert_eq!(
+            Target::parse("kvittering-bekreft-2"),
+            Ok(Target::ReceiptConfirm(2))
+        );
+        assert_eq!(Target::ReceiptConfirm(2).to_string(), "kvittering-bekreft-2");
         assert_eq!(Target::parse("archive"), Ok(Target::Archive));
         assert_eq!(
             Target::parse("arkiv").map(|t| t.to_string()).as_deref(),

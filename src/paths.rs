@@ -44,6 +44,11 @@ pub fn receipt_email(f: &FormId, r: &Reference) -> String {
     format!("/skjema/{f}/kvittering/{r}/epost")
 }
 
+/// The link in a mail that confirms the address for a copy of the receipt.
+pub fn receipt_confirm(f: &FormId, r: &Reference) -> String {
+    format!("/skjema/{f}/kvittering/{r}/bekreft")
+}
+
 pub fn blank_pdf(f: &FormId) -> String {
     format!("/skjema/{f}/blankett.pdf")
 }

@@ -584,3 +584,48 @@ pub fn keep_pdf(
 pub(crate) fn pdf_complete(bytes: &[u8]) -> bool {
     bytes.trim_ascii_end().ends_with(b"%%EOF")
 }
+
+/// How long the link in a confirmation mail works.
+pub const COPY_LINK_SECS: i64 = 24 * 3600;
+
+/// The signature on a confirmation link: that this server sent `to` a link for this submission's copy,
+/// valid until `expires`. The link carries everything; nothing is stored until it is followed.
+pub fn copy_link_sig(
+    key: &[u8],
+    tenant: &crate::ids::TenantId,
+    reference: &Reference,
+    to: &str,
+    expires: i64,
+) -> String {
+    use base64::Engine;
+    use hmac::Mac;
+    let Ok(mut m) = hmac::Hmac::<sha2::Sha256>::new_from_slice(key) else {
+        return String::new();
+    };
+    for part in [
+        "radhus-receipt-copy-v1",
+        tenant.as_str(),
+        reference.as_str(),
+        to,
+        &expires.to_string(),
+    ] {
+        m.update(part.as_bytes());
+        m.update(&[0]);
+    }
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
+}
+
+/// Whether a followed confirmation link is this server's and still valid at `now`.
+pub fn copy_link_valid(
+    key: &[u8],
+    tenant: &crate::ids::TenantId,
+    reference: &Reference,
+    to: &str,
+    expires: i64,
+    sig: &str,
+    now: i64,
+) -> bool {
+    use subtle::ConstantTimeEq;
+    let expected = copy_link_sig(key, tenant, reference, to, expires);
+    now <= expires && !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(sig.as_bytes()))
+}

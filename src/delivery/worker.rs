@@ -36,6 +36,10 @@ pub struct Worker {
     pub attempts: u32,
     pub status: Arc<DeliveryStatus>,
     pub clock: Clock,
+    /// Signs the links in confirmation mails (the site's secret key).
+    pub link_key: Vec<u8>,
+    /// The HTTPS port the links point at (left out when 443).
+    pub https_port: u16,
 }
 
 const FIRST_RETRY_SECS: i64 = 5;
@@ -66,7 +70,7 @@ fn is_archive(row: &OutboxRow) -> bool {
 /// receiver holds at most [`PER_TARGET_IN_FLIGHT`] slots.
 fn target_key(row: &OutboxRow) -> String {
     match &row.target {
-        Target::ReceiptCopy(_) => "receipt-copy".to_owned(),
+        Target::ReceiptCopy(_) | Target::ReceiptConfirm(_) => "receipt-copy".to_owned(),
         t => format!("{}/{t}", row.tenant),
     }
 }
@@ -475,8 +479,10 @@ impl Worker {
                     "archive deliveries are made by the archive lane".into(),
                 ));
             }
-            Target::ReceiptCopy(_) => {
-                // A copy of the receipt to the address the citizen gave: the PDF only.
+            Target::ReceiptCopy(_) | Target::ReceiptConfirm(_) => {
+                // Mails to an address a citizen typed: fixed texts with the receipt's facts only (form,
+                // reference, time, a link), never the answers or the PDF; and the copy itself only
+                // after the address has confirmed (its link is in the confirmation mail).
                 if self.smtp.is_none() {
                     return Err(Failure::Retry(
                         "no [smtp] is configured for receipt copies".into(),
@@ -485,15 +491,58 @@ impl Worker {
                 let Some(to) = row.to.clone() else {
                     return Err(Failure::Permanent("the copy has no address".into()));
                 };
+                let host = tenant.config.hosts.first().cloned().unwrap_or_default();
+                let origin = match self.https_port {
+                    443 => format!("https://{host}"),
+                    p => format!("https://{host}:{p}"),
+                };
+                let at = crate::forms::engine::norway_time(sub.submitted_at());
+                let mut args = args.to_vec();
+                args.push((
+                    "sent",
+                    format!(
+                        "{} {:02}:{:02}",
+                        crate::forms::engine::format_date(at.date()),
+                        at.hour(),
+                        at.minute()
+                    )
+                    .into(),
+                ));
+                let (subject, text) = if let Target::ReceiptConfirm(_) = row.target {
+                    let expires = row.created + crate::cases::COPY_LINK_SECS;
+                    let sig = crate::cases::copy_link_sig(
+                        &self.link_key,
+                        &sub.tenant,
+                        &sub.reference,
+                        &to,
+                        expires,
+                    );
+                    let query: String = form_urlencoded::Serializer::new(String::new())
+                        .append_pair("til", &to)
+                        .append_pair("utloper", &expires.to_string())
+                        .append_pair("sig", &sig)
+                        .finish();
+                    let link = format!(
+                        "{origin}{}?{query}",
+                        crate::paths::receipt_confirm(&sub.form, &sub.reference)
+                    );
+                    args.push(("link", link.into()));
+                    (
+                        loc.tf("mail-confirm-subject", &args),
+                        loc.tf("mail-confirm-body", &args),
+                    )
+                } else {
+                    args.push(("link", format!("{origin}/").into()));
+                    (
+                        loc.tf("mail-receipt-subject", &args),
+                        loc.tf("mail-receipt-body", &args),
+                    )
+                };
                 return Ok(Outgoing::Mail(super::email::Mail {
                     to,
-                    subject: loc.tf("mail-receipt-subject", &args),
-                    text: loc.tf("mail-receipt-body", &args),
-                    attachments: vec![PackageFile {
-                        name: format!("{}-{}.pdf", sub.form, sub.reference),
-                        content_type: "application/pdf".into(),
-                        bytes: pdf()?,
-                    }],
+                    subject,
+                    text,
+                    attachments: vec![],
                     message_id,
                 }));
             }

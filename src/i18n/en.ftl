@@ -152,11 +152,26 @@ pdf-blank-tick-any = Tick all that apply.
 pdf-blank-consent = Tick if you agree
 pdf-blank-attach = Attach
 receipt-pdf = Download the receipt as a PDF
+receipt-email-too-soon = An e-mail about this receipt has already been sent in the last hour. Try again later.
+confirm-title = A copy of the receipt by e-mail
+confirm-body = Press the button to have a copy of the receipt sent to { $address }.
+confirm-send = Send the copy
+confirm-sent = The copy is being sent to { $address }. It usually arrives within a few minutes.
+confirm-too-soon = A copy of this receipt has already been sent in the last hour.
+confirm-invalid = This link does not work. It may be too old (it works for one day) or incomplete. Ask for a new copy from the receipt.
+mail-confirm-subject = Confirm your e-mail address: a receipt from { $municipality }
+mail-confirm-body = Hello,
+
+    Someone asked for a copy of the receipt for { $form } ({ $reference }) from { $municipality } to be sent to this address. Follow the link to get the copy:
+
+    { $link }
+
+    The link works for one day. If you did not ask for this, you can ignore this e-mail. Replies to this e-mail are not read.
 receipt-email-heading = Get a copy by email
 receipt-email-label = Email address
-receipt-email-hint = We send the receipt with your answers as a PDF. Attachments are not included.
+receipt-email-hint = We first send an e-mail with a link, so that you can confirm the address is yours. The copy gives the form’s name, the reference number and the time, not your answers. Download the PDF above if you want to keep your answers.
 receipt-email-send = Send copy
-receipt-email-sent = We are sending a copy to { $address }. It usually arrives within a few minutes.
+receipt-email-sent = We have sent an e-mail to { $address }. Follow the link in it to get the copy. It usually arrives within a few minutes.
 form-blank-pdf = Form for filling in on paper (PDF)
 receipt-email-too-many = { $max } copies of this receipt have already been sent.
 
@@ -164,9 +179,9 @@ receipt-email-too-many = { $max } copies of this receipt have already been sent.
 mail-receipt-subject = Receipt: { $form } ({ $reference })
 mail-receipt-body = Hello,
 
-    This is a copy of what you sent to { $municipality }: { $form }, reference number { $reference }. Your answers are attached as a PDF.
+    You sent { $form } to { $municipality } on { $sent }. The reference number is { $reference }.
 
-    Give the reference number if you contact the municipality about it. Replies to this email are not read.
+    Give the reference number if you contact the municipality about it. Your answers are not sent by e-mail. You find the municipality’s services at { $link }. Replies to this e-mail are not read.
 mail-archive-subject = { $form } – { $reference }
 mail-archive-body = New submission from the { $municipality } citizens' portal: { $form }, reference { $reference }. The answers are attached as PDF and XML, with any attachments.
 

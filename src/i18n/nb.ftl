@@ -152,11 +152,26 @@ pdf-blank-tick-any = Kryss av for alle som passer.
 pdf-blank-consent = Kryss av hvis du samtykker
 pdf-blank-attach = Legg ved
 receipt-pdf = Last ned kvitteringen som PDF
+receipt-email-too-soon = Det er allerede sendt en e-post om denne kvitteringen den siste timen. Prøv igjen senere.
+confirm-title = Kopi av kvitteringen på e-post
+confirm-body = Trykk på knappen for å få en kopi av kvitteringen sendt til { $address }.
+confirm-send = Send kopien
+confirm-sent = Kopien sendes til { $address }. Den kommer vanligvis innen noen minutter.
+confirm-too-soon = Det er allerede sendt en kopi av denne kvitteringen den siste timen.
+confirm-invalid = Lenken virker ikke. Den kan være for gammel (den gjelder i ett døgn) eller ufullstendig. Be om en ny kopi fra kvitteringen.
+mail-confirm-subject = Bekreft e-postadressen din: kvittering fra { $municipality }
+mail-confirm-body = Hei!
+
+    Noen ba om en kopi av kvitteringen for { $form } ({ $reference }) fra { $municipality } til denne adressen. Trykk på lenken for å få kopien:
+
+    { $link }
+
+    Lenken gjelder i ett døgn. Ba du ikke om dette, kan du se bort fra e-posten. Denne e-posten kan ikke besvares.
 receipt-email-heading = Få en kopi på e-post
 receipt-email-label = E-postadresse
-receipt-email-hint = Vi sender kvitteringen med svarene dine som PDF. Vedlegg sendes ikke.
+receipt-email-hint = Vi sender først en e-post med en lenke, så du kan bekrefte at adressen er din. Kopien inneholder skjemaets navn, referansenummeret og tidspunktet, ikke svarene dine. Last ned PDF-en over hvis du vil ta vare på svarene.
 receipt-email-send = Send kopi
-receipt-email-sent = Vi sender en kopi til { $address }. Den kommer vanligvis innen noen minutter.
+receipt-email-sent = Vi har sendt en e-post til { $address }. Trykk på lenken i den for å få kopien. Den kommer vanligvis innen noen minutter.
 form-blank-pdf = Skjema til utfylling på papir (PDF)
 receipt-email-too-many = Det er alt sendt { $max } kopier av denne kvitteringen.
 
@@ -164,9 +179,9 @@ receipt-email-too-many = Det er alt sendt { $max } kopier av denne kvitteringen.
 mail-receipt-subject = Kvittering: { $form } ({ $reference })
 mail-receipt-body = Hei!
 
-    Her er en kopi av det du sendte til { $municipality }: { $form }, med referansenummer { $reference }. Svarene dine ligger ved som PDF.
+    Du sendte { $form } til { $municipality } { $sent }. Referansenummeret er { $reference }.
 
-    Oppgi referansenummeret hvis du kontakter kommunen om saken. Denne e-posten kan ikke besvares.
+    Oppgi referansenummeret hvis du kontakter kommunen om saken. Svarene dine sendes ikke på e-post. Du finner kommunens tjenester på { $link }. Denne e-posten kan ikke besvares.
 mail-archive-subject = { $form } – { $reference }
 mail-archive-body = Ny innsending fra innbyggerportalen til { $municipality }: { $form }, referanse { $reference }. Svarene ligger ved som PDF og XML, sammen med eventuelle vedlegg.
 

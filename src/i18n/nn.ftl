@@ -152,11 +152,26 @@ pdf-blank-tick-any = Kryss av for alle som passar.
 pdf-blank-consent = Kryss av om du samtykkjer
 pdf-blank-attach = Legg ved
 receipt-pdf = Last ned kvitteringa som PDF
+receipt-email-too-soon = Det er alt sendt ein e-post om denne kvitteringa den siste timen. Prøv igjen seinare.
+confirm-title = Kopi av kvitteringa på e-post
+confirm-body = Trykk på knappen for å få ein kopi av kvitteringa sendt til { $address }.
+confirm-send = Send kopien
+confirm-sent = Kopien blir send til { $address }. Han kjem vanlegvis innan nokre minutt.
+confirm-too-soon = Det er alt sendt ein kopi av denne kvitteringa den siste timen.
+confirm-invalid = Lenkja verkar ikkje. Ho kan vere for gammal (ho gjeld i eitt døgn) eller ufullstendig. Be om ein ny kopi frå kvitteringa.
+mail-confirm-subject = Stadfest e-postadressa di: kvittering frå { $municipality }
+mail-confirm-body = Hei!
+
+    Nokon bad om ein kopi av kvitteringa for { $form } ({ $reference }) frå { $municipality } til denne adressa. Trykk på lenkja for å få kopien:
+
+    { $link }
+
+    Lenkja gjeld i eitt døgn. Bad du ikkje om dette, kan du sjå bort frå e-posten. Denne e-posten kan ikkje svarast på.
 receipt-email-heading = Få ein kopi på e-post
 receipt-email-label = E-postadresse
-receipt-email-hint = Vi sender kvitteringa med svara dine som PDF. Vedlegg blir ikkje sende.
+receipt-email-hint = Vi sender først ein e-post med ei lenkje, så du kan stadfeste at adressa er di. Kopien inneheld namnet på skjemaet, referansenummeret og tidspunktet, ikkje svara dine. Last ned PDF-en over om du vil ta vare på svara.
 receipt-email-send = Send kopi
-receipt-email-sent = Vi sender ein kopi til { $address }. Han kjem vanlegvis innan nokre minutt.
+receipt-email-sent = Vi har sendt ein e-post til { $address }. Trykk på lenkja i han for å få kopien. Han kjem vanlegvis innan nokre minutt.
 form-blank-pdf = Skjema til utfylling på papir (PDF)
 receipt-email-too-many = Det er alt sendt { $max } kopiar av denne kvitteringa.
 
@@ -164,9 +179,9 @@ receipt-email-too-many = Det er alt sendt { $max } kopiar av denne kvitteringa.
 mail-receipt-subject = Kvittering: { $form } ({ $reference })
 mail-receipt-body = Hei!
 
-    Her er ein kopi av det du sende til { $municipality }: { $form }, med referansenummer { $reference }. Svara dine ligg ved som PDF.
+    Du sende { $form } til { $municipality } { $sent }. Referansenummeret er { $reference }.
 
-    Oppgi referansenummeret om du kontaktar kommunen om saka. Denne e-posten kan ikkje svarast på.
+    Oppgi referansenummeret om du kontaktar kommunen om saka. Svara dine blir ikkje sende på e-post. Du finn tenestene til kommunen på { $link }. Denne e-posten kan ikkje svarast på.
 mail-archive-subject = { $form } – { $reference }
 mail-archive-body = Ny innsending frå innbyggjarportalen til { $municipality }: { $form }, referanse { $reference }. Svara ligg ved som PDF og XML, saman med eventuelle vedlegg.
 

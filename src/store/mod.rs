@@ -14,7 +14,9 @@ pub mod tenant;
 pub mod writer;
 
 pub use system::{OutboxCounts, SystemStore};
-pub use tenant::{Edited, PinnedForm, SubmitRequest, TenantStore};
+pub use tenant::{
+    Edited, PinnedForm, ReceiptMail, ReceiptMailAdded, SubmitRequest, TenantStore,
+};
 
 use std::path::{Path, PathBuf};
 

@@ -61,6 +61,23 @@ pub struct PinnedForm {
     pub source: String,
 }
 
+
+/// Which receipt mail to add (see [`TenantStore::add_receipt_mail`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptMail {
+    Confirm,
+    Copy,
+}
+
+/// What [`TenantStore::add_receipt_mail`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptMailAdded {
+    Added,
+    NoSubmission,
+    TooMany,
+    TooSoon,
+}
+
 impl records::Record for PinnedForm {
     const KIND: &'static str = "pinned form";
     const VERSION: u8 = 1;
@@ -253,15 +270,17 @@ impl TenantStore<'_> {
         )
     }
 
-    /// Adds a copy of the receipt to the outbox ([`Target::ReceiptCopy`]), at most `max` per submission.
-    /// Returns false when the submission has that many already (or does not exist).
-    pub async fn add_receipt_copy(
+    /// Adds a receipt mail to the outbox: a confirmation of the address ([`Target::ReceiptConfirm`]) or,
+    /// once it is confirmed, the copy ([`Target::ReceiptCopy`]). At most `max` of that kind per
+    /// submission, and none if one was added less than `gap` seconds ago.
+    pub async fn add_receipt_mail(
         &self,
         reference: &Reference,
+        mail: ReceiptMail,
         to: String,
         now: i64,
-        max: usize,
-    ) -> Result<bool, StoreError> {
+        (max, gap): (usize, i64),
+    ) -> Result<ReceiptMailAdded, StoreError> {
         let prefix = keys::receipt_copy_prefix(&self.tenant, reference);
         let sub_key = keys::submission(&self.tenant, reference);
         let (tenant, reference) = (self.tenant.clone(), reference.clone());
@@ -269,24 +288,39 @@ impl TenantStore<'_> {
             .write(true, move |tx| {
                 if get::<Submission>(tx, key_value::TENANTREFERENCE_SUBMISSION, &sub_key)?.is_none()
                 {
-                    return Ok(false);
+                    return Ok(ReceiptMailAdded::NoSubmission);
                 }
-                let n = {
+                let (n, newest) = {
                     let t = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
-                    let mut n = 0usize;
+                    let (mut n, mut newest) = (0usize, i64::MIN);
                     for e in t.range(prefix.as_str()..)? {
-                        let (k, _) = e?;
+                        let (k, v) = e?;
                         if !k.value().starts_with(&prefix) {
                             break;
                         }
-                        n += 1;
+                        let row: OutboxRow = super::records::decode(v.value())?;
+                        let same = match mail {
+                            ReceiptMail::Confirm => matches!(row.target, Target::ReceiptConfirm(_)),
+                            ReceiptMail::Copy => matches!(row.target, Target::ReceiptCopy(_)),
+                        };
+                        if same {
+                            n += 1;
+                            newest = newest.max(row.created);
+                        }
                     }
-                    n
+                    (n, newest)
                 };
                 if n >= max {
-                    return Ok(false);
+                    return Ok(ReceiptMailAdded::TooMany);
                 }
-                let target = Target::ReceiptCopy(u32::try_from(n + 1).unwrap_or(u32::MAX));
+                if now.saturating_sub(newest) < gap {
+                    return Ok(ReceiptMailAdded::TooSoon);
+                }
+                let k = u32::try_from(n + 1).unwrap_or(u32::MAX);
+                let target = match mail {
+                    ReceiptMail::Confirm => Target::ReceiptConfirm(k),
+                    ReceiptMail::Copy => Target::ReceiptCopy(k),
+                };
                 let key = keys::outbox(&tenant, &reference, &target);
                 let row = OutboxRow {
                     tenant,
@@ -297,7 +331,7 @@ impl TenantStore<'_> {
                     to: Some(to),
                 };
                 put_outbox(tx, &key, None, &row)?;
-                Ok(true)
+                Ok(ReceiptMailAdded::Added)
             })
             .await
     }
@@ -588,10 +622,17 @@ mod tests {
             let again = ta.submit(req(0)).await.unwrap().unwrap();
             assert_eq!(again.reference, sent.reference);
             assert!(!again.new, "a second submit is not new");
-            assert!(
-                !tb.add_receipt_copy(&sent.reference, "x@example.org".into(), 3, 5)
-                    .await
-                    .unwrap()
+            assert_eq!(
+                tb.add_receipt_mail(
+                    &sent.reference,
+                    ReceiptMail::Copy,
+                    "x@example.org".into(),
+                    3,
+                    (5, 0)
+                )
+                .await
+                .unwrap(),
+                ReceiptMailAdded::NoSubmission
             );
             assert_eq!(tb.retry_deliveries(&sent.reference).await.unwrap(), 0);
             assert!(ta.draft(&id).unwrap().is_some());

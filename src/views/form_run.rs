@@ -294,3 +294,49 @@ pub fn receipt(frame: &Frame<'_>, def: &FormDef, v: &ReceiptView<'_>) -> Markup 
         main,
     )
 }
+
+/// The page a confirmation link opens: what the copy is and where it goes, and the button that sends it
+/// (a button, not the link itself, so that a mail scanner following links sends nothing).
+pub struct ConfirmView<'a> {
+    pub reference: &'a Reference,
+    pub address: &'a str,
+    /// The action with the link's query, when the link is valid and the copy not yet sent.
+    pub action: Option<String>,
+    /// What happened, when something did (sent, too soon, the link expired).
+    pub message: Option<String>,
+}
+
+pub fn receipt_confirm(frame: &Frame<'_>, def: &FormDef, v: &ConfirmView<'_>) -> Markup {
+    let loc = frame.loc;
+    let title = loc.t("confirm-title");
+    let main = html! {
+        h1 { (title) }
+        p { (def.title.get(loc.lang)) ", " (loc.t("receipt-reference")) " " strong { (v.reference) } }
+        @if let Some(m) = &v.message {
+            div.notice role="status" { p { (m) } }
+        }
+        @if let Some(action) = &v.action {
+            p { (loc.tf("confirm-body", &[("address", v.address.to_owned().into())])) }
+            form method="post" action=(action) {
+                input type="hidden" name="csrf" value=(frame.csrf);
+                button.button type="submit" { (loc.t("confirm-send")) }
+            }
+        }
+        p { a href=(paths::PORTAL) { (loc.t("error-home")) } }
+    };
+    page(
+        frame,
+        title,
+        &[
+            Crumb {
+                label: loc.t("breadcrumb-home"),
+                href: Some("/"),
+            },
+            Crumb {
+                label: title,
+                href: None,
+            },
+        ],
+        main,
+    )
+}

@@ -554,7 +554,7 @@ fn receipt_page(
             .outbox_rows(&sub.reference)?
             .into_iter()
             .filter_map(|row| match row.target {
-                Target::ReceiptCopy(n) => Some((n, row.to?)),
+                Target::ReceiptConfirm(n) => Some((n, row.to?)),
                 _ => None,
             })
             .max_by_key(|(n, _)| *n)
@@ -617,8 +617,10 @@ pub async fn receipt_pdf(r: &Request<'_>) -> Result<Resp, WebError> {
     Ok(crate::http::response::pdf(bytes, &name))
 }
 
-/// Copies of the receipt one submission may have sent by e-mail.
+/// Copies of the receipt one submission may have sent by e-mail (and confirmation mails asking for one).
 const MAX_RECEIPT_COPIES: usize = 5;
+/// At most one confirmation mail, and one copy, per receipt in this many seconds.
+const RECEIPT_MAIL_GAP_SECS: i64 = 3600;
 
 /// POST …/kvittering/{reference}/epost: queue a copy of the receipt to the address given. Only offered
 /// (and only answered) when an SMTP server is configured: otherwise the copy could never leave.
@@ -641,22 +643,30 @@ pub async fn receipt_email(r: &Request<'_>) -> Result<Resp, WebError> {
         }
     };
     let ctx = r.ctx;
+    // The municipality's mail server sends to typed addresses only what this budget allows.
+    ctx.spend(crate::budgets::Spend::ReceiptCopy, 1)?;
     let added = ctx
         .state
         .store
         .tenant(&ctx.tenant.config.id)
-        .add_receipt_copy(
+        .add_receipt_mail(
             &sub.reference,
+            crate::store::ReceiptMail::Confirm,
             address,
             ctx.state.clock.unix(),
-            MAX_RECEIPT_COPIES,
+            (MAX_RECEIPT_COPIES, RECEIPT_MAIL_GAP_SECS),
         )
         .await?;
-    if !added {
-        let msg = loc.tf(
+    let refused = match added {
+        crate::store::ReceiptMailAdded::Added => None,
+        crate::store::ReceiptMailAdded::NoSubmission => return Err(WebError::NotFound),
+        crate::store::ReceiptMailAdded::TooMany => Some(loc.tf(
             "receipt-email-too-many",
             &[("max", MAX_RECEIPT_COPIES.into())],
-        );
+        )),
+        crate::store::ReceiptMailAdded::TooSoon => Some(loc.t("receipt-email-too-soon").to_owned()),
+    };
+    if let Some(msg) = refused {
         return receipt_page(r, &typed, Some(msg));
     }
     ctx.state.deliveries.wake();
@@ -664,4 +674,101 @@ pub async fn receipt_email(r: &Request<'_>) -> Result<Resp, WebError> {
         "{}?kopi=1",
         paths::receipt(&def.id, &sub.reference)
     )))
+}
+
+/// The confirmation link's parts, if the link is whole and this server's, and still valid.
+fn confirm_link(r: &Request<'_>, reference: &crate::ids::Reference) -> Option<(String, String)> {
+    let ctx = r.ctx;
+    let to = ctx.query_param("til")?;
+    let expires: i64 = ctx.query_param("utloper")?.parse().ok()?;
+    let sig = ctx.query_param("sig")?;
+    cases::copy_link_valid(
+        &ctx.state.csrf_key,
+        &ctx.tenant.config.id,
+        reference,
+        &to,
+        expires,
+        &sig,
+        ctx.state.clock.unix(),
+    )
+    .then(|| (to, ctx.here()))
+}
+
+fn confirm_page(
+    r: &Request<'_>,
+    status: StatusCode,
+    address: &str,
+    action: Option<String>,
+    message: Option<String>,
+) -> Result<Resp, WebError> {
+    let def = r.form()?;
+    let reference = r.reference()?;
+    let ctx = r.ctx;
+    let (csrf, here) = (ctx.csrf_token(), ctx.here());
+    let f = frame(ctx, &csrf, &here);
+    let v = views::form_run::ConfirmView {
+        reference: &reference,
+        address,
+        action,
+        message,
+    };
+    Ok(html(
+        status,
+        views::form_run::receipt_confirm(&f, def, &v).into_string(),
+    ))
+}
+
+/// GET …/kvittering/{reference}/bekreft?til=…&utloper=…&sig=…: the link from the confirmation mail. It
+/// shows where the copy goes and a button; following the link alone sends nothing.
+pub fn receipt_confirm(r: &Request<'_>) -> Result<Resp, WebError> {
+    let reference = r.reference()?;
+    match confirm_link(r, &reference) {
+        Some((to, action)) => confirm_page(r, StatusCode::OK, &to, Some(action), None),
+        None => {
+            let msg = r.ctx.loc().t("confirm-invalid").to_owned();
+            confirm_page(r, StatusCode::BAD_REQUEST, "", None, Some(msg))
+        }
+    }
+}
+
+/// POST …/kvittering/{reference}/bekreft?…: the address is proved; the copy (the receipt's facts, no
+/// answers) is queued, at most one an hour.
+pub async fn receipt_confirm_send(r: &Request<'_>) -> Result<Resp, WebError> {
+    if !r.ctx.state.can_send_mail() {
+        return Err(WebError::NotFound);
+    }
+    let reference = r.reference()?;
+    let Some((to, _)) = confirm_link(r, &reference) else {
+        let msg = r.ctx.loc().t("confirm-invalid").to_owned();
+        return confirm_page(r, StatusCode::BAD_REQUEST, "", None, Some(msg));
+    };
+    let ctx = r.ctx;
+    let loc = ctx.loc();
+    let added = ctx
+        .state
+        .store
+        .tenant(&ctx.tenant.config.id)
+        .add_receipt_mail(
+            &reference,
+            crate::store::ReceiptMail::Copy,
+            to.clone(),
+            ctx.state.clock.unix(),
+            (MAX_RECEIPT_COPIES, RECEIPT_MAIL_GAP_SECS),
+        )
+        .await?;
+    let (status, msg) = match added {
+        crate::store::ReceiptMailAdded::Added => {
+            ctx.state.deliveries.wake();
+            (
+                StatusCode::OK,
+                loc.tf("confirm-sent", &[("address", to.clone().into())]),
+            )
+        }
+        crate::store::ReceiptMailAdded::NoSubmission => return Err(WebError::NotFound),
+        crate::store::ReceiptMailAdded::TooMany | crate::store::ReceiptMailAdded::TooSoon => (
+            StatusCode::TOO_MANY_REQUESTS,
+            loc.t("confirm-too-soon").to_owned(),
+        ),
+    };
+    confirm_page(r, status, &to, None, Some(msg))
 }

@@ -115,6 +115,21 @@ pub static ROUTES: &[Route] = &[
         BodyLimit::Form,
         page!(form_run::receipt_email),
     ),
+    // The link in a confirmation mail: anyone holding it (it is signed) may have the copy sent.
+    Route::get(
+        "/skjema/{form}/kvittering/{reference}/bekreft",
+        C::Public,
+        Public,
+        NoAudit,
+        Handler::Page(sync_page!(form_run::receipt_confirm)),
+    ),
+    Route::post(
+        "/skjema/{form}/kvittering/{reference}/bekreft",
+        Public,
+        NoAudit,
+        BodyLimit::Form,
+        page!(form_run::receipt_confirm_send),
+    ),
     Route::get(
         "/skjema/{form}/blankett.pdf",
         C::Public,
@@ -187,6 +202,7 @@ mod tests {
             (paths::check_answers(&f), Access::Form),
             (paths::receipt(&f, &r), Access::Public),
             (paths::receipt_pdf(&f, &r), Access::Public),
+            (paths::receipt_confirm(&f, &r), Access::Public),
             (paths::blank_pdf(&f), Access::Public),
         ];
         let posts = [
@@ -194,6 +210,7 @@ mod tests {
             (paths::step(&f, 2), Access::Form),
             (paths::send(&f), Access::Form),
             (paths::receipt_email(&f, &r), Access::Public),
+            (paths::receipt_confirm(&f, &r), Access::Public),
             (paths::LANGUAGE.to_owned(), Access::Public),
         ];
         for (method, list) in [(Method::GET, &gets[..]), (Method::POST, &posts[..])] {
