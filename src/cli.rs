@@ -46,6 +46,10 @@ enum Command {
         /// Address to listen on.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
         listen: SocketAddr,
+        /// For a load test from this one machine: the per-address budgets and connection limit are
+        /// raised to the tenant's and the total's (every simulated citizen comes from one address).
+        #[arg(long)]
+        load_test: bool,
     },
     /// Check a configuration file (and its certificates and themes) and exit.
     CheckConfig { path: PathBuf },
@@ -189,7 +193,11 @@ pub fn run() -> ExitCode {
             init_logging(cli.log_json || cfg.server.log_format == LogFormat::Json);
             runtime_then(|| serve(cfg, None))
         }
-        Command::Demo { data, listen } => {
+        Command::Demo {
+            data,
+            listen,
+            load_test,
+        } => {
             init_logging(cli.log_json);
             let temp = match &data {
                 Some(_) => None,
@@ -206,13 +214,16 @@ pub fn run() -> ExitCode {
                     .map(|t| t.path().to_path_buf())
                     .unwrap_or_default()
             });
-            let cfg = match crate::demo::prepare(&dir, listen) {
+            let mut cfg = match crate::demo::prepare(&dir, listen) {
                 Ok(c) => c,
                 Err(e) => {
                     eprintln!("{e}");
                     return ExitCode::from(1);
                 }
             };
+            if load_test {
+                crate::demo::for_load_tests(&mut cfg);
+            }
             let code = runtime_then(|| serve(cfg, Some(&dir)));
             drop(temp);
             code

@@ -87,3 +87,21 @@ pub fn prepare(data_dir: &Path, listen: SocketAddr) -> Result<Config, DemoError>
     let registry = Registry::load_embedded().unwrap_or_default();
     Ok(config::load(&path, &|id| registry.contains(id))?)
 }
+
+/// `radhus demo --load-test`: every simulated citizen of a load test comes from this machine's one
+/// address, so the per-address budgets and connection limit are raised to the tenant's and the total's
+/// (which still hold).
+pub fn for_load_tests(cfg: &mut Config) {
+    let b = &mut cfg.budgets;
+    for l in [
+        &mut b.drafts,
+        &mut b.sessions,
+        &mut b.upload_bytes,
+        &mut b.upload_files,
+        &mut b.receipt_copies,
+    ] {
+        l.per_ip = l.per_tenant;
+    }
+    cfg.limits.max_connections_per_ip = cfg.limits.max_connections;
+    tracing::warn!("load-test mode: the per-address budgets and connection limit are lifted");
+}

@@ -409,7 +409,10 @@ mod tests {
             Target::parse("kvittering-bekreft-2"),
             Ok(Target::ReceiptConfirm(2))
         );
-        assert_eq!(Target::ReceiptConfirm(2).to_string(), "kvittering-bekreft-2");
+        assert_eq!(
+            Target::ReceiptConfirm(2).to_string(),
+            "kvittering-bekreft-2"
+        );
         assert_eq!(Target::parse("archive"), Ok(Target::Archive));
         assert_eq!(
             Target::parse("arkiv").map(|t| t.to_string()).as_deref(),

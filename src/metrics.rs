@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 const CLASSES: [&str; 4] = ["public", "static", "system", "none"];
-const STATUSES: [u16; 17] = [
-    200, 301, 303, 304, 308, 400, 403, 404, 405, 408, 413, 415, 422, 431, 500, 503, 0,
+const STATUSES: [u16; 19] = [
+    200, 301, 303, 304, 308, 400, 403, 404, 405, 408, 413, 415, 422, 429, 431, 500, 503, 507, 0,
 ];
 /// Upper bounds in seconds.
 const BUCKETS: [f64; 12] = [

@@ -14,9 +14,7 @@ pub mod tenant;
 pub mod writer;
 
 pub use system::{OutboxCounts, SystemStore};
-pub use tenant::{
-    Edited, PinnedForm, ReceiptMail, ReceiptMailAdded, SubmitRequest, TenantStore,
-};
+pub use tenant::{Edited, PinnedForm, ReceiptMail, ReceiptMailAdded, SubmitRequest, TenantStore};
 
 use std::path::{Path, PathBuf};
 

@@ -61,7 +61,6 @@ pub struct PinnedForm {
     pub source: String,
 }
 
-
 /// Which receipt mail to add (see [`TenantStore::add_receipt_mail`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReceiptMail {

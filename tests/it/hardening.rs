@@ -384,3 +384,217 @@ async fn a_draft_left_on_its_first_step_expires_within_hours_and_others_from_the
         still.url
     );
 }
+
+/// A client from another address (127.0.0.2), for the abuse tests.
+fn abuser(srv: &TestServer) -> reqwest::Client {
+    abuser_at(srv.addr, &srv.cert_pem)
+}
+
+fn abuser_at(addr: std::net::SocketAddr, cert_pem: &[u8]) -> reqwest::Client {
+    let cert = reqwest::Certificate::from_pem(cert_pem).unwrap();
+    let mut b = reqwest::Client::builder()
+        .use_rustls_tls()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(cert)
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]));
+    for host in radhus::demo::HOSTS {
+        b = b.resolve(host, addr);
+    }
+    b.build().unwrap()
+}
+
+/// While one client floods (new drafts, blank PDFs in every language, zero-window HTTP/2 connections),
+/// the other citizens' pages stay fast and every one of their submissions gets its receipt. The bound
+/// here is loose (a debug build on two shared cores); `scripts/bench-abuse` measures the release build.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_citizens_are_served_while_one_client_floods() {
+    use std::time::{Duration, Instant};
+    let srv = TestServer::start_with(|c| {
+        c.limits.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        c.limits.stall_timeout = Duration::from_secs(2);
+    })
+    .await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let refused = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut flood = tokio::task::JoinSet::new();
+    // New drafts, as fast as they are answered.
+    for _ in 0..2 {
+        let (stop, refused) = (stop.clone(), refused.clone());
+        let fresh = {
+            let (addr, cert) = (srv.addr, srv.cert_pem.clone());
+            move || abuser_at(addr, &cert)
+        };
+        let landing = srv.url(HOST, "/skjema/kontaktskjema");
+        let start = srv.url(HOST, "/skjema/kontaktskjema/start");
+        flood.spawn(async move {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                // A new session each time (a session has one draft of a form).
+                let c = fresh();
+                let token = {
+                    let (_, page) = crate::support::get_html(&c, &landing).await;
+                    crate::support::csrf_of(&page)
+                };
+                let r = c
+                    .post(&start)
+                    .form(&[("csrf", token)])
+                    .send()
+                    .await
+                    .unwrap();
+                if r.status() == 429 {
+                    refused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+        });
+    }
+    // Blank PDFs of every form in every language.
+    let forms: Vec<String> = srv
+        .running()
+        .state()
+        .registry
+        .all()
+        .iter()
+        .map(|f| f.id.to_string())
+        .collect();
+    for i in 0..4 {
+        let (c, stop) = (abuser(&srv), stop.clone());
+        let urls: Vec<String> = forms
+            .iter()
+            .map(|f| srv.url(HOST, &format!("/skjema/{f}/blankett.pdf")))
+            .collect();
+        flood.spawn(async move {
+            let langs = ["nb", "nn", "en"];
+            let mut n = i;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let r = c
+                    .get(&urls[n % urls.len()])
+                    .header("accept-language", langs[n % 3])
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(r.status() == 200 || r.status() == 429, "{}", r.status());
+                let _ = r.bytes().await;
+                n += 7;
+            }
+        });
+    }
+    // HTTP/2 connections that take no data, opened again as they are cut.
+    for _ in 0..2 {
+        let (raw, stop) = (srv.raw(HOST), stop.clone());
+        flood.spawn(async move {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let sock = tokio::net::TcpSocket::new_v4().unwrap();
+                sock.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+                let tcp = sock.connect(raw.addr).await.unwrap();
+                let name = rustls_pki_types::ServerName::try_from(HOST).unwrap();
+                let Ok(tls) = tokio_rustls::TlsConnector::from(raw.client_config(&[b"h2"]))
+                    .connect(name, tcp)
+                    .await
+                else {
+                    continue;
+                };
+                let Ok((mut client, conn)) = h2::client::Builder::new()
+                    .initial_window_size(0)
+                    .handshake::<_, bytes::Bytes>(tls)
+                    .await
+                else {
+                    continue;
+                };
+                let ended = tokio::spawn(conn);
+                for _ in 0..16 {
+                    let req =
+                        hyper::Request::get(format!("https://{HOST}/skjema/barnehage-soknad"))
+                            .body(())
+                            .unwrap();
+                    if client.send_request(req, true).is_err() {
+                        break;
+                    }
+                }
+                let _ = tokio::time::timeout(Duration::from_secs(10), ended).await;
+            }
+        });
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Meanwhile: citizens (each its own address behind the trusted proxy) read pages and send forms.
+    let answers = crate::form_run::example("kontaktskjema");
+    let mut citizens = tokio::task::JoinSet::new();
+    for i in 0..6u8 {
+        let srv_url = |p: &str| srv.url(HOST, p);
+        let (home, search) = (srv_url("/"), srv_url("/sok?q=barnehage"));
+        let c = {
+            let cert = reqwest::Certificate::from_pem(&srv.cert_pem).unwrap();
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert(
+                "x-forwarded-for",
+                format!("198.51.100.{i}").parse().unwrap(),
+            );
+            let mut b = reqwest::Client::builder()
+                .use_rustls_tls()
+                .tls_built_in_root_certs(false)
+                .add_root_certificate(cert)
+                .redirect(reqwest::redirect::Policy::none())
+                .cookie_store(true)
+                .default_headers(h);
+            for host in radhus::demo::HOSTS {
+                b = b.resolve(host, srv.addr);
+            }
+            b.build().unwrap()
+        };
+        citizens.spawn(async move {
+            let mut times = vec![];
+            for _ in 0..10 {
+                for u in [&home, &search] {
+                    let t = Instant::now();
+                    let r = c.get(u).send().await.unwrap();
+                    assert_eq!(r.status(), 200);
+                    let _ = r.bytes().await.unwrap();
+                    times.push(t.elapsed());
+                }
+            }
+            (c, times)
+        });
+    }
+    let mut times = vec![];
+    let mut clients = vec![];
+    for (c, t) in citizens.join_all().await {
+        times.extend(t);
+        clients.push(c);
+    }
+    // And every citizen sends a form.
+    for c in clients {
+        let w = crate::form_run::Walk {
+            srv: &srv,
+            client: c,
+            lang: "nb",
+            host: HOST,
+        };
+        let reference = crate::form_run::walk(&w, "kontaktskjema", &answers).await;
+        assert!(!reference.is_empty());
+    }
+    // The flood keeps going until its budget stops it.
+    let until = Instant::now() + Duration::from_secs(60);
+    while refused.load(std::sync::atomic::Ordering::Relaxed) == 0 && Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    flood.abort_all();
+    times.sort();
+    let p99 = times[(times.len() * 99 / 100).min(times.len() - 1)];
+    let p50 = times[times.len() / 2];
+    eprintln!(
+        "pages while flooded: p50 {p50:?}, p99 {p99:?} ({} requests)",
+        times.len()
+    );
+    assert!(p99 < Duration::from_millis(1500), "p99 {p99:?}");
+    assert!(
+        refused.load(std::sync::atomic::Ordering::Relaxed) > 0,
+        "the draft flood was never stopped by its budget"
+    );
+    let metrics = srv.text(HOST, "/metrics").await;
+    assert!(
+        metrics.contains("radhus_http_requests_total{class=\"public\",status=\"429\"}")
+            && !metrics.contains("status=\"429\"} 0\n"),
+        "{metrics}"
+    );
+}

@@ -547,7 +547,10 @@ async fn the_mailbox_target_and_the_receipt_copy_arrive_by_smtp_with_starttls_an
     let page = phone.get(&link[path_at..]).await;
     assert_eq!(page.status, 200, "{}", page.html.text("main"));
     assert!(page.html.text("main").contains("kari@example.no"));
-    assert!(!peer.out.join("0003.eml").exists(), "following the link alone sent nothing");
+    assert!(
+        !peer.out.join("0003.eml").exists(),
+        "following the link alone sent nothing"
+    );
     // A link changed by hand does not work.
     let forged = link[path_at..].replace("kari%40example.no", "ola%40example.no");
     assert_eq!(phone.get(&forged).await.status, 400);
@@ -588,7 +591,10 @@ fn assert_no_answers(
         for v in a.values() {
             // Short values (ja/nei, a choice, a number) may appear by chance; what identifies does not.
             if v.chars().count() >= 8 && !k.starts_with("__") {
-                assert!(!text.contains(v), "the answer {k} = {v:?} is in the mail:\n{text}");
+                assert!(
+                    !text.contains(v),
+                    "the answer {k} = {v:?} is in the mail:\n{text}"
+                );
             }
         }
     }
