@@ -38,6 +38,8 @@ pub enum StartError {
     Forms(Vec<LoadError>),
     #[error("{0}")]
     I18n(#[from] crate::i18n::I18nError),
+    #[error("{0}")]
+    Key(String),
 }
 
 impl From<TenantError> for StartError {
@@ -117,6 +119,8 @@ impl App {
             tenants: Arc::new(tenants),
             hosts,
             metrics: Metrics::default(),
+            site_key: crate::site_key::SiteKey::new(&csrf_key)
+                .ok_or_else(|| StartError::Key("the secret key cannot key HMAC".into()))?,
             csrf_key,
             shutting_down: AtomicBool::new(false),
             started: Instant::now(),

@@ -50,6 +50,7 @@ pub mod memory;
 pub mod metrics;
 pub mod paths;
 pub mod pdf;
+pub mod site_key;
 pub mod state;
 pub mod store;
 pub mod themes;

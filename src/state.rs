@@ -181,6 +181,8 @@ pub struct State {
     pub hosts: HashMap<String, usize>,
     pub metrics: Metrics,
     pub csrf_key: Vec<u8>,
+    /// The same key, keyed into HMAC once (CSRF tokens, session cookies).
+    pub site_key: crate::site_key::SiteKey,
     pub shutting_down: AtomicBool,
     pub started: Instant,
     /// The delivery workers' wake-up and health, shared with them.

@@ -9,8 +9,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use hmac::Mac;
 use subtle::ConstantTimeEq;
 
 use crate::ids::SessionId;
@@ -23,15 +22,17 @@ const SECRET_LEN: usize = 32;
 /// Bytes of the session cookie's MAC (128 bits).
 const COOKIE_MAC_LEN: usize = 16;
 
-fn mac(key: &[u8], domain: &[u8], session: &SessionId) -> Option<[u8; SECRET_LEN]> {
-    let mut m = Hmac::<Sha256>::new_from_slice(key).ok()?;
+pub use crate::site_key::SiteKey;
+
+fn mac(key: &SiteKey, domain: &[u8], session: &SessionId) -> Option<[u8; SECRET_LEN]> {
+    let mut m = key.keyed();
     m.update(domain);
     m.update(session.as_str().as_bytes());
     Some(m.finalize().into_bytes().into())
 }
 
 /// A token for a form on this page: fresh for every call.
-pub fn token(key: &[u8], session: &SessionId) -> String {
+pub fn token(key: &SiteKey, session: &SessionId) -> String {
     let Some(secret) = mac(key, b"radhus-csrf-v1:", session) else {
         return String::new();
     };
@@ -45,7 +46,7 @@ pub fn token(key: &[u8], session: &SessionId) -> String {
 }
 
 /// Whether `given` is a token made by [`token`] for this session (under any mask).
-pub fn verify(key: &[u8], session: &SessionId, given: &str) -> bool {
+pub fn verify(key: &SiteKey, session: &SessionId, given: &str) -> bool {
     let Some(secret) = mac(key, b"radhus-csrf-v1:", session) else {
         return false;
     };
@@ -61,7 +62,7 @@ pub fn verify(key: &[u8], session: &SessionId, given: &str) -> bool {
 }
 
 /// The session cookie's value: the id, a dot, and its MAC.
-pub fn cookie_value(key: &[u8], session: &SessionId) -> String {
+pub fn cookie_value(key: &SiteKey, session: &SessionId) -> String {
     let tag = mac(key, b"radhus-sid-v1:", session)
         .map(|m| URL_SAFE_NO_PAD.encode(&m[..COOKIE_MAC_LEN]))
         .unwrap_or_default();
@@ -80,7 +81,7 @@ pub enum FromCookie {
     None,
 }
 
-pub fn from_cookie(key: &[u8], value: Option<&str>) -> FromCookie {
+pub fn from_cookie(key: &SiteKey, value: Option<&str>) -> FromCookie {
     let Some(value) = value else {
         return FromCookie::None;
     };
@@ -107,38 +108,45 @@ pub fn from_cookie(key: &[u8], value: Option<&str>) -> FromCookie {
 mod tests {
     use super::*;
 
+    fn k(s: &[u8]) -> SiteKey {
+        SiteKey::new(s).unwrap()
+    }
+
     #[test]
     fn tokens_bind_to_session_and_key_under_a_fresh_mask() {
         let a = SessionId::generate().unwrap();
         let b = SessionId::generate().unwrap();
-        let t = token(b"k1", &a);
-        let u = token(b"k1", &a);
+        let t = token(&k(b"k1"), &a);
+        let u = token(&k(b"k1"), &a);
         assert_ne!(t, u, "a fresh mask every time");
-        assert!(verify(b"k1", &a, &t));
-        assert!(verify(b"k1", &a, &u));
-        assert!(!verify(b"k1", &b, &t));
-        assert!(!verify(b"k2", &a, &t));
-        assert!(!verify(b"k1", &a, ""));
-        assert!(!verify(b"k1", &a, &t[1..]));
-        assert!(!verify(b"k1", &a, &format!("{t}AA")));
+        assert!(verify(&k(b"k1"), &a, &t));
+        assert!(verify(&k(b"k1"), &a, &u));
+        assert!(!verify(&k(b"k1"), &b, &t));
+        assert!(!verify(&k(b"k2"), &a, &t));
+        assert!(!verify(&k(b"k1"), &a, ""));
+        assert!(!verify(&k(b"k1"), &a, &t[1..]));
+        assert!(!verify(&k(b"k1"), &a, &format!("{t}AA")));
         // The bare secret (an unmasked token, as before) is not a token.
-        let secret = mac(b"k1", b"radhus-csrf-v1:", &a).unwrap();
-        assert!(!verify(b"k1", &a, &URL_SAFE_NO_PAD.encode(secret)));
+        let secret = mac(&k(b"k1"), b"radhus-csrf-v1:", &a).unwrap();
+        assert!(!verify(&k(b"k1"), &a, &URL_SAFE_NO_PAD.encode(secret)));
     }
 
     #[test]
     fn session_cookies_are_signed() {
         let a = SessionId::generate().unwrap();
-        let v = cookie_value(b"k1", &a);
-        assert_eq!(from_cookie(b"k1", Some(&v)), FromCookie::Issued(a.clone()));
-        assert_eq!(from_cookie(b"k2", Some(&v)), FromCookie::None);
-        let forged = format!("{}.{}", a.as_str(), "A".repeat(22));
-        assert_eq!(from_cookie(b"k1", Some(&forged)), FromCookie::None);
+        let v = cookie_value(&k(b"k1"), &a);
         assert_eq!(
-            from_cookie(b"k1", Some(a.as_str())),
+            from_cookie(&k(b"k1"), Some(&v)),
+            FromCookie::Issued(a.clone())
+        );
+        assert_eq!(from_cookie(&k(b"k2"), Some(&v)), FromCookie::None);
+        let forged = format!("{}.{}", a.as_str(), "A".repeat(22));
+        assert_eq!(from_cookie(&k(b"k1"), Some(&forged)), FromCookie::None);
+        assert_eq!(
+            from_cookie(&k(b"k1"), Some(a.as_str())),
             FromCookie::Unsigned(a.clone())
         );
-        assert_eq!(from_cookie(b"k1", Some("x.y")), FromCookie::None);
-        assert_eq!(from_cookie(b"k1", None), FromCookie::None);
+        assert_eq!(from_cookie(&k(b"k1"), Some("x.y")), FromCookie::None);
+        assert_eq!(from_cookie(&k(b"k1"), None), FromCookie::None);
     }
 }

@@ -105,7 +105,7 @@ async fn dispatch(
     };
     let (lang, lang_chosen) = request::negotiate(req.headers(), tenant.config.default_lang);
     let (session, new_session) = match csrf::from_cookie(
-        &state.csrf_key,
+        &state.site_key,
         request::cookie(req.headers(), request::SESSION_COOKIE),
     ) {
         csrf::FromCookie::Issued(id) => (id, false),
@@ -245,7 +245,7 @@ async fn run(
                 .find(|(k, _)| k == csrf::FIELD)
                 .map(|(_, v)| v.as_str());
             let valid = !ctx.new_session
-                && token.is_some_and(|t| csrf::verify(&ctx.state.csrf_key, &ctx.session, t));
+                && token.is_some_and(|t| csrf::verify(&ctx.state.site_key, &ctx.session, t));
             if !valid {
                 let kept = fields
                     .into_iter()
@@ -287,7 +287,7 @@ fn finish(ctx: &Ctx<'_>, method: &Method, resp: &mut Resp) {
         let c = format!(
             "{}={}; Path=/; Secure; HttpOnly; SameSite=Lax",
             request::SESSION_COOKIE,
-            csrf::cookie_value(&ctx.state.csrf_key, &id)
+            csrf::cookie_value(&ctx.state.site_key, &id)
         );
         if let Ok(v) = HeaderValue::from_str(&c) {
             resp.headers_mut().append(header::SET_COOKIE, v);

@@ -124,7 +124,7 @@ impl<'a> Ctx<'a> {
     pub fn csrf_token(&self) -> String {
         let rotated = self.set_session.lock().ok().and_then(|s| s.clone());
         super::csrf::token(
-            &self.state.csrf_key,
+            &self.state.site_key,
             rotated.as_ref().unwrap_or(&self.session),
         )
     }

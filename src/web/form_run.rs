@@ -298,7 +298,7 @@ async fn read_multipart(
         l.open.draft.files.values().map(|f| f.size).sum(),
     );
     let csrf_ok = |t: &str| {
-        !ctx.new_session && crate::http::csrf::verify(&ctx.state.csrf_key, &ctx.session, t)
+        !ctx.new_session && crate::http::csrf::verify(&ctx.state.site_key, &ctx.session, t)
     };
     let rule = |name: &str| upload_rule(l, step, name);
     let cx = multipart::Context {

@@ -138,6 +138,12 @@ async fn after_a_full_disk_the_store_heals_without_a_restart() {
             page = crate::form_run::fill_step(&w, page, &answers).await;
         }
         if page.status != 200 {
+            assert!(
+                matches!(page.status, 503 | 507),
+                "{}: {}",
+                page.status,
+                page.html.text("main")
+            );
             full = true;
             break;
         }
@@ -149,6 +155,7 @@ async fn after_a_full_disk_the_store_heals_without_a_restart() {
             .await
             .unwrap();
         if r.status() != 303 {
+            assert!(matches!(r.status().as_u16(), 503 | 507), "{}", r.status());
             full = true;
             break;
         }
