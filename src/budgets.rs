@@ -165,26 +165,11 @@ impl Budgets {
         tenant: usize,
         at: i64,
     ) -> Result<(), Exceeded> {
-        let limit = self.config.limit(spend);
-        let scopes = [
-            (Scope::Ip(ip), limit.per_ip, "address"),
-            (Scope::Tenant(tenant), limit.per_tenant, "tenant"),
-            (Scope::Total, limit.total, "all"),
-        ];
+        let scopes = self.scopes(spend, ip, tenant);
         let Ok(mut w) = self.windows.lock() else {
             return Ok(());
         };
-        for (scope, max, name) in scopes {
-            let used = w.get(&(spend, scope)).map_or(0, |x| x.used(at));
-            // Room for at least the first unit, so that one large file is judged by its own limits.
-            if used >= max || (used > 0 && used.saturating_add(n) > max) {
-                return Err(Exceeded {
-                    spend,
-                    scope: name,
-                    retry_after_secs: 3600 - at.rem_euclid(3600) as u64,
-                });
-            }
-        }
+        over(&w, spend, &scopes, n, at)?;
         for (scope, _, _) in scopes {
             w.entry((spend, scope)).or_default().add(at, n);
         }
@@ -206,25 +191,44 @@ impl Budgets {
         tenant: usize,
         at: i64,
     ) -> Result<(), Exceeded> {
-        let limit = self.config.limit(spend);
+        let scopes = self.scopes(spend, ip, tenant);
         let Ok(w) = self.windows.lock() else {
             return Ok(());
         };
-        for (scope, max, name) in [
+        over(&w, spend, &scopes, 0, at)
+    }
+
+    /// The three budgets a spend falls under, with their limits and names.
+    fn scopes(&self, spend: Spend, ip: IpAddr, tenant: usize) -> [(Scope, u64, &'static str); 3] {
+        let limit = self.config.limit(spend);
+        [
             (Scope::Ip(ip), limit.per_ip, "address"),
             (Scope::Tenant(tenant), limit.per_tenant, "tenant"),
             (Scope::Total, limit.total, "all"),
-        ] {
-            if w.get(&(spend, scope)).map_or(0, |x| x.used(at)) >= max {
-                return Err(Exceeded {
-                    spend,
-                    scope: name,
-                    retry_after_secs: 3600 - at.rem_euclid(3600) as u64,
-                });
-            }
-        }
-        Ok(())
+        ]
     }
+}
+
+/// The first of `scopes` that has no room for `n` more at `at`. A budget with nothing spent has room
+/// for any first amount, so that one large file is judged by its own limits.
+fn over(
+    w: &HashMap<(Spend, Scope), Window>,
+    spend: Spend,
+    scopes: &[(Scope, u64, &'static str); 3],
+    n: u64,
+    at: i64,
+) -> Result<(), Exceeded> {
+    for (scope, max, name) in scopes {
+        let used = w.get(&(spend, *scope)).map_or(0, |x| x.used(at));
+        if used >= *max || (used > 0 && used.saturating_add(n) > *max) {
+            return Err(Exceeded {
+                spend,
+                scope: name,
+                retry_after_secs: 3600 - at.rem_euclid(3600) as u64,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The client's address: the peer's, or, when the peer is a trusted proxy, the nearest address in

@@ -41,6 +41,30 @@ fn builder(state: &State) -> auto::Builder<TokioExecutor> {
     b
 }
 
+/// A place for a connection from `peer` under the limits, or None (counted; the caller drops it).
+fn admit(
+    state: &State,
+    admission: &Arc<conn::Admission>,
+    peer: SocketAddr,
+) -> Option<conn::Admitted> {
+    let limits = &state.config.limits;
+    let ip = peer.ip().to_canonical();
+    let admitted = admission.admit(
+        ip,
+        limits.max_connections,
+        limits.max_connections_per_ip,
+        limits.trusted_proxies.contains(&ip),
+    );
+    if admitted.is_none() {
+        state
+            .metrics
+            .connections_refused
+            .fetch_add(1, Ordering::Relaxed);
+        tracing::debug!(%peer, "connection refused: too many open");
+    }
+    admitted
+}
+
 /// Serves one connection until it ends, is idle, or stops taking its responses (see [`conn`]).
 async fn serve_conn<S, F>(state: &State, activity: &Arc<conn::Activity>, conn: F)
 where
@@ -94,17 +118,7 @@ pub async fn serve_tls(
                 };
                 let _ = tcp.set_nodelay(true);
                 state.metrics.connections_total.fetch_add(1, Ordering::Relaxed);
-                let limits = &state.config.limits;
-                let ip = peer.ip().to_canonical();
-                let Some(admitted) = admission.admit(
-                    ip,
-                    limits.max_connections,
-                    limits.max_connections_per_ip,
-                    limits.trusted_proxies.contains(&ip),
-                ) else {
-                    state.metrics.connections_refused.fetch_add(1, Ordering::Relaxed);
-                    tracing::debug!(%peer, "connection refused: too many open");
-                    drop(tcp);
+                let Some(admitted) = admit(&state, &admission, peer) else {
                     continue;
                 };
                 let acceptor = acceptor.clone();
@@ -174,15 +188,7 @@ pub async fn serve_redirect(
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 };
-                let limits = &state.config.limits;
-                let ip = peer.ip().to_canonical();
-                let Some(admitted) = admission.admit(
-                    ip,
-                    limits.max_connections,
-                    limits.max_connections_per_ip,
-                    limits.trusted_proxies.contains(&ip),
-                ) else {
-                    state.metrics.connections_refused.fetch_add(1, Ordering::Relaxed);
+                let Some(admitted) = admit(&state, &admission, peer) else {
                     continue;
                 };
                 let state = state.clone();

@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::fields::{FieldCtx, field, label_of, message_text};
-use super::layout::{Crumb, Frame, page};
+use super::layout::{Crumb, Frame, page, page_under_home};
 use crate::forms::FormDef;
 use crate::forms::answers::{Answers, anchor};
 use crate::forms::engine::{Engine, FieldError};
@@ -278,21 +278,7 @@ pub fn receipt(frame: &Frame<'_>, def: &FormDef, v: &ReceiptView<'_>) -> Markup 
         }
         p { a href=(paths::PORTAL) { (loc.t("receipt-new")) } }
     };
-    page(
-        frame,
-        title,
-        &[
-            Crumb {
-                label: loc.t("breadcrumb-home"),
-                href: Some("/"),
-            },
-            Crumb {
-                label: title,
-                href: None,
-            },
-        ],
-        main,
-    )
+    page_under_home(frame, title, main)
 }
 
 /// The page a confirmation link opens: what the copy is and where it goes, and the button that sends it
@@ -324,19 +310,5 @@ pub fn receipt_confirm(frame: &Frame<'_>, def: &FormDef, v: &ConfirmView<'_>) ->
         }
         p { a href=(paths::PORTAL) { (loc.t("error-home")) } }
     };
-    page(
-        frame,
-        title,
-        &[
-            Crumb {
-                label: loc.t("breadcrumb-home"),
-                href: Some("/"),
-            },
-            Crumb {
-                label: title,
-                href: None,
-            },
-        ],
-        main,
-    )
+    page_under_home(frame, title, main)
 }

@@ -29,6 +29,21 @@ pub struct Crumb<'a> {
     pub href: Option<&'a str>,
 }
 
+/// A page whose breadcrumbs are the portal and itself.
+pub fn page_under_home(frame: &Frame<'_>, title: &str, main: Markup) -> Markup {
+    let crumbs = [
+        Crumb {
+            label: frame.loc.t("breadcrumb-home"),
+            href: Some("/"),
+        },
+        Crumb {
+            label: title,
+            href: None,
+        },
+    ];
+    page(frame, title, &crumbs, main)
+}
+
 pub fn page(frame: &Frame<'_>, title: &str, crumbs: &[Crumb<'_>], main: Markup) -> Markup {
     let loc = frame.loc;
     html! {

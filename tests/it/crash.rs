@@ -465,7 +465,12 @@ async fn a_full_disk_refuses_submissions_clearly_and_keeps_what_was_acknowledged
     unsafe_sigterm(&child);
     child.wait().await.unwrap();
     // Without the limit, everything acknowledged is there.
-    let store = radhus::store::Store::open(dir.path()).unwrap();
+    assert_kept(dir.path(), &acked);
+}
+
+/// Every acknowledged reference is a submission of the eksempel tenant in the stopped store in `data`.
+pub(crate) fn assert_kept(data: &Path, acked: &[String]) {
+    let store = radhus::store::Store::open(data).unwrap();
     let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
     let refs: BTreeSet<String> = store
         .tenant(&tenant)
@@ -474,7 +479,7 @@ async fn a_full_disk_refuses_submissions_clearly_and_keeps_what_was_acknowledged
         .into_iter()
         .map(|s| s.reference.to_string())
         .collect();
-    for a in &acked {
+    for a in acked {
         assert!(refs.contains(a), "{a} was acknowledged and is gone");
     }
 }

@@ -234,16 +234,5 @@ async fn after_a_full_disk_the_store_heals_without_a_restart() {
     assert!(child.try_wait().unwrap().is_none(), "no restart");
     unsafe_sigterm(&child);
     child.wait().await.unwrap();
-    let store = radhus::store::Store::open(dir.path()).unwrap();
-    let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
-    let refs: std::collections::BTreeSet<String> = store
-        .tenant(&tenant)
-        .submissions()
-        .unwrap()
-        .into_iter()
-        .map(|s| s.reference.to_string())
-        .collect();
-    for a in &acked {
-        assert!(refs.contains(a), "{a} was acknowledged and is gone");
-    }
+    crate::crash::assert_kept(dir.path(), &acked);
 }

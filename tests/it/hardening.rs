@@ -122,12 +122,7 @@ async fn an_upload_that_trickles_is_cut_off_at_the_body_deadline() {
         lang: "nb",
         host: HOST,
     };
-    let mut answers = crate::form_run::example("feil-vei-gatelys");
-    answers.remove("bilder");
-    let mut page = w.start("feil-vei-gatelys").await;
-    while page.html.count("input[type=file]") == 0 {
-        page = crate::form_run::fill_step(&w, page, &answers).await;
-    }
+    let page = at_upload_step(&w).await;
     let action = page.html.attr("main form[method=post]", "action").unwrap();
     let token = crate::support::csrf_of(&page.html);
     let cookies = jar
@@ -298,12 +293,7 @@ async fn an_upload_over_the_budget_is_refused_by_name_and_not_kept() {
         lang: "nb",
         host: HOST,
     };
-    let mut answers = crate::form_run::example("feil-vei-gatelys");
-    answers.remove("bilder");
-    let mut page = w.start("feil-vei-gatelys").await;
-    while page.html.count("input[type=file]") == 0 {
-        page = crate::form_run::fill_step(&w, page, &answers).await;
-    }
+    let page = at_upload_step(&w).await;
     let action = page.html.attr("main form[method=post]", "action").unwrap();
     let jpeg = std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forms/examples/bilde-gatelys.jpg"),
@@ -385,20 +375,52 @@ async fn a_draft_left_on_its_first_step_expires_within_hours_and_others_from_the
     );
 }
 
+/// The step of `feil-vei-gatelys` with the photo upload, its other steps filled in.
+async fn at_upload_step(w: &crate::form_run::Walk<'_>) -> crate::form_run::Page {
+    let mut answers = crate::form_run::example("feil-vei-gatelys");
+    answers.remove("bilder");
+    let mut page = w.start("feil-vei-gatelys").await;
+    while page.html.count("input[type=file]") == 0 {
+        page = crate::form_run::fill_step(w, page, &answers).await;
+    }
+    page
+}
+
 /// A client from another address (127.0.0.2), for the abuse tests.
 fn abuser(srv: &TestServer) -> reqwest::Client {
     abuser_at(srv.addr, &srv.cert_pem)
 }
 
 fn abuser_at(addr: std::net::SocketAddr, cert_pem: &[u8]) -> reqwest::Client {
+    client_as(
+        addr,
+        cert_pem,
+        Some(std::net::IpAddr::from([127, 0, 0, 2])),
+        None,
+    )
+}
+
+/// A browser with its own cookies: from `local` when given, and behind the trusted proxy as
+/// `forwarded_for` when given.
+fn client_as(
+    addr: std::net::SocketAddr,
+    cert_pem: &[u8],
+    local: Option<std::net::IpAddr>,
+    forwarded_for: Option<&str>,
+) -> reqwest::Client {
     let cert = reqwest::Certificate::from_pem(cert_pem).unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(f) = forwarded_for {
+        headers.insert("x-forwarded-for", f.parse().unwrap());
+    }
     let mut b = reqwest::Client::builder()
         .use_rustls_tls()
         .tls_built_in_root_certs(false)
         .add_root_certificate(cert)
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
-        .local_address(std::net::IpAddr::from([127, 0, 0, 2]));
+        .default_headers(headers)
+        .local_address(local);
     for host in radhus::demo::HOSTS {
         b = b.resolve(host, addr);
     }
@@ -522,25 +544,12 @@ async fn other_citizens_are_served_while_one_client_floods() {
     for i in 0..6u8 {
         let srv_url = |p: &str| srv.url(HOST, p);
         let (home, search) = (srv_url("/"), srv_url("/sok?q=barnehage"));
-        let c = {
-            let cert = reqwest::Certificate::from_pem(&srv.cert_pem).unwrap();
-            let mut h = reqwest::header::HeaderMap::new();
-            h.insert(
-                "x-forwarded-for",
-                format!("198.51.100.{i}").parse().unwrap(),
-            );
-            let mut b = reqwest::Client::builder()
-                .use_rustls_tls()
-                .tls_built_in_root_certs(false)
-                .add_root_certificate(cert)
-                .redirect(reqwest::redirect::Policy::none())
-                .cookie_store(true)
-                .default_headers(h);
-            for host in radhus::demo::HOSTS {
-                b = b.resolve(host, srv.addr);
-            }
-            b.build().unwrap()
-        };
+        let c = client_as(
+            srv.addr,
+            &srv.cert_pem,
+            None,
+            Some(&format!("198.51.100.{i}")),
+        );
         citizens.spawn(async move {
             let mut times = vec![];
             for _ in 0..10 {
