@@ -37,9 +37,7 @@ pub fn token(key: &SiteKey, session: &SessionId) -> String {
         return String::new();
     };
     let mut mask = [0u8; SECRET_LEN];
-    if getrandom::fill(&mut mask).is_err() {
-        return String::new();
-    }
+    rand::Rng::fill_bytes(&mut rand::rng(), &mut mask);
     let mut out = mask.to_vec();
     out.extend(mask.iter().zip(secret).map(|(m, s)| m ^ s));
     URL_SAFE_NO_PAD.encode(out)
