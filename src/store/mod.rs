@@ -252,6 +252,28 @@ mod tests {
     use crate::ids::SessionId;
 
     #[test]
+    fn a_write_that_panics_fails_alone_and_the_writer_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let failed = rt.block_on(store.write(true, |_| -> Result<(), StoreError> {
+            panic!("a bug inside a write")
+        }));
+        assert!(failed.is_err());
+        let id = SessionId::generate().unwrap();
+        rt.block_on(store.update_session(&id, 5, true, |s| s.lang = Some(crate::i18n::Lang::En)))
+            .unwrap();
+        assert_eq!(
+            store.session(&id).unwrap().and_then(|s| s.lang),
+            Some(crate::i18n::Lang::En)
+        );
+        assert!(store.failing().is_none());
+    }
+
+    #[test]
     fn open_migrate_reopen_and_refusals() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();

@@ -238,10 +238,18 @@ fn run_batch(db: &Database, batch: Vec<Request>, durable: bool) -> Outcome {
     let mut failed: Option<(String, bool)> = None;
     let mut rest = batch.into_iter();
     for req in rest.by_ref() {
-        match (req.job)(Ok(&tx)) {
-            Ok(c) => completions.push(c),
-            Err(e) => {
+        // A job that panics (a bug) fails its batch, not the writer: every later write would otherwise
+        // find the store closed until a restart.
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (req.job)(Ok(&tx))));
+        match ran {
+            Ok(Ok(c)) => completions.push(c),
+            Ok(Err(e)) => {
                 failed = Some((e.to_string(), is_io(&e)));
+                break;
+            }
+            Err(_) => {
+                tracing::error!("a store write panicked; its batch is not kept");
+                failed = Some(("a store write failed unexpectedly".to_owned(), false));
                 break;
             }
         }
