@@ -120,13 +120,18 @@ impl<'a> Ctx<'a> {
         self.state.i18n.loc(self.lang)
     }
 
+    /// The session the response leaves the browser with: the one a handler rotated to, or the request's.
+    pub fn session_now(&self) -> SessionId {
+        self.set_session
+            .lock()
+            .ok()
+            .and_then(|s| s.clone())
+            .unwrap_or_else(|| self.session.clone())
+    }
+
     /// A CSRF token for a form on this page, for the session the response leaves the browser with.
     pub fn csrf_token(&self) -> String {
-        let rotated = self.set_session.lock().ok().and_then(|s| s.clone());
-        super::csrf::token(
-            &self.state.site_key,
-            rotated.as_ref().unwrap_or(&self.session),
-        )
+        super::csrf::token(&self.state.site_key, &self.session_now())
     }
 
     /// Spends from the client's, the tenant's and the appliance's budget of `spend` (429 when over).

@@ -524,12 +524,10 @@ fn receipt_submission<'t>(
     let def = r.form()?;
     let reference = r.reference()?;
     let ctx = r.ctx;
-    let session = ctx.set_session.lock().ok().and_then(|s| s.clone());
-    let session = session.as_ref().unwrap_or(&ctx.session);
     let sub = cases::receipt(
         &ctx.state.store,
         ctx.tenant,
-        session,
+        &ctx.session_now(),
         def,
         &reference,
         ctx.state.clock.unix(),
@@ -538,12 +536,13 @@ fn receipt_submission<'t>(
     Ok((def, sub))
 }
 
+/// The receipt page of a submission [`receipt_submission`] has found.
 fn receipt_page(
     r: &Request<'_>,
+    (def, sub): (&Arc<FormDef>, &crate::cases::records::Submission),
     email_value: &str,
     email_error: Option<String>,
 ) -> Result<Resp, WebError> {
-    let (def, sub) = receipt_submission(r)?;
     let local = crate::forms::engine::norway_time(sub.submitted_at());
     let ctx = r.ctx;
     // After "send copy": the address of the newest copy.
@@ -587,7 +586,7 @@ fn receipt_page(
 /// GET …/kvittering/{reference}. The first time after a submission the session moves to a new id.
 pub async fn receipt(r: &Request<'_>) -> Result<Resp, WebError> {
     // Only the session that sent it gets this far; the page then goes out under the new id.
-    receipt_submission(r)?;
+    let (def, sub) = receipt_submission(r)?;
     let ctx = r.ctx;
     if let Some(to) =
         cases::rotate_after_submission(&ctx.state.store, &ctx.session, ctx.state.clock.unix())
@@ -595,7 +594,7 @@ pub async fn receipt(r: &Request<'_>) -> Result<Resp, WebError> {
     {
         ctx.rotate_session(to);
     }
-    receipt_page(r, "", None)
+    receipt_page(r, (def, &sub), "", None)
 }
 
 /// GET …/kvittering/{reference}/pdf: the submission as a PDF, for the session that sent it, rendered on
@@ -639,7 +638,7 @@ pub async fn receipt_email(r: &Request<'_>) -> Result<Resp, WebError> {
                 &Message::Key(e.key, e.args),
                 loc.t("receipt-email-label"),
             );
-            return receipt_page(r, &typed, Some(msg));
+            return receipt_page(r, (def, &sub), &typed, Some(msg));
         }
     };
     let ctx = r.ctx;
@@ -667,7 +666,7 @@ pub async fn receipt_email(r: &Request<'_>) -> Result<Resp, WebError> {
         crate::store::ReceiptMailAdded::TooSoon => Some(loc.t("receipt-email-too-soon").to_owned()),
     };
     if let Some(msg) = refused {
-        return receipt_page(r, &typed, Some(msg));
+        return receipt_page(r, (def, &sub), &typed, Some(msg));
     }
     ctx.state.deliveries.wake();
     Ok(see_other(&format!(
