@@ -55,7 +55,17 @@ enum Command {
     CheckConfig { path: PathBuf },
     /// Check form definitions (default: the built-in library) and their example answers; errors are
     /// printed as FILE:LINE:COL: message, exit 1 on any error.
-    CheckForms { paths: Vec<PathBuf> },
+    ///
+    /// Override files (`<id>.override.toml`) among them are applied to the library and checked: a part
+    /// that no longer fits the library version is an error, and an override written for an older
+    /// version is listed with the library's changes since then.
+    CheckForms {
+        paths: Vec<PathBuf>,
+        /// Check overrides against the library forms in this folder instead of the built-in library (the
+        /// forms of the version you are about to install).
+        #[arg(long, value_name = "DIR")]
+        library: Option<PathBuf>,
+    },
     /// List deliveries (all, or those not delivered with --failing), or try a submission's again.
     Deliveries {
         #[arg(long, value_name = "PATH")]
@@ -141,7 +151,7 @@ pub fn run() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::CheckConfig { path } => check_config(&path),
-        Command::CheckForms { paths } => check_forms(&paths),
+        Command::CheckForms { paths, library } => check_forms(&paths, library.as_deref()),
         Command::Deliveries {
             config,
             failing,
@@ -300,7 +310,28 @@ fn check_config(path: &Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn check_forms(paths: &[PathBuf]) -> ExitCode {
+fn print_errors(errs: &[crate::forms::LoadError]) -> ExitCode {
+    for e in errs {
+        eprintln!("{e}");
+    }
+    eprintln!(
+        "{} error{}",
+        errs.len(),
+        if errs.len() == 1 { "" } else { "s" }
+    );
+    ExitCode::from(1)
+}
+
+fn check_forms(paths: &[PathBuf], library: Option<&Path>) -> ExitCode {
+    let library = match library {
+        None => Registry::load_embedded(),
+        Some(dir) => crate::form_files::load(&[dir.to_path_buf()]),
+    };
+    let library = match library {
+        Ok(l) => l,
+        Err(errs) => return print_errors(&errs),
+    };
+    let mut misfits = vec![];
     let (registry, examples) = if paths.is_empty() {
         let examples: Vec<(String, String)> = crate::forms::embedded::EXAMPLES
             .iter()
@@ -326,22 +357,37 @@ fn check_forms(paths: &[PathBuf]) -> ExitCode {
                 }
             }
         }
-        (crate::form_files::load(paths), examples)
+        let loaded = crate::form_files::load_with_overrides(paths, &library).map(|l| {
+            for r in &l.reviews {
+                println!(
+                    "review: {} was written for version {} of {}; the library has version {}. Changes since:",
+                    r.file, r.based_on, r.form, r.version
+                );
+                for c in &r.changes {
+                    println!("  version {} ({}): {}", c.version, c.date, c.text.en);
+                }
+            }
+            misfits = l.misfits;
+            l.registry
+        });
+        (loaded, examples)
     };
     let registry = match registry {
         Ok(r) => r,
-        Err(errs) => {
-            for e in &errs {
-                eprintln!("{e}");
-            }
-            eprintln!(
-                "{} error{}",
-                errs.len(),
-                if errs.len() == 1 { "" } else { "s" }
-            );
-            return ExitCode::from(1);
-        }
+        Err(errs) => return print_errors(&errs),
     };
+    if !misfits.is_empty() {
+        for m in &misfits {
+            eprintln!("{m} (this part no longer fits the library form and is left out)");
+        }
+        eprintln!(
+            "{} override part{} no longer fit{} the library",
+            misfits.len(),
+            if misfits.len() == 1 { "" } else { "s" },
+            if misfits.len() == 1 { "s" } else { "" }
+        );
+        return ExitCode::from(1);
+    }
     let problems = crate::forms::check::examples(&registry, &examples);
     for p in &problems {
         eprintln!("{p}");

@@ -57,9 +57,23 @@ impl Tenant {
             .cloned()
             .collect();
         if let Some(dir) = &cfg.forms_dir {
-            // The tenant's own forms: always offered; one with a library form's id replaces it.
-            let own =
-                crate::form_files::load(std::slice::from_ref(dir)).map_err(TenantError::Forms)?;
+            // The tenant's own forms: always offered; one with a library form's id replaces it. An
+            // override is the library form with the tenant's changes; the parts that no longer fit this
+            // version of the library are left out and logged (`radhus check-forms` names them).
+            let own = crate::form_files::load_with_overrides(std::slice::from_ref(dir), registry)
+                .map_err(TenantError::Forms)?;
+            for m in &own.misfits {
+                tracing::warn!(tenant = %cfg.id, "form override part left out: {m}");
+            }
+            for r in &own.reviews {
+                tracing::warn!(
+                    tenant = %cfg.id,
+                    form = %r.form,
+                    "{} was written for version {} of the form; the library has version {}: review it",
+                    r.file, r.based_on, r.version
+                );
+            }
+            let own = own.registry;
             forms.retain(|f| !own.contains(&f.id));
             forms.extend(own.all().iter().cloned());
         }

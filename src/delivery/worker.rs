@@ -682,6 +682,7 @@ impl Worker {
             form_title: def.title.get(sub.lang),
             rows: &rows,
             files: &listed,
+            archive: &def.archive,
         };
         let submission = xml::submission_xml(sub, &cx).map_err(|e| e.to_string())?;
         let arkiv = xml::arkivmelding_xml(sub, &cx).map_err(|e| e.to_string())?;

@@ -31,6 +31,7 @@ use time::macros::format_description;
 
 use crate::cases::records::Submission;
 use crate::forms::answers::{Answer, Answers};
+use crate::forms::{Archive, ScreenedPart, Screening};
 
 /// The XSD of our own format, embedded (`docs/submission.xsd`).
 pub const SUBMISSION_XSD: &str = include_str!("../../docs/submission.xsd");
@@ -67,6 +68,8 @@ pub struct Context<'a> {
     pub rows: &'a [Row],
     /// Files delivered beside the XML (e.g. "submission.pdf", "attachments/1-bilde.jpg"), with their MIME type.
     pub files: &'a [(String, String)],
+    /// The form's archive metadata: title pattern, document type, classification, screening.
+    pub archive: &'a Archive,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -159,11 +162,31 @@ pub fn arkivmelding_xml(sub: &Submission, cx: &Context<'_>) -> Result<Vec<u8>, X
     check(sub, cx)?;
     let at = Stamp::new(sub.submitted, "submitted")?;
     let words = Words::for_lang(sub.lang.code());
-    let title = if cx.form_title.trim().is_empty() {
+    let form_title = if cx.form_title.trim().is_empty() {
         sub.form.as_str()
     } else {
         cx.form_title
     };
+    // The record's title from the form's pattern (in nynorsk for a nynorsk submission, else bokmål), and
+    // the public title: the pattern without the answers it names.
+    let (title, public_title) = match &cx.archive.title {
+        Some(t) => {
+            let pattern = t.get(sub.lang);
+            (
+                fill_title(pattern, |name| {
+                    cx.rows
+                        .iter()
+                        .find(|r| r.name == name)
+                        .map(|r| r.value.as_str())
+                }),
+                fill_title(pattern, |_| None),
+            )
+        }
+        None => (form_title.to_owned(), form_title.to_owned()),
+    };
+    let title = title.as_str();
+    let screening = cx.archive.screening.as_ref();
+    let screened = |what: &str| screening.is_some_and(|s| s.metadata.iter().any(|m| m == what));
     let id = |path: &str| system_id(sub.tenant.as_str(), sub.reference.as_str(), path);
     let mappe_id = id("mappe");
     let documents = documents(cx.files);
@@ -182,8 +205,21 @@ pub fn arkivmelding_xml(sub: &Submission, cx: &Context<'_>) -> Result<Vec<u8>, X
     d.open("mappe", &[("xsi:type", "saksmappe")])?;
     d.leaf("systemID", &[], &mappe_id)?;
     d.leaf("tittel", &[], title)?;
+    if screened("Tittel mappe") {
+        d.leaf("offentligTittel", &[], &public_title)?;
+    }
     d.leaf("opprettetDato", &[], &at.date_time)?;
     d.leaf("opprettetAv", &[], SYSTEM)?;
+    if let Some(s) = screening {
+        write_screening(&mut d, s)?;
+    }
+    if let Some(c) = &cx.archive.classification {
+        d.open("klassifikasjon", &[])?;
+        d.leaf("referanseKlassifikasjonssystem", &[], &c.system)?;
+        d.leaf("klasseID", &[], &c.id)?;
+        d.leaf("tittel", &[], &c.title)?;
+        d.close("klassifikasjon")?;
+    }
 
     // The journalpost. Its elements come in the order of the schema's extension chain:
     // registrering, then basisregistrering, then journalpost.
@@ -194,14 +230,18 @@ pub fn arkivmelding_xml(sub: &Submission, cx: &Context<'_>) -> Result<Vec<u8>, X
     d.leaf("arkivertDato", &[], &at.date_time)?;
     d.leaf("arkivertAv", &[], SYSTEM)?;
     d.leaf("referanseForelderMappe", &[], &mappe_id)?;
+    if let Some(s) = screening {
+        write_screening(&mut d, s)?;
+    }
     for doc in &documents {
         let doc_title = match (doc.main, doc.name) {
             (true, _) => title,
             (false, "submission.xml") => words.data_title,
             (false, name) => name.rsplit('/').next().unwrap_or(name),
         };
-        let doc_type = match doc.name {
-            "submission.pdf" | "submission.xml" => "Skjema",
+        let doc_type = match (doc.main, doc.name, &cx.archive.document_type) {
+            (true, _, Some(t)) => t.as_str(),
+            (_, "submission.pdf" | "submission.xml", _) => "Skjema",
             _ => "Vedlegg",
         };
         d.open("dokumentbeskrivelse", &[])?;
@@ -226,6 +266,9 @@ pub fn arkivmelding_xml(sub: &Submission, cx: &Context<'_>) -> Result<Vec<u8>, X
         d.leaf("dokumentnummer", &[], &doc.number.to_string())?;
         d.leaf("tilknyttetDato", &[], &at.date_time)?;
         d.leaf("tilknyttetAv", &[], SYSTEM)?;
+        if let Some(s) = screening {
+            write_screening(&mut d, s)?;
+        }
         d.open("dokumentobjekt", &[])?;
         d.leaf("versjonsnummer", &[], "1")?;
         d.leaf("variantformat", &[], "Produksjonsformat")?;
@@ -236,6 +279,9 @@ pub fn arkivmelding_xml(sub: &Submission, cx: &Context<'_>) -> Result<Vec<u8>, X
         d.close("dokumentbeskrivelse")?;
     }
     d.leaf("tittel", &[], title)?;
+    if screened("Tittel journalpost") {
+        d.leaf("offentligTittel", &[], &public_title)?;
+    }
     d.leaf(
         "beskrivelse",
         &[],
@@ -262,6 +308,55 @@ pub fn arkivmelding_xml(sub: &Submission, cx: &Context<'_>) -> Result<Vec<u8>, X
 
     d.close("arkivmelding")?;
     Ok(d.finish())
+}
+
+/// A record title from its pattern: each `{field}` is replaced with `value(field)`. A field without an
+/// answer is left out together with the separator before it (" – ", " - ", ", ", ": "), so
+/// "Søknad – {navn}" without a name is "Søknad". Spaces inside an answer are collapsed to one.
+pub fn fill_title<'v>(pattern: &str, value: impl Fn(&str) -> Option<&'v str>) -> String {
+    const SEPARATORS: [&str; 4] = [" – ", " - ", ", ", ": "];
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let name = &rest[start + 1..start + len];
+        let answer = value(name)
+            .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|v| !v.is_empty());
+        match answer {
+            Some(v) => out.push_str(&v),
+            None => {
+                if let Some(sep) = SEPARATORS.iter().find(|s| out.ends_with(*s)) {
+                    out.truncate(out.len() - sep.len());
+                }
+            }
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out.trim().to_owned()
+}
+
+/// Noark 5 `skjerming`: access code, legal basis, what metadata is screened, and how much of the document.
+fn write_screening(d: &mut Doc, s: &Screening) -> Result<(), XmlError> {
+    d.open("skjerming", &[])?;
+    d.leaf("tilgangsrestriksjon", &[], &s.code)?;
+    d.leaf("skjermingshjemmel", &[], &s.basis)?;
+    for m in &s.metadata {
+        d.leaf("skjermingMetadata", &[], m)?;
+    }
+    d.leaf(
+        "skjermingDokument",
+        &[],
+        match s.document {
+            ScreenedPart::Whole => "Skjerming av hele dokumentet",
+            ScreenedPart::Part => "Skjerming av deler av dokumentet",
+        },
+    )?;
+    d.close("skjerming")
 }
 
 /// The sender's name for the arkivmelding, taken from the answers in `rows` whose name contains "navn".
@@ -756,7 +851,173 @@ mod tests {
             form_title: "Søknad om barnehageplass",
             rows,
             files,
+            archive: &NO_ARCHIVE,
         }
+    }
+
+    static NO_ARCHIVE: Archive = Archive {
+        title: None,
+        document_type: None,
+        classification: None,
+        screening: None,
+    };
+
+    /// The form's archive metadata: the title from its pattern (the answer named, in nynorsk for a nynorsk
+    /// submission), the public title without it, the document type, the class and the screening, read back
+    /// element by element from output valid under both schemas.
+    #[test]
+    fn archive_metadata_fills_title_class_and_screening() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut sub, rows, files) = sample();
+        let archive = Archive {
+            title: Some(crate::forms::ArchiveTexts {
+                nb: "Søknad om barnehageplass – {barn_navn}".into(),
+                nn: "Søknad om barnehageplass for {barn_navn}".into(),
+            }),
+            document_type: Some("Søknad".into()),
+            classification: Some(crate::forms::Classification {
+                system: "KL".into(),
+                id: "A10".into(),
+                title: "Barnehager".into(),
+            }),
+            screening: Some(Screening {
+                code: "13".into(),
+                basis: "Offl. § 13 jf. fvl. § 13 første ledd nr. 1".into(),
+                metadata: vec!["Tittel mappe".into(), "Korrespondansepart".into()],
+                document: ScreenedPart::Part,
+            }),
+        };
+        let c = Context {
+            archive: &archive,
+            ..cx(&rows, &files)
+        };
+        let xml = arkivmelding_xml(&sub, &c).unwrap();
+        for schema in arkivmelding_schemas() {
+            assert_valid(dir.path(), "arkivmelding.xml", &xml, &schema);
+        }
+        let get = |expr: &str| xpath(dir.path(), &xml, &format!("string({expr})"));
+        let el = |path: &str| {
+            path.split('/')
+                .map(|p| format!("*[local-name()='{p}']"))
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        assert_eq!(
+            get(&format!("/{}", el("arkivmelding/mappe/tittel"))),
+            "Søknad om barnehageplass – Øyvind Ærlig"
+        );
+        assert_eq!(
+            get(&format!("/{}", el("arkivmelding/mappe/offentligTittel"))),
+            "Søknad om barnehageplass"
+        );
+        // Only the folder's title was listed as screened: the journalpost has no public title.
+        assert_eq!(
+            get(&format!(
+                "count(/{})",
+                el("arkivmelding/mappe/basisregistrering/offentligTittel")
+            )),
+            "0"
+        );
+        assert_eq!(
+            get(&format!(
+                "/{}",
+                el("arkivmelding/mappe/klassifikasjon/klasseID")
+            )),
+            "A10"
+        );
+        assert_eq!(
+            get(&format!(
+                "/{}",
+                el("arkivmelding/mappe/klassifikasjon/referanseKlassifikasjonssystem")
+            )),
+            "KL"
+        );
+        // On the folder, the journalpost and each of the three documents.
+        for (at, copies) in [
+            ("arkivmelding/mappe/skjerming", 1),
+            ("arkivmelding/mappe/basisregistrering/skjerming", 1),
+            (
+                "arkivmelding/mappe/basisregistrering/dokumentbeskrivelse/skjerming",
+                3,
+            ),
+        ] {
+            assert_eq!(
+                get(&format!("/{}/{}", el(at), el("tilgangsrestriksjon"))),
+                "13",
+                "{at}"
+            );
+            assert_eq!(
+                get(&format!("/{}/{}", el(at), el("skjermingshjemmel"))),
+                "Offl. § 13 jf. fvl. § 13 første ledd nr. 1"
+            );
+            assert_eq!(
+                get(&format!("/{}/{}", el(at), el("skjermingDokument"))),
+                "Skjerming av deler av dokumentet"
+            );
+            assert_eq!(
+                get(&format!("count(/{}/{})", el(at), el("skjermingMetadata"))),
+                (2 * copies).to_string()
+            );
+            assert_eq!(
+                get(&format!("/{}/{}[2]", el(at), el("skjermingMetadata"))),
+                "Korrespondansepart"
+            );
+        }
+        // The main document carries the form's document type; the others keep theirs.
+        let doc = |n: usize, what: &str| {
+            get(&format!(
+                "//*[local-name()='dokumentbeskrivelse'][{n}]/*[local-name()='{what}']"
+            ))
+        };
+        assert_eq!(doc(1, "dokumenttype"), "Søknad");
+        assert_eq!(doc(1, "tittel"), "Søknad om barnehageplass – Øyvind Ærlig");
+        assert_eq!(doc(3, "dokumenttype"), "Vedlegg");
+
+        // A nynorsk submission takes the nynorsk pattern; without the answer, the title stops before it.
+        sub.lang = Lang::Nn;
+        let xml = arkivmelding_xml(&sub, &c).unwrap();
+        let get = |expr: &str| xpath(dir.path(), &xml, &format!("string({expr})"));
+        assert_eq!(
+            get(&format!("/{}", el("arkivmelding/mappe/tittel"))),
+            "Søknad om barnehageplass for Øyvind Ærlig"
+        );
+        let no_name: Vec<Row> = rows
+            .iter()
+            .filter(|r| r.name != "barn_navn")
+            .cloned()
+            .collect();
+        let c = Context {
+            archive: &archive,
+            ..cx(&no_name, &files)
+        };
+        sub.lang = Lang::Nb;
+        let xml = arkivmelding_xml(&sub, &c).unwrap();
+        assert_eq!(
+            xpath(
+                dir.path(),
+                &xml,
+                &format!("string(/{})", el("arkivmelding/mappe/tittel"))
+            ),
+            "Søknad om barnehageplass"
+        );
+    }
+
+    #[test]
+    fn titles_are_filled_and_cut_where_an_answer_is_missing() {
+        let v = |name: &str| match name {
+            "navn" => Some("  Kari   Nordmann "),
+            "tom" => Some(" "),
+            _ => None,
+        };
+        assert_eq!(fill_title("Søknad – {navn}", v), "Søknad – Kari Nordmann");
+        assert_eq!(fill_title("Søknad – {tom}", v), "Søknad");
+        assert_eq!(
+            fill_title("Søknad: {x}, {navn}", v),
+            "Søknad, Kari Nordmann"
+        );
+        assert_eq!(fill_title("{navn}: klage", v), "Kari Nordmann: klage");
+        assert_eq!(fill_title("Uten {", v), "Uten {");
+        assert_eq!(fill_title("Melding", v), "Melding");
     }
 
     #[test]
@@ -981,6 +1242,7 @@ mod tests {
             form_title: "Contact form",
             rows: &[],
             files: &[],
+            archive: &NO_ARCHIVE,
         };
         let ark = arkivmelding_xml(&sub, &c).unwrap();
         for schema in arkivmelding_schemas() {

@@ -135,6 +135,116 @@ struct RawForm {
     #[serde(default)]
     #[allow(dead_code)]
     decision: Vec<toml::Value>,
+    legal_basis: Option<Texts>,
+    last_reviewed: Option<toml::value::Datetime>,
+    #[serde(default)]
+    changes: Vec<RawChange>,
+    archive: Option<Archive>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChange {
+    version: u32,
+    date: toml::value::Datetime,
+    radhus: Option<String>,
+    text: Texts,
+}
+
+/// One entry of a form's changelog: what changed in a version of the form, and in which Rådhus release.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub version: u32,
+    pub date: time::Date,
+    /// The Rådhus release that first shipped this version ("0.2.0").
+    pub radhus: Option<String>,
+    pub text: Texts,
+}
+
+/// A text in the archive's languages (the archive record is written in bokmål or nynorsk).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveTexts {
+    pub nb: String,
+    pub nn: String,
+}
+
+impl ArchiveTexts {
+    /// The text in `lang`; English is archived in bokmål.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Nn => &self.nn,
+            Lang::Nb | Lang::En => &self.nb,
+        }
+    }
+}
+
+/// A class in the municipality's classification scheme (Noark 5 `klassifikasjon`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Classification {
+    /// The scheme: "KL" (the K-codes), "FE", a municipality's own.
+    pub system: String,
+    /// The class in it: "A10".
+    pub id: String,
+    pub title: String,
+}
+
+/// Whether the whole document or parts of it are screened (Noark 5 `skjermingDokument`).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ScreenedPart {
+    Whole,
+    Part,
+}
+
+/// Screening (skjerming) of the archived record, with its legal basis.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Screening {
+    /// The access code (Noark `tilgangsrestriksjon`): "13" for duty of confidentiality, …
+    pub code: String,
+    /// The legal basis (`skjermingshjemmel`): "Offl. § 13 jf. fvl. § 13 første ledd nr. 1".
+    pub basis: String,
+    /// The metadata screened (`skjermingMetadata`): "Tittel mappe", "Korrespondansepart", …
+    pub metadata: Vec<String>,
+    #[serde(default = "whole")]
+    pub document: ScreenedPart,
+}
+
+fn whole() -> ScreenedPart {
+    ScreenedPart::Whole
+}
+
+/// What the archive record (`arkivmelding.xml`) takes from the form.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Archive {
+    /// The record's title; `{field}` is replaced with that top-level field's answer.
+    pub title: Option<ArchiveTexts>,
+    /// The main document's `dokumenttype` ("Søknad", "Melding", "Klage").
+    pub document_type: Option<String>,
+    pub classification: Option<Classification>,
+    pub screening: Option<Screening>,
+}
+
+impl Archive {
+    /// The fields a title names, in order: `{barn_navn}` → "barn_navn".
+    pub fn title_fields(text: &str) -> Vec<&str> {
+        let mut out = vec![];
+        let mut rest = text;
+        while let Some(start) = rest.find('{') {
+            let after = &rest[start + 1..];
+            match after.find('}') {
+                Some(end) => {
+                    out.push(&after[..end]);
+                    rest = &after[end + 1..];
+                }
+                None => break,
+            }
+        }
+        out
+    }
 }
 
 fn yes() -> bool {
@@ -192,6 +302,14 @@ pub struct FormDef {
     pub file: String,
     /// The file's text, kept so a draft's version can be pinned in the store when it starts.
     pub source: FormSource,
+    /// The law the service rests on, as a citizen reads it.
+    pub legal_basis: Option<Texts>,
+    /// When the form was last checked against the law and the service.
+    pub last_reviewed: Option<time::Date>,
+    /// The form's changelog, newest first.
+    pub changes: Vec<Change>,
+    /// Title, document type, classification and screening for the archive record.
+    pub archive: Archive,
     /// Top-level field id → (step, position).
     index: HashMap<String, (usize, usize)>,
 }
@@ -241,7 +359,7 @@ pub fn parse_form(
             message,
         }]
     };
-    let raw: RawForm = toml::from_str(text).map_err(|e| {
+    let mut raw: RawForm = toml::from_str(text).map_err(|e| {
         let pos = e.span().map_or((1, 1), |s| line_col(text, s.start));
         one(pos, e.message().trim_end().to_owned())
     })?;
@@ -289,7 +407,7 @@ pub fn parse_form(
         text,
         errors: vec![],
     };
-    let steps = super::definition::build_steps(raw.steps, &mut loc);
+    let steps = super::definition::build_steps(std::mem::take(&mut raw.steps), &mut loc);
     if !loc.errors.is_empty() {
         return Err(loc.errors);
     }
@@ -299,6 +417,7 @@ pub fn parse_form(
             index.insert(f.id.clone(), (si, fi));
         }
     }
+    let meta = metadata(&raw, &index, &steps).map_err(|m| one(position_of(text, m.0), m.1))?;
     use sha2::Digest;
     let content_hash = sha2::Sha256::digest(text.as_bytes())
         .iter()
@@ -329,7 +448,150 @@ pub fn parse_form(
         content_hash,
         file: file.to_owned(),
         source: FormSource::Owned(Arc::from(text)),
+        legal_basis: raw.legal_basis,
+        last_reviewed: meta.last_reviewed,
+        changes: meta.changes,
+        archive: raw.archive.unwrap_or_default(),
         index,
+    })
+}
+
+struct Meta {
+    last_reviewed: Option<time::Date>,
+    changes: Vec<Change>,
+}
+
+fn toml_date(d: &toml::value::Datetime) -> Option<time::Date> {
+    match (d.date, d.time, d.offset) {
+        (Some(day), None, None) => time::Month::try_from(day.month)
+            .ok()
+            .and_then(|m| time::Date::from_calendar_date(i32::from(day.year), m, day.day).ok()),
+        _ => None,
+    }
+}
+
+/// Checks the form's review date, changelog and archive metadata. An error names the key to point at.
+fn metadata(
+    raw: &RawForm,
+    index: &HashMap<String, (usize, usize)>,
+    steps: &[super::definition::Step],
+) -> Result<Meta, (&'static str, String)> {
+    let last_reviewed = match &raw.last_reviewed {
+        None => None,
+        Some(d) => Some(toml_date(d).ok_or((
+            "last_reviewed",
+            format!("last_reviewed = {d} must be a date such as 2026-12-04"),
+        ))?),
+    };
+    let mut changes = vec![];
+    let mut prev: Option<u32> = None;
+    for c in &raw.changes {
+        let date = toml_date(&c.date).ok_or((
+            "[[changes]]",
+            format!(
+                "changes: date = {} must be a date such as 2026-12-04",
+                c.date
+            ),
+        ))?;
+        if c.version > raw.version {
+            return Err((
+                "[[changes]]",
+                format!(
+                    "changes: version {} is newer than the form's version {}",
+                    c.version, raw.version
+                ),
+            ));
+        }
+        if prev.is_some_and(|p| c.version >= p) {
+            return Err((
+                "[[changes]]",
+                format!(
+                    "changes: version {} must come after a higher version (newest first)",
+                    c.version
+                ),
+            ));
+        }
+        for lang in Lang::ALL {
+            if c.text.get(lang).trim().is_empty() {
+                return Err((
+                    "[[changes]]",
+                    format!(
+                        "changes: version {} has no text in {}",
+                        c.version,
+                        lang.code()
+                    ),
+                ));
+            }
+        }
+        prev = Some(c.version);
+        changes.push(Change {
+            version: c.version,
+            date,
+            radhus: c.radhus.clone(),
+            text: c.text.clone(),
+        });
+    }
+    if changes.first().is_some_and(|c| c.version != raw.version) {
+        return Err((
+            "[[changes]]",
+            format!(
+                "changes: the newest entry must describe the form's version {}",
+                raw.version
+            ),
+        ));
+    }
+    if let Some(a) = &raw.archive {
+        if let Some(t) = &a.title {
+            for text in [&t.nb, &t.nn] {
+                if text.trim().is_empty() {
+                    return Err(("[archive]", "archive.title must not be empty".into()));
+                }
+                for name in Archive::title_fields(text) {
+                    let field = index
+                        .get(name)
+                        .and_then(|(s, f)| steps.get(*s)?.fields.get(*f));
+                    match field.map(|f| &f.kind) {
+                        Some(k)
+                            if k.is_input()
+                                && !matches!(
+                                    k,
+                                    super::definition::Kind::Group { .. }
+                                        | super::definition::Kind::Attachment { .. }
+                                ) => {}
+                        _ => {
+                            return Err((
+                                "[archive]",
+                                format!(
+                                    "archive.title names {{{name}}}, which is not a question of this form outside a group"
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(sc) = &a.screening
+            && (sc.code.trim().is_empty() || sc.basis.trim().is_empty() || sc.metadata.is_empty())
+        {
+            return Err((
+                "[archive]",
+                "archive.screening needs code, basis and at least one metadata entry".into(),
+            ));
+        }
+        if let Some(c) = &a.classification
+            && [&c.system, &c.id, &c.title]
+                .iter()
+                .any(|v| v.trim().is_empty())
+        {
+            return Err((
+                "[archive]",
+                "archive.classification needs system, id and title".into(),
+            ));
+        }
+    }
+    Ok(Meta {
+        last_reviewed,
+        changes,
     })
 }
 
@@ -402,6 +664,21 @@ impl Registry {
         }
     }
 
+    /// Adds a form; an id already loaded is an error.
+    pub fn add(&mut self, def: FormDef) -> Result<(), LoadError> {
+        if self.by_id.contains_key(&def.id) {
+            return Err(LoadError {
+                file: def.file.clone(),
+                line: 1,
+                col: 1,
+                message: format!("a form with id \"{}\" is already loaded", def.id),
+            });
+        }
+        self.by_id.insert(def.id.clone(), self.forms.len());
+        self.forms.push(Arc::new(def));
+        Ok(())
+    }
+
     /// Adds or replaces forms (a tenant's own folder overrides the library by id).
     pub fn overlay(&self, other: Registry) -> Registry {
         let mut forms: Vec<Arc<FormDef>> = self
@@ -448,6 +725,103 @@ mod tests {
             )
         });
         assert!(reg.all().len() >= 5, "{}", reg.all().len());
+    }
+
+    /// Every library form names its legal basis, when it was last reviewed, its changelog up to its
+    /// version, and what the archive record needs; health, care, social and whistle-blowing forms are
+    /// screened with a legal basis.
+    #[test]
+    fn every_library_form_has_its_metadata_and_sensitive_ones_are_screened() {
+        const SCREENED: [&str; 6] = [
+            "varsling",
+            "barnehage-redusert-betaling",
+            "sfo-redusert-betaling",
+            "ettergivelse-skatt",
+            "kommunal-bolig",
+            "startlan",
+        ];
+        let reg = Registry::load_embedded().unwrap();
+        let mut problems = vec![];
+        for f in reg.all() {
+            let mut lacks = vec![];
+            if f.legal_basis.is_none() {
+                lacks.push("legal_basis");
+            }
+            if f.last_reviewed.is_none() {
+                lacks.push("last_reviewed");
+            }
+            if f.changes.first().map(|c| c.version) != Some(f.version) {
+                lacks.push("a changelog entry for its version");
+            }
+            if f.changes.iter().any(|c| c.radhus.is_none()) {
+                lacks.push("the Rådhus release of each change");
+            }
+            if f.archive.title.is_none() {
+                lacks.push("archive.title");
+            }
+            if f.archive.document_type.is_none() {
+                lacks.push("archive.document_type");
+            }
+            if f.archive.classification.is_none() {
+                lacks.push("archive.classification");
+            }
+            let must_screen = f.topic == Topic::HelseOgOmsorg || SCREENED.contains(&f.id.as_str());
+            if must_screen && f.archive.screening.is_none() {
+                lacks.push("archive.screening");
+            }
+            if !lacks.is_empty() {
+                problems.push(format!("{}: lacks {}", f.id, lacks.join(", ")));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn changelogs_and_archive_titles_are_checked_at_load() {
+        let base = "id = \"x\"\nversion = 2\ntopic = \"kontakt\"\nlogin = \"none\"\ntitle = { nb = \"X\", nn = \"X\", en = \"X\" }\nintro = { nb = \"X\", nn = \"X\", en = \"X\" }\n";
+        let step = "[[step]]\nid = \"s\"\ntitle = { nb = \"S\", nn = \"S\", en = \"S\" }\n[[step.field]]\nid = \"navn\"\nkind = \"text\"\nlabel = { nb = \"N\", nn = \"N\", en = \"N\" }\n";
+        let text = |c: &str| format!("{base}{c}\n{step}");
+        let change = |v: u32| {
+            format!(
+                "[[changes]]\nversion = {v}\ndate = 2026-12-01\nradhus = \"0.1.0\"\ntext = {{ nb = \"E\", nn = \"E\", en = \"C\" }}\n"
+            )
+        };
+        let err = |c: &str| {
+            parse_form("forms/x.toml", &text(c), Some("x"))
+                .unwrap_err()
+                .remove(0)
+                .message
+        };
+        assert!(
+            parse_form(
+                "forms/x.toml",
+                &text(&format!("{}{}", change(2), change(1))),
+                Some("x")
+            )
+            .is_ok()
+        );
+        assert!(err(&change(1)).contains("must describe the form's version 2"));
+        assert!(err(&change(3)).contains("newer than the form's version 2"));
+        assert!(err(&format!("{}{}", change(1), change(2))).contains("newest first"));
+        let archive = |t: &str| {
+            format!(
+                "{}[archive]\ntitle = {{ nb = \"{t}\", nn = \"{t}\" }}\n",
+                change(2)
+            )
+        };
+        assert!(
+            parse_form(
+                "forms/x.toml",
+                &text(&archive("Melding – {navn}")),
+                Some("x")
+            )
+            .is_ok()
+        );
+        assert!(err(&archive("Melding – {nvan}")).contains("archive.title names {nvan}"));
+        assert!(
+            err("last_reviewed = \"i fjor\"\n").contains("invalid type")
+                || err("last_reviewed = \"i fjor\"\n").contains("date")
+        );
     }
 
     #[test]

@@ -36,16 +36,27 @@ fn flat(v: &toml::Value) -> Option<String> {
 fn collect(v: &toml::Value, at: &str, out: &mut Vec<Triple>) {
     match v {
         toml::Value::Table(t) => {
-            if let (Some(nb), Some(nn), Some(en)) = (
-                t.get("nb").and_then(flat),
-                t.get("nn").and_then(flat),
-                t.get("en").and_then(flat),
-            ) {
+            if let (Some(nb), Some(nn)) = (t.get("nb").and_then(flat), t.get("nn").and_then(flat)) {
+                // Archive titles are in bokmål and nynorsk only; their `{field}` placeholders are ids,
+                // not words.
+                let strip = |s: String| {
+                    let mut out = String::new();
+                    let mut rest = s.as_str();
+                    while let (Some(a), Some(b)) = (rest.find('{'), rest.find('}')) {
+                        if b < a {
+                            break;
+                        }
+                        out.push_str(&rest[..a]);
+                        rest = &rest[b + 1..];
+                    }
+                    out.push_str(rest);
+                    out
+                };
                 out.push(Triple {
                     at: at.to_owned(),
-                    nb,
-                    nn,
-                    en,
+                    nb: strip(nb),
+                    nn: strip(nn),
+                    en: t.get("en").and_then(flat).unwrap_or_default(),
                 });
             }
             for (k, x) in t {

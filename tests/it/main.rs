@@ -18,6 +18,7 @@ mod crash;
 mod delivery;
 mod disk;
 mod form_language;
+mod form_library;
 mod form_run;
 mod hardening;
 mod hostile;

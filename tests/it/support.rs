@@ -240,6 +240,15 @@ impl Html {
             .map(str::to_owned)
     }
 
+    pub fn attrs(&self, selector: &str, attr: &str) -> Vec<String> {
+        let sel = scraper::Selector::parse(selector).unwrap();
+        self.0
+            .select(&sel)
+            .filter_map(|e| e.value().attr(attr))
+            .map(str::to_owned)
+            .collect()
+    }
+
     pub fn count(&self, selector: &str) -> usize {
         let sel = scraper::Selector::parse(selector).unwrap();
         self.0.select(&sel).count()

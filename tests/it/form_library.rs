@@ -1,0 +1,443 @@
+//! The form library as a municipality adopts it: every form's archive metadata in the delivered record, a
+//! wrong answer for every validated question of every form, and a tenant's override of a library form that
+//! is applied over HTTP and checked against a newer library version by `radhus check-forms`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use radhus::forms::answers::Answer;
+use radhus::forms::definition::Kind;
+use radhus::forms::{FormDef, LoginRequirement};
+
+use crate::form_run::{HOST, Page, Walk, example, fill_step_with, walk};
+use crate::support::TestServer;
+
+/// A server whose first tenant overrides every library form that requires a login with
+/// `login = "optional"` (accounts do not exist yet), so that every form can be filled in. The folder is
+/// returned with it and must be kept while the server runs.
+pub async fn library_server() -> (tempfile::TempDir, TestServer) {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = radhus::forms::Registry::load_embedded().unwrap();
+    for def in reg
+        .all()
+        .iter()
+        .filter(|d| d.login == LoginRequirement::Required)
+    {
+        std::fs::write(
+            dir.path().join(format!("{}.override.toml", def.id)),
+            format!(
+                "# Accounts are not built yet: this tenant lets the form be filled in without one.\nbased_on = {}\nlogin = \"optional\"\n",
+                def.version
+            ),
+        )
+        .unwrap();
+    }
+    let path = dir.path().to_path_buf();
+    let srv = TestServer::start_with(|c| {
+        c.tenants[0].forms_dir = Some(path);
+        // One test client walks the whole library three times, from one address.
+        for l in [
+            &mut c.budgets.drafts,
+            &mut c.budgets.sessions,
+            &mut c.budgets.upload_files,
+            &mut c.budgets.upload_bytes,
+        ] {
+            l.per_ip = l.total;
+        }
+    })
+    .await;
+    (dir, srv)
+}
+
+/// One XPath string from an XML file, namespaces ignored (`a/b` → `*[local-name()='a']/…`).
+pub fn xpath(file: &Path, expr: &str) -> String {
+    let out = Command::new("xmllint")
+        .args(["--xpath", expr])
+        .arg(file)
+        .output()
+        .expect("xmllint is not installed: apt-get install libxml2-utils (.ci/run does this)");
+    assert!(
+        out.status.success(),
+        "xpath {expr} on {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.strip_suffix('\n').unwrap_or(&text).to_owned()
+}
+
+fn el(path: &str) -> String {
+    path.split('/')
+        .map(|p| format!("*[local-name()='{p}']"))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The delivered `arkivmelding.xml` carries the form's archive metadata: the title from its pattern with
+/// the answers filled in (nynorsk for a nynorsk submission), the document type of the main document,
+/// the class, and the screening with its legal basis exactly where the form is confidential.
+pub fn archive_record_matches_the_form(
+    folder: &Path,
+    def: &FormDef,
+    sub: &radhus::cases::records::Submission,
+) {
+    let file = folder.join("arkivmelding.xml");
+    let get = |path: &str| xpath(&file, &format!("string(/{})", el(path)));
+    let count = |path: &str| xpath(&file, &format!("count(/{})", el(path)));
+    let id = &def.id;
+    let title = get("arkivmelding/mappe/tittel");
+    let pattern = def.archive.title.as_ref().unwrap().get(sub.lang);
+    assert!(!title.contains('{'), "{id}: {title}");
+    let fixed = pattern
+        .split('{')
+        .next()
+        .unwrap()
+        .trim_end_matches([' ', '–', '-', ',', ':']);
+    assert!(
+        title.starts_with(fixed.trim()),
+        "{id}: «{title}» from «{pattern}»"
+    );
+    if pattern.contains('{') {
+        assert!(
+            title.len() > fixed.trim().len(),
+            "{id}: an answer is in «{title}»"
+        );
+    }
+    assert_eq!(
+        get("arkivmelding/mappe/basisregistrering/dokumentbeskrivelse/dokumenttype"),
+        *def.archive.document_type.as_ref().unwrap(),
+        "{id}"
+    );
+    let class = def.archive.classification.as_ref().unwrap();
+    assert_eq!(
+        get("arkivmelding/mappe/klassifikasjon/klasseID"),
+        class.id,
+        "{id}"
+    );
+    assert_eq!(
+        get("arkivmelding/mappe/klassifikasjon/referanseKlassifikasjonssystem"),
+        class.system,
+        "{id}"
+    );
+    match &def.archive.screening {
+        Some(s) => {
+            for at in ["arkivmelding/mappe", "arkivmelding/mappe/basisregistrering"] {
+                assert_eq!(
+                    get(&format!("{at}/skjerming/tilgangsrestriksjon")),
+                    s.code,
+                    "{id}"
+                );
+                assert_eq!(
+                    get(&format!("{at}/skjerming/skjermingshjemmel")),
+                    s.basis,
+                    "{id}"
+                );
+            }
+            if s.metadata.iter().any(|m| m == "Tittel mappe") {
+                let public = get("arkivmelding/mappe/offentligTittel");
+                assert!(
+                    !public.is_empty() && !public.contains('{') && public.len() <= title.len(),
+                    "{id}: public title «{public}»"
+                );
+            }
+        }
+        None => assert_eq!(count("arkivmelding/mappe/skjerming"), "0", "{id}"),
+    }
+}
+
+/// A wrong value for a question of this kind, or None when the kind has nothing to get wrong by typing.
+fn wrong_value(kind: &Kind) -> Option<String> {
+    Some(match kind {
+        Kind::Fodselsnummer => "12345678901".into(),
+        Kind::Orgnr => "12345678".into(),
+        Kind::Kontonummer => "1234".into(),
+        Kind::Postnummer { .. } => "12a4".into(),
+        Kind::Email => "ikke-en-adresse".into(),
+        Kind::Phone => "12".into(),
+        Kind::Date { .. } => "31.02.2027".into(),
+        Kind::Number { .. } => "mange".into(),
+        Kind::Text {
+            max_length: Some(n),
+            ..
+        }
+        | Kind::Textarea {
+            max_length: Some(n),
+            ..
+        } => "x".repeat(n + 1),
+        Kind::Choice { .. } | Kind::List { .. } | Kind::YesNo => "finnes-ikke".into(),
+        _ => return None,
+    })
+}
+
+/// For every form of the library and every question on its way that validates what is typed (numbers,
+/// identity, organisation and account numbers, postal codes, e-mail, phone, dates, text limits, choices),
+/// one wrong answer with the rest of the example answers gives a 422 with that question's message beside
+/// it and in the error summary, in each of the three languages; then the right answer takes the citizen
+/// on.
+#[tokio::test]
+async fn a_wrong_answer_to_every_validated_question_gets_its_message() {
+    let (_overrides, srv) = library_server().await;
+    let reg = radhus::forms::Registry::load_embedded().unwrap();
+    let mut checked = 0;
+    let mut messages: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (lang, def) in ["nb", "nn", "en"]
+        .into_iter()
+        .flat_map(|l| reg.all().iter().map(move |d| (l, d)))
+    {
+        let w = Walk {
+            srv: &srv,
+            client: srv.client(),
+            lang,
+            host: HOST,
+        };
+        let answers = example(def.id.as_str());
+        let mut page: Page = w.start(def.id.as_str()).await;
+        for _ in 0..30 {
+            assert_eq!(page.status, 200, "{} at {}", def.id, page.url);
+            if !page.url.contains("/steg/") {
+                break;
+            }
+            let step_url = page.url.clone();
+            let mut names: Vec<String> = page
+                .html
+                .attrs("main form [name]", "name")
+                .into_iter()
+                .filter(|n| answers.contains_key(n))
+                .collect();
+            names.dedup();
+            for name in names {
+                let Some((_, field)) = def.field_for_name(&name) else {
+                    continue;
+                };
+                let Some(wrong) = wrong_value(&field.kind) else {
+                    continue;
+                };
+                let fresh = w.get(&step_url).await;
+                let p = fill_step_with(&w, fresh, &answers, &[(name.clone(), wrong.clone())]).await;
+                let id = format!("{} {lang} {name}={wrong}", def.id);
+                assert_eq!(p.status, 422, "{id}: refused");
+                let anchor = radhus::forms::answers::anchor(&name);
+                let summary = p.html.texts(".error-summary li a");
+                let hrefs = p.html.attrs(".error-summary li a", "href");
+                assert_eq!(
+                    summary.len(),
+                    1,
+                    "{id}: one message, for this question: {summary:?}"
+                );
+                assert!(
+                    hrefs[0].starts_with(&format!("#{anchor}")),
+                    "{id}: the summary links to the question: {hrefs:?}"
+                );
+                let beside = p.html.texts(&format!("[id^='{anchor}'].field__error"));
+                assert!(
+                    beside.iter().any(|b| b.ends_with(summary[0].trim())),
+                    "{id}: the message is beside the question too: {beside:?} / {summary:?}"
+                );
+                assert!(
+                    !summary[0].contains("v-"),
+                    "{id}: a catalogue key, not a text: {}",
+                    summary[0]
+                );
+                messages.entry(lang).or_default().push(summary[0].clone());
+                checked += 1;
+            }
+            page = crate::form_run::fill_step(&w, w.get(&step_url).await, &answers).await;
+        }
+        assert!(
+            page.url.ends_with("/oppsummering"),
+            "{}: {}",
+            def.id,
+            page.url
+        );
+    }
+    eprintln!("{checked} questions checked");
+    assert!(checked >= 600, "only {checked} questions checked");
+    // The messages are translated: the English ones are not the bokmål ones.
+    let nb: std::collections::BTreeSet<&String> = messages["nb"].iter().collect();
+    let en_in_nb = messages["en"].iter().filter(|m| nb.contains(m)).count();
+    assert_eq!(
+        en_in_nb, 0,
+        "English messages that are bokmål: {:?}",
+        messages["en"]
+    );
+}
+
+const OVERRIDE: &str = r#"# Eksempel kommune's changes to the library's kindergarten application.
+based_on = 1
+handling_time_days = 21
+
+[texts]
+"intro" = { nb = "Søk plass i barnehagene i Eksempel kommune. Hovedopptaket har frist 15. februar." }
+"barnet.barn_navn.hint" = { nb = "Slik det står i folkeregisteret", nn = "Slik det står i folkeregisteret", en = "As registered in the population register" }
+
+[archive]
+classification = { system = "FE", id = "A10-EKS", title = "Barnehageopptak" }
+
+[[question]]
+step  = "barnet"
+after = "barn_navn"
+id    = "kallenavn"
+kind  = "text"
+max_length = 40
+label = { nb = "Hva kaller dere barnet til daglig?", nn = "Kva kallar de barnet til dagleg?", en = "What do you call your child day to day?" }
+"#;
+
+/// A municipality's override of a library form: its texts, its extra question and its class are what
+/// the citizen and the archive see, over HTTP; `check-forms` accepts it against this library, lists the
+/// changes to review against a newer library version where it still fits, and names the parts that no
+/// longer fit one where the question it changes was removed (exit 1).
+#[tokio::test]
+async fn a_tenant_override_is_served_and_checked_against_a_new_library_version() {
+    let own = tempfile::tempdir().unwrap();
+    std::fs::write(own.path().join("barnehage-soknad.override.toml"), OVERRIDE).unwrap();
+    let dir = own.path().to_path_buf();
+    let srv = TestServer::start_with(|c| c.tenants[0].forms_dir = Some(dir)).await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let landing = w.get("/skjema/barnehage-soknad").await;
+    assert!(
+        landing
+            .html
+            .text("main")
+            .contains("Hovedopptaket har frist 15. februar")
+    );
+    assert!(
+        landing.html.text("main").contains("21"),
+        "the handling time"
+    );
+    let step = w.start("barnehage-soknad").await;
+    let labels = step.html.texts("main label");
+    let at = labels
+        .iter()
+        .position(|l| l.contains("Hva kaller dere barnet"))
+        .expect("the extra question");
+    assert!(
+        labels[at - 1].contains("navn"),
+        "after the name: {labels:?}"
+    );
+    assert!(
+        step.html
+            .text("main")
+            .contains("Slik det står i folkeregisteret")
+    );
+    let mut answers = example("barnehage-soknad");
+    answers.insert("kallenavn".into(), Answer::One("Sofie".into()));
+    let reference = walk(&w, "barnehage-soknad", &answers).await;
+    let folder = srv.data_dir().join("archive/eksempel").join(&reference);
+    for _ in 0..300 {
+        if folder.join("manifest.json").exists() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let sub = folder.join("submission.xml");
+    assert_eq!(
+        xpath(
+            &sub,
+            "string(//*[local-name()='answer'][@name='kallenavn']/*[local-name()='value'])"
+        ),
+        "Sofie"
+    );
+    let ark = folder.join("arkivmelding.xml");
+    assert_eq!(
+        xpath(
+            &ark,
+            &format!(
+                "string(/{})",
+                el("arkivmelding/mappe/klassifikasjon/klasseID")
+            )
+        ),
+        "A10-EKS"
+    );
+    // The library's title pattern and screening still apply.
+    assert!(
+        xpath(
+            &ark,
+            &format!("string(/{})", el("arkivmelding/mappe/tittel"))
+        )
+        .starts_with("Søknad om barnehageplass – ")
+    );
+
+    let radhus = env!("CARGO_BIN_EXE_radhus");
+    let check = |args: &[&std::ffi::OsStr]| {
+        let out = Command::new(radhus)
+            .arg("check-forms")
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, stderr) = check(&[own.path().as_os_str()]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("1 forms ok") || stdout.contains("forms ok"),
+        "{stdout}"
+    );
+
+    // A new library version 2 that adds a question and still fits: listed for review.
+    let lib = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("forms/barnehage-soknad.toml"),
+    )
+    .unwrap();
+    let v2 = text.replacen("version  = 1", "version  = 2", 1).replacen(
+        "[[changes]]",
+        "[[changes]]\nversion = 2\ndate    = 2027-01-10\nradhus  = \"0.2.0\"\ntext    = { nb = \"Nytt spørsmål om morsmål.\", nn = \"Nytt spørsmål om morsmål.\", en = \"A new question on the child's first language.\" }\n\n[[changes]]",
+        1,
+    );
+    assert_ne!(v2, text);
+    std::fs::write(lib.path().join("barnehage-soknad.toml"), &v2).unwrap();
+    let library = [
+        std::ffi::OsStr::new("--library"),
+        lib.path().as_os_str(),
+        own.path().as_os_str(),
+    ];
+    let (code, stdout, stderr) = check(&library);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("was written for version 1 of barnehage-soknad; the library has version 2")
+            && stdout.contains("A new question on the child's first language."),
+        "{stdout}"
+    );
+
+    // Version 3 renames the name question and now has its own `kallenavn`: both parts no longer fit.
+    let v3 = v2
+        .replacen("version  = 2", "version  = 3", 1)
+        .replace("\"barn_navn\"", "\"barnets_navn\"")
+        .replace("{barn_navn}", "{barnets_navn}")
+        .replacen(
+            "[[changes]]",
+            "[[changes]]\nversion = 3\ndate    = 2027-06-01\nradhus  = \"0.3.0\"\ntext    = { nb = \"Nye navn på spørsmål.\", nn = \"Nye namn på spørsmål.\", en = \"Questions renamed.\" }\n\n[[changes]]",
+            1,
+        )
+        .replacen(
+            "  [[step.field]]\n  id       = \"barnets_navn\"",
+            "  [[step.field]]\n  id       = \"kallenavn\"\n  kind     = \"text\"\n  label    = { nb = \"Kallenavn\", nn = \"Kallenamn\", en = \"Nickname\" }\n\n  [[step.field]]\n  id       = \"barnets_navn\"",
+            1,
+        );
+    std::fs::write(lib.path().join("barnehage-soknad.toml"), &v3).unwrap();
+    let (code, stdout, stderr) = check(&library);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("barnehage-soknad.override.toml:")
+            && stderr.contains("no question \"barn_navn\" on step \"barnet\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("question \"kallenavn\": the library form has a question with this id now"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("2 override parts no longer fit the library"),
+        "{stderr}"
+    );
+}
