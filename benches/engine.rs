@@ -631,13 +631,77 @@ fn file_drop(out: &mut String) {
     let _ = std::fs::remove_dir_all(&base);
 }
 
+/// The whole form library: parsing it at start, checking its example answers (`radhus check-forms`), and a
+/// tenant override applied to every form (a text, a question, the handling time).
+fn library(out: &mut String) {
+    use radhus::forms::Registry;
+    use radhus::forms::overrides::Override;
+    let n = Registry::load_embedded().unwrap().all().len();
+    let (load, load_p99) = time_it(50, || {
+        std::hint::black_box(Registry::load_embedded().unwrap());
+    });
+    let _ = writeln!(
+        out,
+        "| parse the library ({n} forms) | median {:.1} ms, p99 {:.1} ms | – |",
+        load.as_secs_f64() * 1e3,
+        load_p99.as_secs_f64() * 1e3
+    );
+    let reg = Registry::load_embedded().unwrap();
+    let examples: Vec<(String, String)> = radhus::forms::embedded::EXAMPLES
+        .iter()
+        .map(|(n, t)| (format!("forms/{n}"), (*t).to_owned()))
+        .collect();
+    let (check, check_p99) = time_it(50, || {
+        let p = radhus::forms::check::examples(&reg, &examples);
+        assert!(p.is_empty(), "{p:?}");
+    });
+    let _ = writeln!(
+        out,
+        "| check the library's example answers | median {:.1} ms, p99 {:.1} ms | – |",
+        check.as_secs_f64() * 1e3,
+        check_p99.as_secs_f64() * 1e3
+    );
+    let overrides: Vec<Override> = reg
+        .all()
+        .iter()
+        .map(|d| {
+            let step = &d.steps[0].id;
+            let text = format!(
+                "based_on = {}\nhandling_time_days = 9\n[texts]\n\"intro\" = {{ nb = \"Kommunens egen innledning.\" }}\n[[question]]\nstep = \"{step}\"\nid = \"kommunens_sporsmal\"\nkind = \"text\"\nlabel = {{ nb = \"Spørsmål\", nn = \"Spørsmål\", en = \"Question\" }}\n",
+                d.version
+            );
+            Override::parse(&format!("t/{}.override.toml", d.id), &text).unwrap()
+        })
+        .collect();
+    let (apply, apply_p99) = time_it(20, || {
+        for (o, d) in overrides.iter().zip(reg.all()) {
+            let a = o.apply(d).unwrap();
+            assert!(a.misfits.is_empty(), "{:?}", a.misfits);
+        }
+    });
+    let _ = writeln!(
+        out,
+        "| apply an override to every form ({n}) | median {:.1} ms, p99 {:.1} ms | – |",
+        apply.as_secs_f64() * 1e3,
+        apply_p99.as_secs_f64() * 1e3
+    );
+}
+
 fn main() {
     // Benches build with the dev-dependencies, which bring a second rustls provider; pick ring.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--quick");
     // `cargo bench --bench engine -- pdf file-drop` runs only the parts named.
-    let parts = ["form", "search", "pdf", "file-drop", "store", "http"];
+    let parts = [
+        "form",
+        "search",
+        "library",
+        "pdf",
+        "file-drop",
+        "store",
+        "http",
+    ];
     let named: Vec<&str> = parts
         .iter()
         .copied()
@@ -650,6 +714,9 @@ fn main() {
     }
     if run("search") {
         search(&mut out);
+    }
+    if run("library") {
+        library(&mut out);
     }
     if run("pdf") {
         pdf(&mut out);

@@ -66,6 +66,12 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         library: Option<PathBuf>,
     },
+    /// List the library forms that are new or changed in a Rådhus release (default: this one), with
+    /// what changed.
+    FormChanges {
+        #[arg(long, value_name = "VERSION")]
+        release: Option<String>,
+    },
     /// List deliveries (all, or those not delivered with --failing), or try a submission's again.
     Deliveries {
         #[arg(long, value_name = "PATH")]
@@ -152,6 +158,7 @@ pub fn run() -> ExitCode {
         }
         Command::CheckConfig { path } => check_config(&path),
         Command::CheckForms { paths, library } => check_forms(&paths, library.as_deref()),
+        Command::FormChanges { release } => form_changes(release.as_deref()),
         Command::Deliveries {
             config,
             failing,
@@ -307,6 +314,27 @@ fn check_config(path: &Path) -> ExitCode {
         "{file}: ok ({n} {})",
         if n == 1 { "tenant" } else { "tenants" }
     );
+    ExitCode::SUCCESS
+}
+
+fn form_changes(release: Option<&str>) -> ExitCode {
+    let registry = match Registry::load_embedded() {
+        Ok(r) => r,
+        Err(errs) => return print_errors(&errs),
+    };
+    let release = release.unwrap_or(crate::VERSION);
+    let changed = registry.changed_in(release);
+    println!(
+        "{} of {} library forms are new or changed in Rådhus {release}:",
+        changed.len(),
+        registry.all().len()
+    );
+    for (f, c) in changed {
+        println!(
+            "  {} version {} ({}): {}",
+            f.id, c.version, c.date, c.text.en
+        );
+    }
     ExitCode::SUCCESS
 }
 
@@ -654,6 +682,8 @@ fn start_code(e: &StartError) -> u8 {
 
 fn print_demo_banner(running: &Running, dir: &Path) {
     let port = running.addr.port();
+    let library = Registry::load_embedded().unwrap_or_default();
+    let changed = library.changed_in(crate::VERSION).len();
     let dir = dir.display();
     let text = format!(
         "Rådhus {} demo is running.\n\n\
@@ -663,9 +693,12 @@ fn print_demo_banner(running: &Running, dir: &Path) {
          The certificate is self-signed for this demo ({dir}/tls/cert.pem);\n\
          your browser will ask you to accept it once.\n\
          Logins: none yet — citizen and staff accounts arrive with the accounts release.\n\
+         Form library: {forms} forms, {changed} of them new or changed in this version\n\
+         \x20 (radhus form-changes lists them; docs/form-library.md describes the library).\n\
          Data folder: {dir} (archive deliveries land in archive/<municipality>/)\n\
          Stop with Ctrl+C.\n",
-        crate::VERSION
+        crate::VERSION,
+        forms = library.all().len(),
     );
     // A closed stdout (a pipe whose reader left) must not take the server down, so no println!.
     use std::io::Write;

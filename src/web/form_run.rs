@@ -572,7 +572,7 @@ fn receipt_page(
         reference: &sub.reference,
         date: crate::forms::engine::format_date(local.date()),
         time: format!("{:02}:{:02}", local.hour(), local.minute()),
-        can_email: ctx.state.can_send_mail(),
+        can_email: ctx.state.can_send_mail() && def.receipt_copy,
         email_value,
         email_error,
         email_sent,
@@ -628,6 +628,9 @@ pub async fn receipt_email(r: &Request<'_>) -> Result<Resp, WebError> {
         return Err(WebError::NotFound);
     }
     let (def, sub) = receipt_submission(r)?;
+    if !def.receipt_copy {
+        return Err(WebError::NotFound);
+    }
     let typed = r.field("epost").unwrap_or("").trim().to_owned();
     let loc = r.ctx.loc();
     let address = match crate::forms::validate::email::check(&typed) {

@@ -441,3 +441,126 @@ async fn a_tenant_override_is_served_and_checked_against_a_new_library_version()
         "{stderr}"
     );
 }
+
+/// The library's table in `docs/form-library.md` (between the markers) is the library as built: every
+/// form with its version, review date, legal basis and archive metadata, and the forms changed in this
+/// release. `UPDATE_DOCS=1 cargo nextest run library_doc` writes it.
+#[test]
+fn the_library_doc_is_the_library() {
+    let reg = radhus::forms::Registry::load_embedded().unwrap();
+    let mut t = String::from(
+        "| form | version | last reviewed | legal basis | document type | class | screened |\n|---|---:|---|---|---|---|---|\n",
+    );
+    for f in reg.all() {
+        let class = f.archive.classification.as_ref().unwrap();
+        t.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} {} ({}) | {} |\n",
+            f.id,
+            f.version,
+            f.last_reviewed.unwrap(),
+            f.legal_basis.as_ref().unwrap().nb,
+            f.archive.document_type.as_ref().unwrap(),
+            class.system,
+            class.id,
+            class.title,
+            f.archive
+                .screening
+                .as_ref()
+                .map_or("–".to_owned(), |s| format!(
+                    "{} ({})",
+                    s.basis,
+                    match s.document {
+                        radhus::forms::ScreenedPart::Whole => "whole document",
+                        radhus::forms::ScreenedPart::Part => "parts",
+                    }
+                )),
+        ));
+    }
+    let release = radhus::VERSION;
+    let changed = reg.changed_in(release);
+    t.push_str(&format!(
+        "\n### Forms new or changed in Rådhus {release}\n\n{} of {} forms (`radhus form-changes` prints this list):\n\n",
+        changed.len(),
+        reg.all().len()
+    ));
+    for (f, c) in changed {
+        t.push_str(&format!(
+            "- `{}` version {} ({}): {}\n",
+            f.id, c.version, c.date, c.text.en
+        ));
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/form-library.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    const START: &str = "<!-- library:start -->\n";
+    const END: &str = "<!-- library:end -->";
+    let (head, rest) = doc.split_once(START).expect("the start marker");
+    let (_, tail) = rest.split_once(END).expect("the end marker");
+    let want = format!("{head}{START}{t}{END}{tail}");
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+        return;
+    }
+    assert!(
+        doc == want,
+        "docs/form-library.md is not the library: run UPDATE_DOCS=1 cargo nextest run library_doc"
+    );
+}
+
+/// A whistle-blowing report's receipt offers no copy by e-mail (`receipt_copy = false`), and a posted
+/// request for one is refused, while another form's receipt on the same server offers it.
+#[tokio::test]
+async fn the_whistle_blowing_receipt_offers_no_copy_by_email() {
+    let srv = TestServer::start_with(|c| {
+        c.smtp = Some(crate::targets::smtp_on(crate::support::free_port()));
+    })
+    .await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let other = walk(&w, "kontaktskjema", &example("kontaktskjema")).await;
+    let page = w
+        .get(&format!("/skjema/kontaktskjema/kvittering/{other}"))
+        .await;
+    assert_eq!(
+        page.html.count("form[action$='/epost']"),
+        1,
+        "the control: copies are offered"
+    );
+    let reference = walk(&w, "varsling", &example("varsling")).await;
+    let page = w
+        .get(&format!("/skjema/varsling/kvittering/{reference}"))
+        .await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.html.count("form[action$='/epost']"),
+        0,
+        "no copy offered"
+    );
+    let asked = w
+        .post(
+            &format!("/skjema/varsling/kvittering/{reference}/epost"),
+            &[
+                ("csrf".into(), crate::support::csrf_of(&page.html)),
+                ("epost".into(), "leder@eksempel.no".into()),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status, 404);
+    let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
+    let reference = radhus::ids::Reference::parse(&reference).unwrap();
+    let rows = srv
+        .running()
+        .state()
+        .store
+        .tenant(&tenant)
+        .outbox_rows(&reference)
+        .unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| !matches!(r.target, radhus::ids::Target::ReceiptConfirm(_))),
+        "no mail queued"
+    );
+}

@@ -370,7 +370,7 @@ async fn the_http_target_gets_a_signed_envelope_and_is_retried_after_a_5xx() {
 }
 
 /// A plain SMTP relay on loopback at `port`, as Eksempel kommune's sender.
-fn smtp_on(port: u16) -> radhus::config::targets::SmtpConfig {
+pub fn smtp_on(port: u16) -> radhus::config::targets::SmtpConfig {
     radhus::config::targets::SmtpConfig {
         host: "127.0.0.1".into(),
         port,
