@@ -175,8 +175,15 @@ async fn dispatch(
     let mut resp = match result {
         Ok(r) => r,
         Err(e) => {
-            if let WebError::Internal(detail) | WebError::StorageFull(detail) = &e {
-                tracing::error!(request_id = %rid, error = %detail, "internal error");
+            match &e {
+                WebError::Internal(detail) | WebError::StorageFull(detail) => {
+                    tracing::error!(request_id = %rid, error = %detail, "internal error");
+                }
+                // What was wrong with the request, for the operator (the page says it plainly).
+                WebError::BadRequest(_) | WebError::Timeout | WebError::TooLarge { .. } => {
+                    tracing::info!(request_id = %rid, reason = %e, "bad request");
+                }
+                _ => {}
             }
             (site.error_page)(&ctx, &e)
         }

@@ -258,6 +258,60 @@ pub async fn fill_step_with(
     }
 }
 
+/// The catalogue keys (`form-step-of`, `v-required`, …): a page that shows one lacks that text.
+fn catalogue_keys() -> &'static std::collections::BTreeSet<String> {
+    static KEYS: std::sync::OnceLock<std::collections::BTreeSet<String>> =
+        std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/i18n");
+        let mut keys = std::collections::BTreeSet::new();
+        for file in ["nb.ftl", "validation.nb.ftl"] {
+            let text = std::fs::read_to_string(dir.join(file)).unwrap();
+            for line in text.lines() {
+                if let Some((k, _)) = line.split_once(" =")
+                    && k.contains('-')
+                    && k.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                {
+                    keys.insert(k.to_owned());
+                }
+            }
+        }
+        assert!(keys.len() > 100, "{} keys", keys.len());
+        keys
+    })
+}
+
+/// A step renders every text in the page's language: no catalogue key shown in place of a text, no
+/// empty label, legend or heading.
+pub fn no_missing_text(page: &Page, form: &str, lang: &str) {
+    let text = page.html.text("main");
+    let keys = catalogue_keys();
+    let shown: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || ".,:;«»()".contains(c))
+        .filter(|w| keys.contains(*w))
+        .collect();
+    assert!(
+        shown.is_empty(),
+        "{form} {lang} {}: catalogue keys shown: {shown:?}",
+        page.url
+    );
+    for sel in ["main h1", "main label", "main legend"] {
+        for t in page.html.texts(sel) {
+            assert!(
+                !t.trim().is_empty(),
+                "{form} {lang} {}: an empty {sel}",
+                page.url
+            );
+        }
+    }
+    assert_eq!(
+        page.html.attr("html", "lang").as_deref(),
+        Some(lang),
+        "{form}: the page is in the language asked for"
+    );
+}
+
 /// Walks a form from start to receipt; returns the reference id.
 pub async fn walk(w: &Walk<'_>, form: &str, answers: &BTreeMap<String, Answer>) -> String {
     let page = fill(w, form, answers).await;
@@ -290,6 +344,7 @@ pub async fn fill(w: &Walk<'_>, form: &str, answers: &BTreeMap<String, Answer>) 
             "{form}: unexpected page {}",
             page.url
         );
+        no_missing_text(&page, form, w.lang);
         page = fill_step(w, page, answers).await;
     }
     assert!(
