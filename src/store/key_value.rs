@@ -6,7 +6,8 @@
 
 use redb::TableDefinition;
 
-/// Store-wide facts: `schema_version` (u32, big-endian), `secret_key` (32 random bytes).
+/// Store-wide facts: `schema_version` (u32, big-endian), `secret_key` (32 random bytes), `outbox_counts`
+/// (the outbox rows by state: pending, failing, failed, delivered, four big-endian u64).
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 
 /// Server-side sessions, by session id.

@@ -104,12 +104,78 @@ pub(super) fn put<R: records::Record>(
 }
 
 /// Writes an outbox row and keeps the due index in step with its state.
+/// The `meta` key of the outbox's counts by state: four big-endian u64 (pending, failing, failed,
+/// delivered), kept in the transaction that changes a row, so `/metrics` reads them instead of every row
+/// ever written. A store from before they were kept gets them counted once, in the first transaction that
+/// changes a row (it sees every row as it was before that change).
+pub(super) const OUTBOX_COUNTS: &str = "outbox_counts";
+
+fn slot(s: &OutboxState) -> usize {
+    match s {
+        OutboxState::Pending => 0,
+        OutboxState::Failing { .. } => 1,
+        OutboxState::Failed { .. } => 2,
+        OutboxState::Delivered { .. } => 3,
+    }
+}
+
+pub(super) fn decode_counts(v: &[u8]) -> Option<[u64; 4]> {
+    let mut out = [0u64; 4];
+    for (i, c) in v.chunks_exact(8).enumerate() {
+        *out.get_mut(i)? = u64::from_be_bytes(c.try_into().ok()?);
+    }
+    (v.len() == 32).then_some(out)
+}
+
+/// Counts every outbox row by state (what the kept counts start from).
+pub(super) fn count_rows(
+    t: &impl ReadableTable<&'static str, &'static [u8]>,
+) -> Result<[u64; 4], StoreError> {
+    let mut c = [0u64; 4];
+    for e in t.iter()? {
+        let (_, v) = e?;
+        let row: OutboxRow = records::decode(v.value())?;
+        if let Some(n) = c.get_mut(slot(&row.state)) {
+            *n += 1;
+        }
+    }
+    Ok(c)
+}
+
+fn count_change(
+    tx: &WriteTransaction,
+    old: Option<&OutboxState>,
+    new: &OutboxState,
+) -> Result<(), StoreError> {
+    if old.is_some_and(|o| slot(o) == slot(new)) {
+        return Ok(());
+    }
+    let mut meta = tx.open_table(key_value::META)?;
+    let kept = meta
+        .get(OUTBOX_COUNTS)?
+        .and_then(|v| decode_counts(v.value()));
+    let mut c = match kept {
+        Some(c) => c,
+        None => count_rows(&tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?)?,
+    };
+    if let Some(n) = old.and_then(|o| c.get_mut(slot(o))) {
+        *n = n.saturating_sub(1);
+    }
+    if let Some(n) = c.get_mut(slot(new)) {
+        *n += 1;
+    }
+    let bytes: Vec<u8> = c.iter().flat_map(|n| n.to_be_bytes()).collect();
+    meta.insert(OUTBOX_COUNTS, bytes.as_slice())?;
+    Ok(())
+}
+
 pub(super) fn put_outbox(
     tx: &WriteTransaction,
     key: &str,
     old: Option<&OutboxState>,
     row: &OutboxRow,
 ) -> Result<(), StoreError> {
+    count_change(tx, old, &row.state)?;
     let mut due = tx.open_table(key_value::DUEAT_OUTBOXKEY)?;
     if let Some(at) = old.and_then(|s| due_at(s, row.created)) {
         due.remove(keys::due(at, key).as_str())?;
@@ -563,6 +629,95 @@ mod tests {
             now: 2,
             year: 2026,
         }
+    }
+
+    /// The outbox's counts by state are kept with the rows: a submission adds pending rows, a delivery
+    /// moves one to delivered and another to failed, and the kept counts always equal a count of every
+    /// row; a store without kept counts (from before them) is counted once, in its first change.
+    #[test]
+    fn outbox_counts_are_kept_with_the_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let a = TenantId::parse("a").unwrap();
+        let ta = store.tenant(&a);
+        let sid = SessionId::generate().unwrap();
+        let counted = |store: &Store| {
+            let tx = store.db().unwrap().begin_read().unwrap();
+            count_rows(
+                &tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)
+                    .unwrap(),
+            )
+            .unwrap()
+        };
+        let kept = |store: &Store| {
+            let c = store.system().outbox_counts().unwrap();
+            [c.pending, c.failing, c.failed, c.delivered]
+        };
+        rt.block_on(async {
+            let mut refs = vec![];
+            for _ in 0..3 {
+                let id = DraftId::generate().unwrap();
+                ta.start_draft(&sid, format!("a/{id}"), id.clone(), draft(&a), 1)
+                    .await
+                    .unwrap();
+                let mut req = request(&id, &sid, 0);
+                req.targets = vec![Target::Archive, Target::parse("postmottak").unwrap()];
+                refs.push(ta.submit(req).await.unwrap().unwrap().reference);
+            }
+            assert_eq!(kept(&store), [6, 0, 0, 0]);
+            assert_eq!(kept(&store), counted(&store));
+            let rows = ta.outbox_rows(&refs[0]).unwrap();
+            store
+                .system()
+                .set_delivery_states(vec![
+                    (
+                        rows[0].clone(),
+                        OutboxState::Delivered {
+                            at: 5,
+                            proof: "p".into(),
+                        },
+                    ),
+                    (
+                        rows[1].clone(),
+                        OutboxState::Failed {
+                            attempts: 1,
+                            last_error: "nei".into(),
+                        },
+                    ),
+                ])
+                .await
+                .unwrap();
+            assert_eq!(kept(&store), [4, 0, 1, 1]);
+            assert_eq!(kept(&store), counted(&store));
+            // A store from before the kept counts: the first change counts every row.
+            let removed = store
+                .write(true, |tx| {
+                    let mut meta = tx.open_table(key_value::META)?;
+                    Ok(meta.remove(OUTBOX_COUNTS)?.is_some())
+                })
+                .await
+                .unwrap();
+            assert!(removed);
+            assert_eq!(kept(&store), [4, 0, 1, 1], "counted row by row meanwhile");
+            let rows = ta.outbox_rows(&refs[1]).unwrap();
+            store
+                .system()
+                .set_delivery_states(vec![(
+                    rows[0].clone(),
+                    OutboxState::Delivered {
+                        at: 6,
+                        proof: "p".into(),
+                    },
+                )])
+                .await
+                .unwrap();
+            assert_eq!(kept(&store), [3, 0, 1, 2]);
+            assert_eq!(kept(&store), counted(&store));
+        });
     }
 
     /// Everything tenant A writes is invisible and unchangeable through tenant B's handle, even with A's
