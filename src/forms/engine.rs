@@ -476,7 +476,14 @@ impl<'a> Engine<'a> {
             Kind::Number {
                 min, max, integer, ..
             } => {
-                let n = parse_number(s).ok_or_else(|| key("v-number-format"))?;
+                let n = parse_number(s).ok_or_else(|| {
+                    // A count is asked as a whole number; its example says so.
+                    key(if *integer {
+                        "v-number-format-integer"
+                    } else {
+                        "v-number-format"
+                    })
+                })?;
                 if *integer && n.fract() != 0.0 {
                     return Err(key("v-number-integer"));
                 }

@@ -71,13 +71,14 @@ v-file-active = The file “{ $name }” contains code that can run, such as a w
 # v-required: an empty text field. v-required-choice: no radio button chosen. v-required-consent: a
 # checkbox that must be ticked.
 v-required = Fill in “{ $label }”.
-v-required-choice = Select an answer.
-v-required-consent = You must tick the box to continue.
+v-required-choice = Choose an answer to “{ $label }”.
+v-required-consent = Tick “{ $label }” to continue.
 v-too-long = “{ $label }” must be { $max } characters or fewer. Shorten the text.
 v-control-chars = “{ $label }” contains characters that cannot be used, such as an invisible control character. Type the answer again.
 v-too-short = “{ $label }” must be at least { $min } characters.
 v-pattern = Check that “{ $label }” is written correctly.
 v-number-format = Enter “{ $label }” as a number, for example 12 or 12.5.
+v-number-format-integer = Enter “{ $label }” as a whole number, for example 3.
 v-number-integer = Enter a whole number, without decimals.
 v-number-min = Enter a number that is { $min } or more.
 v-number-max = Enter a number that is { $max } or less.

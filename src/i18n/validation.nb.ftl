@@ -71,13 +71,14 @@ v-file-active = Fila «{ $name }» inneholder kode som kan kjøres, for eksempel
 # v-required: an empty text field. v-required-choice: no radio button chosen. v-required-consent: a
 # checkbox that must be ticked.
 v-required = Fyll ut «{ $label }».
-v-required-choice = Velg et svar.
-v-required-consent = Du må krysse av her for å gå videre.
+v-required-choice = Velg et svar på «{ $label }».
+v-required-consent = Kryss av for «{ $label }» for å gå videre.
 v-too-long = «{ $label }» kan ha høyst { $max } tegn. Kort ned teksten.
 v-control-chars = «{ $label }» inneholder tegn som ikke kan brukes, for eksempel et usynlig kontrolltegn. Skriv svaret på nytt.
 v-too-short = «{ $label }» må ha minst { $min } tegn.
 v-pattern = Sjekk at «{ $label }» er skrevet riktig.
 v-number-format = Skriv «{ $label }» som et tall, for eksempel 12 eller 12,5.
+v-number-format-integer = Skriv «{ $label }» som et helt tall, for eksempel 3.
 v-number-integer = Skriv et helt tall, uten komma.
 v-number-min = Skriv et tall som er { $min } eller høyere.
 v-number-max = Skriv et tall som er { $max } eller lavere.

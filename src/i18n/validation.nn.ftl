@@ -71,13 +71,14 @@ v-file-active = Fila «{ $name }» inneheld kode som kan køyrast, til dømes ei
 # v-required: an empty text field. v-required-choice: no radio button chosen. v-required-consent: a
 # checkbox that must be ticked.
 v-required = Fyll ut «{ $label }».
-v-required-choice = Vel eit svar.
-v-required-consent = Du må krysse av her for å gå vidare.
+v-required-choice = Vel eit svar på «{ $label }».
+v-required-consent = Kryss av for «{ $label }» for å gå vidare.
 v-too-long = «{ $label }» kan ha høgst { $max } teikn. Kort ned teksten.
 v-control-chars = «{ $label }» inneheld teikn som ikkje kan brukast, til dømes eit usynleg kontrollteikn. Skriv svaret på nytt.
 v-too-short = «{ $label }» må ha minst { $min } teikn.
 v-pattern = Sjekk at «{ $label }» er skrive rett.
 v-number-format = Skriv «{ $label }» som eit tal, til dømes 12 eller 12,5.
+v-number-format-integer = Skriv «{ $label }» som eit heilt tal, til dømes 3.
 v-number-integer = Skriv eit heilt tal, utan komma.
 v-number-min = Skriv eit tal som er { $min } eller høgare.
 v-number-max = Skriv eit tal som er { $max } eller lågare.

@@ -31,13 +31,30 @@ fn error_summary(
     errors: &[FieldError],
     link: &dyn Fn(&FieldError) -> String,
 ) -> Markup {
+    let texts: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            let label = def
+                .field_for_name(&e.name)
+                .map(|(_, f)| label_of(loc, f))
+                .unwrap_or_default();
+            message_text(loc, &e.message, &label)
+        })
+        .collect();
+    // The same question asked on two steps (a name, a phone number) gives the same text: each link then
+    // says which step it goes to, so no two links read alike.
+    let twice = |t: &String| texts.iter().filter(|x| *x == t).count() > 1;
     html! {
         div.error-summary role="alert" tabindex="-1" autofocus aria-labelledby="error-summary-title" {
             h2.error-summary__title #error-summary-title { (loc.t("error-summary-title")) }
             ul.error-summary__list {
-                @for e in errors {
-                    @let label = def.field_for_name(&e.name).map(|(_, f)| label_of(loc, f)).unwrap_or_default();
-                    li { a href=(link(e)) { (message_text(loc, &e.message, &label)) } }
+                @for (e, text) in errors.iter().zip(&texts) {
+                    li { a href=(link(e)) {
+                        @if twice(text) && let Some(step) = def.steps.get(e.step) {
+                            (step.title.get(loc.lang)) ": "
+                        }
+                        (text)
+                    } }
                 }
             }
         }
@@ -111,12 +128,13 @@ pub fn step(frame: &Frame<'_>, v: &StepView<'_>) -> Markup {
             }
         }
     };
-    page(
-        frame,
-        step.title.get(loc.lang),
-        &crumbs(loc, def, &landing),
-        main,
-    )
+    // A page with errors says so first in its title, which a screen reader reads on arrival.
+    let title = if v.errors.is_empty() {
+        step.title.get(loc.lang).to_owned()
+    } else {
+        format!("{} {}", loc.t("error-prefix"), step.title.get(loc.lang))
+    };
+    page(frame, &title, &crumbs(loc, def, &landing), main)
 }
 
 /// The control page: every missing or invalid answer across all steps, each linking to its field.
@@ -147,7 +165,12 @@ pub fn control(
         p.lead { (loc.t("control-intro")) }
         (error_summary(loc, def, errors, &link))
     };
-    page(frame, title, &crumbs(loc, def, &landing), main)
+    let title = if errors.is_empty() {
+        title.to_owned()
+    } else {
+        format!("{} {title}", loc.t("error-prefix"))
+    };
+    page(frame, &title, &crumbs(loc, def, &landing), main)
 }
 
 /// Check-answers: every visible answer with a change link, then the send button.

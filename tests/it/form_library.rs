@@ -564,3 +564,85 @@ async fn the_whistle_blowing_receipt_offers_no_copy_by_email() {
         "no mail queued"
     );
 }
+
+/// Every step of every library form sent empty names each missing question with its own message (no two
+/// questions on a page share one), and the page's title begins with "Feil:" / "Error:"; the control page
+/// of an empty draft links every missing question of the form with distinct texts, under the same title
+/// rule. In bokmål and English.
+#[tokio::test]
+async fn messages_name_their_question_and_error_pages_say_so_in_the_title() {
+    let (_overrides, srv) = library_server().await;
+    let reg = radhus::forms::Registry::load_embedded().unwrap();
+    let mut problems = vec![];
+    for (lang, prefix) in [("nb", "Feil: "), ("en", "Error: ")] {
+        for def in reg.all() {
+            let id = def.id.as_str();
+            let w = Walk {
+                srv: &srv,
+                client: srv.client(),
+                lang,
+                host: HOST,
+            };
+            let answers = example(id);
+            let mut page = w.start(id).await;
+            // The control page of the empty draft first.
+            let control = w.get(&format!("/skjema/{id}/kontroll")).await;
+            let links = control.html.texts(".error-summary li a");
+            if !links.is_empty() {
+                let title = control.html.text("title");
+                if !title.starts_with(prefix) {
+                    problems.push(format!("{id} {lang} control: title «{title}»"));
+                }
+                let mut seen = std::collections::BTreeSet::new();
+                for l in &links {
+                    if !seen.insert(l.clone()) {
+                        problems.push(format!("{id} {lang} control: «{l}» twice"));
+                    }
+                }
+            }
+            for _ in 0..30 {
+                if !page.url.contains("/steg/") {
+                    break;
+                }
+                let empty = w
+                    .post(
+                        &page.html.attr("main form[method=post]", "action").unwrap(),
+                        &[
+                            ("csrf".into(), crate::support::csrf_of(&page.html)),
+                            ("handling".into(), "neste".into()),
+                        ],
+                    )
+                    .await;
+                if empty.status == 422 {
+                    let title = empty.html.text("title");
+                    if !title.starts_with(prefix) {
+                        problems.push(format!("{id} {lang} {}: title «{title}»", page.url));
+                    }
+                    let msgs = empty.html.texts(".error-summary li a");
+                    let mut seen = std::collections::BTreeSet::new();
+                    for m in &msgs {
+                        if !seen.insert(m.clone()) {
+                            problems.push(format!("{id} {lang} {}: «{m}» twice", page.url));
+                        }
+                    }
+                } else if empty.url.contains("/steg/")
+                    && empty.status == 200
+                    && empty.url == page.url
+                {
+                    problems.push(format!(
+                        "{id} {lang} {}: an empty step neither moved on nor said why",
+                        page.url
+                    ));
+                }
+                let fresh = w.get(&page.url).await;
+                page = crate::form_run::fill_step(&w, fresh, &answers).await;
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

@@ -272,6 +272,7 @@ mod tests {
         "v-too-short",
         "v-pattern",
         "v-number-format",
+        "v-number-format-integer",
         "v-number-integer",
         "v-number-min",
         "v-number-max",
