@@ -373,25 +373,31 @@ fn choice(
 }
 
 fn address(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Markup {
+    // Autofill tokens only for the citizen's own address (the form marks it with
+    // `autocomplete = "street-address"`): a venue's, a property's or a payer's address must not be filled
+    // with hers. Three inputs take the line tokens; `street-address` belongs to a multi-line field.
+    let own = f.autocomplete.is_some();
+    let field_label = label_of(cx.loc, f);
     let part = |p: &str,
                 label_key: &'static str,
                 auto: &'static str,
                 width: &'static str,
                 mode: Option<&'static str>| {
+        let auto = own.then_some(auto);
         let pname = format!("{name}.{p}");
         let id = anchor(&pname);
         let err = cx
             .errors
             .iter()
             .find(|e| e.name == pname)
-            .map(|e| message_text(cx.loc, &e.message, cx.loc.t(label_key)));
+            .map(|e| message_text(cx.loc, &e.message, &field_label));
         let eid = format!("{id}-error");
         let value = cx.answers.text(&pname).to_owned();
         html! {
             div.field.field--error[err.is_some()] {
                 label.field__label for=(id) { (cx.loc.t(label_key)) }
                 @if let Some(e) = &err { p.field__error id=(eid) { span.visually-hidden { (cx.loc.t("error-prefix")) " " } (e) } }
-                input class={ "input " (width) @if err.is_some() { " input--error" } } id=(id) name=(pname) type="text" value=(value) autocomplete=(auto) inputmode=[mode] aria-describedby=[err.as_ref().map(|_| eid.clone())] aria-invalid=[err.as_ref().map(|_| "true")];
+                input class={ "input " (width) @if err.is_some() { " input--error" } } id=(id) name=(pname) type="text" value=(value) autocomplete=[auto] inputmode=[mode] aria-describedby=[err.as_ref().map(|_| eid.clone())] aria-invalid=[err.as_ref().map(|_| "true")];
             }
         }
     };
@@ -399,7 +405,7 @@ fn address(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Markup {
         fieldset.fieldset {
             legend.fieldset__legend.field__label { (label_text(cx, f)) }
             @if let Some(h) = text(cx.loc, &f.hint) { p.field__hint { (h) } }
-            (part("gate", "address-street", "street-address", "input--width-20", None))
+            (part("gate", "address-street", "address-line1", "input--width-20", None))
             (part("postnummer", "address-postnummer", "postal-code", "input--width-4", Some("numeric")))
             (part("poststed", "address-poststed", "address-level2", "input--width-20", None))
         }

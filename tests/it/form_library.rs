@@ -646,3 +646,57 @@ async fn messages_name_their_question_and_error_pages_say_so_in_the_title() {
         problems.join("\n")
     );
 }
+
+/// The citizen's own address gets the autofill tokens of its three lines; an address that is not hers (the
+/// venue of a licence) gets none, so a browser does not fill it with hers.
+#[tokio::test]
+async fn only_the_citizens_own_address_is_autofilled() {
+    let (_overrides, srv) = library_server().await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let answers = example("serveringsbevilling");
+    let mut page = w.start("serveringsbevilling").await;
+    let mut venue = None;
+    for _ in 0..10 {
+        if page.html.count("[name='sted_adresse.gate']") > 0 {
+            venue = Some(page);
+            break;
+        }
+        page = crate::form_run::fill_step(&w, page, &answers).await;
+    }
+    let venue = venue.expect("the step with the venue's address");
+    for part in ["gate", "postnummer", "poststed"] {
+        assert_eq!(
+            venue
+                .html
+                .attr(&format!("[name='sted_adresse.{part}']"), "autocomplete"),
+            None,
+            "{part}"
+        );
+    }
+    let answers = example("barnehage-soknad");
+    let mut page = w.start("barnehage-soknad").await;
+    for _ in 0..10 {
+        if page.html.count("[name='soker_adresse.gate']") > 0 {
+            break;
+        }
+        page = crate::form_run::fill_step(&w, page, &answers).await;
+    }
+    for (part, token) in [
+        ("gate", "address-line1"),
+        ("postnummer", "postal-code"),
+        ("poststed", "address-level2"),
+    ] {
+        assert_eq!(
+            page.html
+                .attr(&format!("[name='soker_adresse.{part}']"), "autocomplete")
+                .as_deref(),
+            Some(token),
+            "{part}"
+        );
+    }
+}

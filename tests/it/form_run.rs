@@ -310,6 +310,13 @@ pub fn no_missing_text(page: &Page, form: &str, lang: &str) {
         Some(lang),
         "{form}: the page is in the language asked for"
     );
+    // `street-address` is a multi-line token (WCAG 1.3.5 wants valid purposes): never on an <input>.
+    assert_eq!(
+        page.html.count("input[autocomplete='street-address']"),
+        0,
+        "{form} {}: street-address on a single-line input",
+        page.url
+    );
 }
 
 /// Walks a form from start to receipt; returns the reference id.
