@@ -79,7 +79,8 @@ pub struct Engine<'a> {
 const YES: &str = "ja";
 const NO: &str = "nei";
 const DEFAULT_TEXT_MAX: usize = 500;
-const DEFAULT_TEXTAREA_MAX: usize = 10_000;
+/// The longest free text (`textarea`) a form takes when it sets no `max_length`.
+pub const DEFAULT_TEXTAREA_MAX: usize = 10_000;
 
 /// Parses `dd.mm.yyyy`, `d.m.yyyy` or `yyyy-mm-dd`.
 pub fn parse_date(s: &str) -> Result<Date, &'static str> {

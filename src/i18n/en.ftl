@@ -103,6 +103,7 @@ button-add-row = Add another
 button-remove-row = Remove
 row-label = No. { $n }
 error-summary-title = There is a problem
+hint-max-length = You can write up to { $max } characters.
 error-prefix = Error:
 optional = (optional)
 answer-yes = Yes

@@ -103,6 +103,7 @@ button-add-row = Legg til
 button-remove-row = Fjern
 row-label = Nr. { $n }
 error-summary-title = Dette må rettes
+hint-max-length = Du kan skrive opptil { $max } tegn.
 error-prefix = Feil:
 optional = (valgfritt)
 answer-yes = Ja

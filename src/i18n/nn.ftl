@@ -103,6 +103,7 @@ button-add-row = Legg til
 button-remove-row = Fjern
 row-label = Nr. { $n }
 error-summary-title = Dette må rettast
+hint-max-length = Du kan skrive opptil { $max } teikn.
 error-prefix = Feil:
 optional = (valfritt)
 answer-yes = Ja

@@ -23,14 +23,15 @@ pub fn message_text(loc: Loc<'_>, m: &Message, label: &str) -> String {
     match m {
         Message::Text(t) => t.get(loc.lang).to_owned(),
         Message::Key(key, args) => {
-            // Numbers go in as numbers, so plural variants ([one] / *[other]) are chosen right.
+            // Numbers go in as numbers, so plural variants ([one] / *[other]) are chosen right; what the
+            // citizen typed ("0000", "012") goes in as typed, not as the number it reads as.
             let mut fargs: Vec<(&'static str, fluent_bundle::FluentValue<'_>)> = args
                 .iter()
                 .map(|(k, v)| {
+                    let number = v.parse::<f64>().ok().filter(|n| n.to_string() == *v);
                     (
                         *k,
-                        v.parse::<f64>()
-                            .map_or_else(|_| v.clone().into(), fluent_bundle::FluentValue::from),
+                        number.map_or_else(|| v.clone().into(), fluent_bundle::FluentValue::from),
                     )
                 })
                 .collect();
@@ -65,6 +66,57 @@ impl Parts {
     }
 }
 
+/// The length limit a text question states in its hint, before the citizen meets it: a text field's own
+/// `max_length`, a free-text field's own or the engine's default.
+fn stated_limit(f: &Field) -> Option<usize> {
+    match &f.kind {
+        Kind::Text { max_length, .. } => *max_length,
+        Kind::Textarea { max_length, .. } => {
+            Some(max_length.unwrap_or(crate::forms::engine::DEFAULT_TEXTAREA_MAX))
+        }
+        _ => None,
+    }
+}
+
+/// A count as the page's language writes it: "10 000" (nb, nn), "10,000" (en).
+fn grouped(loc: Loc<'_>, n: usize) -> String {
+    let digits = n.to_string();
+    let sep = if loc.lang == crate::i18n::Lang::En {
+        ','
+    } else {
+        '\u{a0}'
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The hint as shown: the form's hint, then the length limit.
+fn hint_text(cx: &FieldCtx<'_>, f: &Field) -> Option<String> {
+    let limit = stated_limit(f).map(|n| {
+        cx.loc
+            .tf("hint-max-length", &[("max", grouped(cx.loc, n).into())])
+    });
+    // A form that states the limit in its own hint ("Høyst 4000 tegn") is not told twice.
+    let says_it = |h: &str| {
+        stated_limit(f).is_some_and(|n| {
+            h.replace([' ', '\u{a0}', ',', '.'], "")
+                .contains(&n.to_string())
+        })
+    };
+    let limit = limit.filter(|_| !text(cx.loc, &f.hint).is_some_and(says_it));
+    match (text(cx.loc, &f.hint), limit) {
+        (Some(h), Some(l)) => Some(format!("{h} {l}")),
+        (Some(h), None) => Some(h.to_owned()),
+        (None, l) => l,
+    }
+}
+
 fn parts(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Parts {
     let id = anchor(name);
     let err = cx
@@ -73,7 +125,7 @@ fn parts(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Parts {
         .find(|e| e.name == name)
         .map(|e| message_text(cx.loc, &e.message, &label_of(cx.loc, f)));
     Parts {
-        hint_id: f.hint.as_ref().map(|_| format!("{id}-hint")),
+        hint_id: (f.hint.is_some() || stated_limit(f).is_some()).then(|| format!("{id}-hint")),
         error_id: err.as_ref().map(|_| format!("{id}-error")),
         error: err,
         id,
@@ -82,7 +134,7 @@ fn parts(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Parts {
 
 fn hint_and_error(cx: &FieldCtx<'_>, f: &Field, p: &Parts) -> Markup {
     html! {
-        @if let (Some(h), Some(hid)) = (text(cx.loc, &f.hint), &p.hint_id) { p.field__hint id=(hid) { (h) } }
+        @if let (Some(h), Some(hid)) = (hint_text(cx, f), &p.hint_id) { p.field__hint id=(hid) { (h) } }
         @if let (Some(e), Some(eid)) = (&p.error, &p.error_id) {
             p.field__error id=(eid) { span.visually-hidden { (cx.loc.t("error-prefix")) " " } (e) }
         }

@@ -700,3 +700,76 @@ async fn only_the_citizens_own_address_is_autofilled() {
         );
     }
 }
+
+/// A text limit is stated in the hint before the citizen meets it (tied to the input), once; a postal
+/// code the register does not know is named as typed ("0000", not "0").
+#[tokio::test]
+async fn limits_are_stated_before_they_bite_and_messages_show_what_was_typed() {
+    let srv = TestServer::start().await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    // The contact form's own hint states its limit: said once. Its postcode is on the first step.
+    let answers = example("kontaktskjema");
+    let mut page = w.start("kontaktskjema").await;
+    for _ in 0..5 {
+        if page.html.count("#f-melding") > 0 {
+            break;
+        }
+        page = crate::form_run::fill_step(&w, page, &answers).await;
+    }
+    let hint = page.html.text("#f-melding-hint");
+    assert_eq!(
+        hint.matches("4000").count() + hint.matches("4 000").count(),
+        1,
+        "{hint}"
+    );
+    // A free-text question without its own word on the limit gets the engine's.
+    let answers = example("barnehage-soknad");
+    let mut page = w.start("barnehage-soknad").await;
+    let mut found = None;
+    for _ in 0..8 {
+        let sel = "main textarea";
+        if page.html.count(sel) > 0 {
+            found = Some(page);
+            break;
+        }
+        page = crate::form_run::fill_step(&w, page, &answers).await;
+    }
+    let page = found.expect("a step with a free-text question");
+    let id = page.html.attr("main textarea", "id").unwrap();
+    let described = page.html.attr("main textarea", "aria-describedby").unwrap();
+    assert!(described.contains(&format!("{id}-hint")), "{described}");
+    let hint = page.html.text(&format!("#{id}-hint"));
+    assert!(hint.contains("tegn"), "the limit in the hint: {hint}");
+
+    let wrong = radhus::forms::validate::postnummer::check("0000").unwrap_err();
+    assert_eq!(wrong.key, "v-postnummer-unknown");
+    let cat = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/i18n/validation.nb.ftl"),
+    )
+    .unwrap();
+    assert!(cat.contains("Postnummeret { $postnummer } finnes ikke"));
+    // Over HTTP: the poststed form step of the bulky-waste pickup, postcode 0000.
+    let answers = example("grovavfall");
+    let mut page = w.start("grovavfall").await;
+    for _ in 0..8 {
+        if page.html.count("[name='adresse.postnummer']") > 0 {
+            break;
+        }
+        page = crate::form_run::fill_step(&w, page, &answers).await;
+    }
+    let p = crate::form_run::fill_step_with(
+        &w,
+        page,
+        &answers,
+        &[("adresse.postnummer".into(), "0000".into())],
+    )
+    .await;
+    assert_eq!(p.status, 422);
+    let msg = p.html.texts(".error-summary li a").join(" | ");
+    assert!(msg.contains("Postnummeret 0000 finnes ikke"), "{msg}");
+}

@@ -578,7 +578,8 @@ async fn wrong_answers_get_messages_in_the_summary_and_beside_the_field() {
     );
     assert_eq!(
         p.html.attr("#f-barn_navn", "aria-describedby").as_deref(),
-        Some("f-barn_navn-error")
+        // The hint states the name's length limit before it bites.
+        Some("f-barn_navn-hint f-barn_navn-error")
     );
     assert!(
         p.html
