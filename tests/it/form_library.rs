@@ -10,7 +10,7 @@ use radhus::forms::answers::Answer;
 use radhus::forms::definition::Kind;
 use radhus::forms::{FormDef, LoginRequirement};
 
-use crate::form_run::{HOST, Page, Walk, example, fill_step_with, walk};
+use crate::form_run::{HOST, Page, Walk, example, fill_step_with, step_showing, walk};
 use crate::support::TestServer;
 
 /// A server whose first tenant overrides every library form that requires a login with
@@ -658,17 +658,13 @@ async fn only_the_citizens_own_address_is_autofilled() {
         lang: "nb",
         host: HOST,
     };
-    let answers = example("serveringsbevilling");
-    let mut page = w.start("serveringsbevilling").await;
-    let mut venue = None;
-    for _ in 0..10 {
-        if page.html.count("[name='sted_adresse.gate']") > 0 {
-            venue = Some(page);
-            break;
-        }
-        page = crate::form_run::fill_step(&w, page, &answers).await;
-    }
-    let venue = venue.expect("the step with the venue's address");
+    let venue = step_showing(
+        &w,
+        "serveringsbevilling",
+        &example("serveringsbevilling"),
+        "[name='sted_adresse.gate']",
+    )
+    .await;
     for part in ["gate", "postnummer", "poststed"] {
         assert_eq!(
             venue
@@ -678,14 +674,13 @@ async fn only_the_citizens_own_address_is_autofilled() {
             "{part}"
         );
     }
-    let answers = example("barnehage-soknad");
-    let mut page = w.start("barnehage-soknad").await;
-    for _ in 0..10 {
-        if page.html.count("[name='soker_adresse.gate']") > 0 {
-            break;
-        }
-        page = crate::form_run::fill_step(&w, page, &answers).await;
-    }
+    let page = step_showing(
+        &w,
+        "barnehage-soknad",
+        &example("barnehage-soknad"),
+        "[name='soker_adresse.gate']",
+    )
+    .await;
     for (part, token) in [
         ("gate", "address-line1"),
         ("postnummer", "postal-code"),
@@ -712,15 +707,8 @@ async fn limits_are_stated_before_they_bite_and_messages_show_what_was_typed() {
         lang: "nb",
         host: HOST,
     };
-    // The contact form's own hint states its limit: said once. Its postcode is on the first step.
-    let answers = example("kontaktskjema");
-    let mut page = w.start("kontaktskjema").await;
-    for _ in 0..5 {
-        if page.html.count("#f-melding") > 0 {
-            break;
-        }
-        page = crate::form_run::fill_step(&w, page, &answers).await;
-    }
+    // The contact form's own hint states its limit: said once.
+    let page = step_showing(&w, "kontaktskjema", &example("kontaktskjema"), "#f-melding").await;
     let hint = page.html.text("#f-melding-hint");
     assert_eq!(
         hint.matches("4000").count() + hint.matches("4 000").count(),
@@ -728,18 +716,13 @@ async fn limits_are_stated_before_they_bite_and_messages_show_what_was_typed() {
         "{hint}"
     );
     // A free-text question without its own word on the limit gets the engine's.
-    let answers = example("barnehage-soknad");
-    let mut page = w.start("barnehage-soknad").await;
-    let mut found = None;
-    for _ in 0..8 {
-        let sel = "main textarea";
-        if page.html.count(sel) > 0 {
-            found = Some(page);
-            break;
-        }
-        page = crate::form_run::fill_step(&w, page, &answers).await;
-    }
-    let page = found.expect("a step with a free-text question");
+    let page = step_showing(
+        &w,
+        "barnehage-soknad",
+        &example("barnehage-soknad"),
+        "main textarea",
+    )
+    .await;
     let id = page.html.attr("main textarea", "id").unwrap();
     let described = page.html.attr("main textarea", "aria-describedby").unwrap();
     assert!(described.contains(&format!("{id}-hint")), "{described}");
@@ -753,15 +736,9 @@ async fn limits_are_stated_before_they_bite_and_messages_show_what_was_typed() {
     )
     .unwrap();
     assert!(cat.contains("Postnummeret { $postnummer } finnes ikke"));
-    // Over HTTP: the poststed form step of the bulky-waste pickup, postcode 0000.
+    // Over HTTP: the bulky-waste pickup's address, postcode 0000.
     let answers = example("grovavfall");
-    let mut page = w.start("grovavfall").await;
-    for _ in 0..8 {
-        if page.html.count("[name='adresse.postnummer']") > 0 {
-            break;
-        }
-        page = crate::form_run::fill_step(&w, page, &answers).await;
-    }
+    let page = step_showing(&w, "grovavfall", &answers, "[name='adresse.postnummer']").await;
     let p = crate::form_run::fill_step_with(
         &w,
         page,

@@ -319,6 +319,28 @@ pub fn no_missing_text(page: &Page, form: &str, lang: &str) {
     );
 }
 
+/// Starts `form` and fills in its steps from `answers` until one shows `selector`; that step's page.
+pub async fn step_showing(
+    w: &Walk<'_>,
+    form: &str,
+    answers: &BTreeMap<String, Answer>,
+    selector: &str,
+) -> Page {
+    let mut page = w.start(form).await;
+    for _ in 0..30 {
+        if page.html.count(selector) > 0 {
+            return page;
+        }
+        assert!(
+            page.url.contains("/steg/"),
+            "{form}: no step shows {selector} (at {})",
+            page.url
+        );
+        page = fill_step(w, page, answers).await;
+    }
+    panic!("{form}: no step shows {selector}");
+}
+
 /// Walks a form from start to receipt; returns the reference id.
 pub async fn walk(w: &Walk<'_>, form: &str, answers: &BTreeMap<String, Answer>) -> String {
     let page = fill(w, form, answers).await;
