@@ -682,7 +682,8 @@ fn start_code(e: &StartError) -> u8 {
 
 fn print_demo_banner(running: &Running, dir: &Path) {
     let port = running.addr.port();
-    let library = Registry::load_embedded().unwrap_or_default();
+    // The library the server loaded at start, not a second parse of it.
+    let library = &running.state().registry;
     let changed = library.changed_in(crate::VERSION).len();
     let dir = dir.display();
     let text = format!(

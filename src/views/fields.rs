@@ -96,24 +96,24 @@ fn grouped(loc: Loc<'_>, n: usize) -> String {
     out
 }
 
-/// The hint as shown: the form's hint, then the length limit.
+/// The hint as shown: the form's hint, then the length limit unless the form's hint states it already
+/// ("Høyst 4000 tegn").
 fn hint_text(cx: &FieldCtx<'_>, f: &Field) -> Option<String> {
-    let limit = stated_limit(f).map(|n| {
-        cx.loc
-            .tf("hint-max-length", &[("max", grouped(cx.loc, n).into())])
-    });
-    // A form that states the limit in its own hint ("Høyst 4000 tegn") is not told twice.
-    let says_it = |h: &str| {
-        stated_limit(f).is_some_and(|n| {
-            h.replace([' ', '\u{a0}', ',', '.'], "")
-                .contains(&n.to_string())
+    let hint = text(cx.loc, &f.hint);
+    let limit = stated_limit(f)
+        .filter(|n| {
+            !hint.is_some_and(|h| {
+                h.replace([' ', '\u{a0}', ',', '.'], "")
+                    .contains(&n.to_string())
+            })
         })
-    };
-    let limit = limit.filter(|_| !text(cx.loc, &f.hint).is_some_and(says_it));
-    match (text(cx.loc, &f.hint), limit) {
+        .map(|n| {
+            cx.loc
+                .tf("hint-max-length", &[("max", grouped(cx.loc, n).into())])
+        });
+    match (hint, limit) {
         (Some(h), Some(l)) => Some(format!("{h} {l}")),
-        (Some(h), None) => Some(h.to_owned()),
-        (None, l) => l,
+        (h, l) => h.map(str::to_owned).or(l),
     }
 }
 
