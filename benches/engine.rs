@@ -157,6 +157,8 @@ fn large_form(out: &mut String) {
         description: None,
         keywords: None,
         broadcasts: &[],
+        switch_form: None,
+        script_url: None,
     };
     let (render, render99) = time_it(200, || {
         let page = check_answers_page(&frame, &engine, &a);

@@ -26,6 +26,8 @@ pub struct AssetSet {
 pub struct AssetUrls {
     pub css: String,
     pub logo: String,
+    /// The optional script of form steps (follow-up questions).
+    pub script: String,
 }
 
 fn gzip(data: &[u8]) -> Option<Bytes> {

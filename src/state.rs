@@ -103,6 +103,12 @@ impl Tenant {
                 theme.css.into_bytes(),
             ),
             logo: assets.add("logo", "svg", "image/svg+xml", theme.logo_svg),
+            script: assets.add(
+                "follow-up",
+                "js",
+                "text/javascript; charset=utf-8",
+                crate::views::FOLLOW_UP_JS.as_bytes().to_vec(),
+            ),
         };
         Ok(Tenant {
             letterhead: Letterhead {

@@ -125,6 +125,9 @@ pub enum Action {
     Remove(String, usize),
     Upload,
     RemoveFile(String),
+    /// The language switch pressed on a step: what was typed is saved as it is (not validated) and the
+    /// step is shown again in the new language.
+    Language(Lang),
 }
 
 impl Action {
@@ -133,6 +136,9 @@ impl Action {
         match value.unwrap_or("neste") {
             "tilbake" => Action::Back,
             "last-opp" => Action::Upload,
+            a if a.starts_with("sprak:") => {
+                Lang::parse(a.trim_start_matches("sprak:")).map_or(Action::Next, Action::Language)
+            }
             a if a.starts_with("fjern-fil:") => {
                 Action::RemoveFile(a.trim_start_matches("fjern-fil:").to_owned())
             }
@@ -204,7 +210,12 @@ pub fn edit(
 ) -> Applied {
     let engine = Engine::new(def, lists, today);
     let step = input.step;
-    engine.apply(step, &mut draft.answers, &input.fields);
+    // "Tilbake" after "Endre" on check-answers: back to the summary, and a half-finished change is not
+    // saved (the answers stay as they were when the citizen checked them).
+    let abandon_change = input.from_summary && input.action == Action::Back;
+    if !abandon_change {
+        engine.apply(step, &mut draft.answers, &input.fields);
+    }
     let mut errors = input.problems.clone();
     let mut refused: Vec<FileId> = vec![];
     for f in &input.new_files {
@@ -308,7 +319,9 @@ pub fn edit(
     dropped.extend(refused);
     if next.is_none() && errors.is_empty() {
         match &input.action {
+            Action::Back if abandon_change => next = Some(Next::CheckAnswers),
             Action::Back => next = Some(Next::Previous),
+            Action::Language(_) => next = Some(Next::Here(String::new())),
             Action::Upload | Action::RemoveFile(_) => {}
             _ => {
                 errors = engine.validate_step(step, &draft.answers);

@@ -51,6 +51,9 @@ pub fn label_of(loc: Loc<'_>, f: &Field) -> String {
 
 struct Parts {
     id: String,
+    /// "Svar bare hvis du svarte «Ja» på …": a follow-up question shown on the same page as the answer
+    /// it depends on (see [`follow_up`]).
+    condition: Option<String>,
     hint_id: Option<String>,
     error_id: Option<String>,
     error: Option<String>,
@@ -119,13 +122,16 @@ fn hint_text(cx: &FieldCtx<'_>, f: &Field) -> Option<String> {
 
 fn parts(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Parts {
     let id = anchor(name);
+    let condition = f.reveal_on_page.then(|| condition_text(cx, f)).flatten();
     let err = cx
         .errors
         .iter()
         .find(|e| e.name == name)
         .map(|e| message_text(cx.loc, &e.message, &label_of(cx.loc, f)));
     Parts {
-        hint_id: (f.hint.is_some() || stated_limit(f).is_some()).then(|| format!("{id}-hint")),
+        hint_id: (f.hint.is_some() || stated_limit(f).is_some() || condition.is_some())
+            .then(|| format!("{id}-hint")),
+        condition,
         error_id: err.as_ref().map(|_| format!("{id}-error")),
         error: err,
         id,
@@ -134,7 +140,16 @@ fn parts(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Parts {
 
 fn hint_and_error(cx: &FieldCtx<'_>, f: &Field, p: &Parts) -> Markup {
     html! {
-        @if let (Some(h), Some(hid)) = (hint_text(cx, f), &p.hint_id) { p.field__hint id=(hid) { (h) } }
+        @if let Some(hid) = &p.hint_id {
+            @let hint = hint_text(cx, f);
+            @if hint.is_some() || p.condition.is_some() {
+                p.field__hint id=(hid) {
+                    @if let Some(c) = &p.condition { span.field__condition { (c) } }
+                    @if p.condition.is_some() && hint.is_some() { " " }
+                    @if let Some(h) = hint { (h) }
+                }
+            }
+        }
         @if let (Some(e), Some(eid)) = (&p.error, &p.error_id) {
             p.field__error id=(eid) { span.visually-hidden { (cx.loc.t("error-prefix")) " " } (e) }
         }
@@ -184,18 +199,124 @@ fn input_attrs(
     }
 }
 
+/// The HTML value a condition's literal stands for: a yes-no question posts "ja" or "nei".
+fn posted(v: &crate::forms::conditions::Value) -> Option<String> {
+    use crate::forms::conditions::Value;
+    match v {
+        Value::Bool(true) => Some("ja".into()),
+        Value::Bool(false) => Some("nei".into()),
+        Value::Text(t) => Some(t.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Date(_) | Value::Null | Value::List(_) => None,
+    }
+}
+
+/// How the page shows an answer the condition names: the option's label, "Ja"/"Nei".
+fn answer_label(cx: &FieldCtx<'_>, q: &Field, v: &crate::forms::conditions::Value) -> String {
+    let value = posted(v).unwrap_or_default();
+    match &q.kind {
+        Kind::YesNo | Kind::Consent => match value.as_str() {
+            "ja" => cx.loc.t("answer-yes").to_owned(),
+            _ => cx.loc.t("answer-no").to_owned(),
+        },
+        Kind::Choice { options, .. } => options
+            .iter()
+            .find(|o| o.value == value)
+            .and_then(|o| o.label.as_ref())
+            .map_or(value, |l| l.get(cx.loc.lang).to_owned()),
+        Kind::List { list, .. } => cx
+            .engine
+            .list_items(list)
+            .iter()
+            .find(|i| i.id == value)
+            .map_or(value, |i| i.label.get(cx.loc.lang).to_owned()),
+        _ => value,
+    }
+}
+
+/// The condition of a follow-up question in words, for pages without the script (and screen readers):
+/// "Svar bare hvis du svarte «Ja» på «Har barnet særlige behov?»." A condition that is not one answer to
+/// one question gets a general sentence.
+/// Text and headings say "Gjelder bare hvis …" instead.
+fn condition_text(cx: &FieldCtx<'_>, f: &Field) -> Option<String> {
+    let expr = f.show_if.as_ref()?;
+    let loc = cx.loc;
+    // (if, if not, generic)
+    let keys = if f.kind.is_input() {
+        ("follow-up-if", "follow-up-if-not", "follow-up-generic")
+    } else {
+        (
+            "follow-up-text-if",
+            "follow-up-text-if-not",
+            "follow-up-text-generic",
+        )
+    };
+    let Some(simple) = expr.answered_as() else {
+        return Some(loc.t(keys.2).to_owned());
+    };
+    let Some(q) = cx.engine.def.field(&simple.field) else {
+        return Some(loc.t(keys.2).to_owned());
+    };
+    let answers: Vec<String> = simple
+        .values
+        .iter()
+        .map(|v| {
+            loc.tf(
+                "follow-up-answer",
+                &[("answer", answer_label(cx, q, v).into())],
+            )
+        })
+        .collect();
+    let answer = answers.join(&format!(" {} ", loc.t("follow-up-or")));
+    let key = if simple.negated { keys.1 } else { keys.0 };
+    Some(loc.tf(
+        key,
+        &[
+            ("answer", answer.into()),
+            ("question", label_of(loc, q).into()),
+        ],
+    ))
+}
+
 /// Renders a field (top level: `row` is None) with its current answer and error.
 pub fn field(cx: &FieldCtx<'_>, f: &Field, row: Option<(&Field, usize)>) -> Markup {
     let name = match row {
         Some((g, i)) => row_name(&g.id, i, &f.id),
         None => f.id.clone(),
     };
-    // Questions revealed by an answer on this same page are always rendered (JavaScript may hide them);
-    // without JavaScript the citizen sees them all, and the server decides from the posted answers.
+    // Questions revealed by an answer on this same page are always rendered: without JavaScript the
+    // citizen sees them all, each saying when to answer it, and the server decides from the posted
+    // answers whether it counts. The optional script (`follow-up.js`) hides those that do not apply.
     let visible = cx.engine.field_visible(f, cx.answers, row);
     if !visible && !f.reveal_on_page {
         return html! {};
     }
+    let body = field_body(cx, f, &name);
+    let Some(simple) = f
+        .reveal_on_page
+        .then(|| f.show_if.as_ref().and_then(|e| e.answered_as()))
+        .flatten()
+    else {
+        return body;
+    };
+    // The question the condition names, as posted: a sibling in the same row, or a top-level field.
+    let source = match row {
+        Some((g, i)) if matches!(&g.kind, Kind::Group { fields, .. } if fields.iter().any(|x| x.id == simple.field)) => {
+            row_name(&g.id, i, &simple.field)
+        }
+        _ => simple.field.clone(),
+    };
+    let values: Vec<String> = simple.values.iter().filter_map(posted).collect();
+    let values = serde_json::to_string(&values).unwrap_or_else(|_| "[]".into());
+    html! {
+        div.follow-up data-follow-up=(source) data-follow-values=(values) data-follow-negated=[simple.negated.then_some("")] {
+            (body)
+        }
+    }
+}
+
+fn field_body(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Markup {
+    let name = name.to_owned();
     let p = parts(cx, f, &name);
     let value = cx.answers.text(&name).to_owned();
     let cls = if p.error.is_some() {
@@ -205,8 +326,14 @@ pub fn field(cx: &FieldCtx<'_>, f: &Field, row: Option<(&Field, usize)>) -> Mark
     };
     let invalid = p.error.as_ref().map(|_| "true");
     match &f.kind {
-        Kind::Info { text } => html! { div.notice { p { (text.get(cx.loc.lang)) } } },
-        Kind::Heading { text } => html! { h2 { (text.get(cx.loc.lang)) } },
+        Kind::Info { text } => html! { div.notice {
+            @if let Some(c) = &p.condition { p.field__hint { span.field__condition { (c) } } }
+            p { (text.get(cx.loc.lang)) }
+        } },
+        Kind::Heading { text } => html! {
+            h2 { (text.get(cx.loc.lang)) }
+            @if let Some(c) = &p.condition { p.field__hint { span.field__condition { (c) } } }
+        },
         Kind::Group { .. } => group(cx, f),
         Kind::Textarea { rows, .. } => html! {
             div class=(cls) {
@@ -289,8 +416,14 @@ pub fn field(cx: &FieldCtx<'_>, f: &Field, row: Option<(&Field, usize)>) -> Mark
                 div class=(cls) {
                     label.field__label for=(p.id) { (label_text(cx, f)) }
                     (hint_and_error(cx, f, &p))
-                    input class=(class) id=(p.id) name=(name) type=(ty) value=(value) inputmode=[mode] autocomplete=[autocomplete] spellcheck=[spell] aria-describedby=[p.describedby()] aria-invalid=[invalid];
-                    @if let Some(u) = unit { " " span.input__unit { (u) } }
+                    @if let Some(u) = unit {
+                        div.input__with-unit {
+                            input class=(class) id=(p.id) name=(name) type=(ty) value=(value) inputmode=[mode] autocomplete=[autocomplete] spellcheck=[spell] aria-describedby=[p.describedby()] aria-invalid=[invalid];
+                            span.input__unit { (u) }
+                        }
+                    } @else {
+                        input class=(class) id=(p.id) name=(name) type=(ty) value=(value) inputmode=[mode] autocomplete=[autocomplete] spellcheck=[spell] aria-describedby=[p.describedby()] aria-invalid=[invalid];
+                    }
                 }
             }
         }
@@ -456,6 +589,7 @@ fn address(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Markup {
     html! {
         fieldset.fieldset {
             legend.fieldset__legend.field__label { (label_text(cx, f)) }
+            @if let Some(c) = f.reveal_on_page.then(|| condition_text(cx, f)).flatten() { p.field__hint { span.field__condition { (c) } } }
             @if let Some(h) = text(cx.loc, &f.hint) { p.field__hint { (h) } }
             (part("gate", "address-street", "address-line1", "input--width-20", None))
             (part("postnummer", "address-postnummer", "postal-code", "input--width-4", Some("numeric")))
@@ -478,6 +612,7 @@ fn group(cx: &FieldCtx<'_>, g: &Field) -> Markup {
     html! {
         fieldset.fieldset.repeat-group.field--error[err.is_some()] id=(gid) {
             legend.fieldset__legend.field__label { (label_text(cx, g)) }
+            @if let Some(c) = g.reveal_on_page.then(|| condition_text(cx, g)).flatten() { p.field__hint { span.field__condition { (c) } } }
             @if let Some(h) = text(cx.loc, &g.hint) { p.field__hint { (h) } }
             @if let Some(e) = &err { p.field__error { span.visually-hidden { (cx.loc.t("error-prefix")) " " } (e) } }
             @for i in 0..n {

@@ -117,14 +117,18 @@ pub fn step(frame: &Frame<'_>, v: &StepView<'_>) -> Markup {
                 }
             }
         }
-        form method="post" action=(v.action) enctype=[v.uploads.then_some("multipart/form-data")] novalidate {
+        form #step-form method="post" action=(v.action) enctype=[v.uploads.then_some("multipart/form-data")] novalidate {
             input type="hidden" name="csrf" value=(frame.csrf);
             // Enter in a text field submits the first button in the form: make that "Next", not "Add".
             button.visually-hidden type="submit" name="handling" value="neste" tabindex="-1" aria-hidden="true" { (loc.t("button-next")) }
             @for f in &step.fields { (field(&cx, f, None)) }
             div.button-group {
                 button.button type="submit" name="handling" value="neste" { (loc.t("button-next")) }
-                button.button.button--secondary type="submit" name="handling" value="tilbake" { (loc.t("button-back")) }
+                @if v.action.ends_with("?fra=oppsummering") {
+                    button.button.button--secondary type="submit" name="handling" value="tilbake" { (loc.t("button-back-to-summary")) }
+                } @else {
+                    button.button.button--secondary type="submit" name="handling" value="tilbake" { (loc.t("button-back")) }
+                }
             }
         }
     };

@@ -22,6 +22,11 @@ pub struct Frame<'a> {
     pub keywords: Option<String>,
     /// Broadcast messages (filled by the admin issue).
     pub broadcasts: &'a [String],
+    /// The `id` of a form on the page the language buttons submit instead of their own (a step: what
+    /// was typed is saved before the page is shown in the new language).
+    pub switch_form: Option<&'a str>,
+    /// A script the page may use (`defer`): the pages work without it.
+    pub script_url: Option<&'a str>,
 }
 
 pub struct Crumb<'a> {
@@ -57,6 +62,7 @@ pub fn page(frame: &Frame<'_>, title: &str, crumbs: &[Crumb<'_>], main: Markup) 
                 @if let Some(k) = &frame.keywords { meta name="keywords" content=(k); }
                 link rel="stylesheet" href=(frame.css_url);
                 link rel="icon" href=(frame.logo_url) type="image/svg+xml";
+                @if let Some(src) = frame.script_url { script src=(src) defer {} }
             }
             body {
                 a.skip-link href="#main" { (loc.t("skip-link")) }
@@ -119,10 +125,10 @@ fn language_switch(frame: &Frame<'_>) -> Markup {
             input type="hidden" name="tilbake" value=(frame.here);
             span.lang-switch__label.visually-hidden { (frame.loc.t("lang-switch-label")) }
             @for l in Lang::ALL {
-                @if l == current {
-                    button.lang-switch__button type="submit" name="lang" value=(l.code()) lang=(l.code()) aria-current="true" { (l.native_name()) }
-                } @else {
-                    button.lang-switch__button type="submit" name="lang" value=(l.code()) lang=(l.code()) { (l.native_name()) }
+                @let current = (l == current).then_some("true");
+                @match frame.switch_form {
+                    Some(id) => button.lang-switch__button type="submit" form=(id) name="handling" value={ "sprak:" (l.code()) } lang=(l.code()) aria-current=[current] { (l.native_name()) },
+                    None => button.lang-switch__button type="submit" name="lang" value=(l.code()) lang=(l.code()) aria-current=[current] { (l.native_name()) },
                 }
             }
         }

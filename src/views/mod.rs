@@ -7,3 +7,6 @@ pub mod layout;
 pub mod portal;
 
 pub use layout::Frame;
+
+/// The optional script of form steps: reveals follow-up questions as they come to apply.
+pub const FOLLOW_UP_JS: &str = include_str!("follow-up.js");

@@ -175,7 +175,18 @@ fn render_step_as(
     }
     let ctx = r.ctx;
     let (csrf, here) = (ctx.csrf_token(), ctx.here());
-    let f = frame(ctx, &csrf, &here);
+    let mut f = frame(ctx, &csrf, &here);
+    f.switch_form = Some("step-form");
+    if def
+        .steps
+        .get(step)
+        .is_some_and(|s| s.fields.iter().any(|f| {
+            f.reveal_on_page
+                || matches!(&f.kind, Kind::Group { fields, .. } if fields.iter().any(|x| x.reveal_on_page))
+        }))
+    {
+        f.script_url = Some(&ctx.tenant.urls.script);
+    }
     let view = views::form_run::StepView {
         engine: &engine,
         answers: &l.open.draft.answers,
@@ -393,12 +404,16 @@ pub async fn step_post(r: &Request<'_>) -> Result<Resp, WebError> {
     let ctx = r.ctx;
     let state = ctx.state;
     let typed = input.fields.clone();
+    let switch_to = match &input.action {
+        Action::Language(l) => Some(*l),
+        _ => None,
+    };
     let saved = cases::apply_step(
         &state.store,
         ctx.tenant,
         &l.open,
         input,
-        ctx.lang,
+        switch_to.unwrap_or(ctx.lang),
         &state.clock,
         (
             state.config.server.first_step_lifetime.as_secs() as i64,
@@ -449,7 +464,11 @@ pub async fn step_post(r: &Request<'_>) -> Result<Resp, WebError> {
         Next::CheckAnswers => paths::check_answers(&def.id),
         Next::Errors => return render_step(r, &l, position, &edited.errors),
     };
-    Ok(see_other(&to))
+    let mut resp = see_other(&to);
+    if let Some(lang) = switch_to {
+        super::language::remember(ctx, lang, &mut resp).await?;
+    }
+    Ok(resp)
 }
 
 pub fn control(r: &Request<'_>) -> Result<Resp, WebError> {

@@ -7,7 +7,7 @@ use super::Read as _;
 use super::Request;
 use crate::http::Resp;
 use crate::http::error::WebError;
-use crate::http::request::{LANG_COOKIE, safe_return_path};
+use crate::http::request::{Ctx, LANG_COOKIE, safe_return_path};
 use crate::http::response::see_other;
 use crate::i18n::Lang;
 
@@ -19,15 +19,20 @@ pub async fn switch(r: &Request<'_>) -> Result<Resp, WebError> {
         .ok_or_else(|| WebError::BadRequest("unknown language".into()))?;
     let back = r.field("tilbake").and_then(safe_return_path).unwrap_or("/");
     ctx.spend_session_if_new()?;
+    let mut resp = see_other(back);
+    remember(ctx, lang, &mut resp).await?;
+    Ok(resp)
+}
 
+/// Keeps the chosen language in the session and in a cookie set on `resp`. Also used by a step's own
+/// language buttons, which save what was typed first (see [`crate::cases::Action::Language`]).
+pub async fn remember(ctx: &Ctx<'_>, lang: Lang, resp: &mut Resp) -> Result<(), WebError> {
     ctx.state
         .store
         .update_session(&ctx.session, ctx.state.clock.unix(), false, move |s| {
             s.lang = Some(lang)
         })
         .await?;
-
-    let mut resp = see_other(back);
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; Secure; HttpOnly; SameSite=Lax",
         lang.code()
@@ -35,5 +40,5 @@ pub async fn switch(r: &Request<'_>) -> Result<Resp, WebError> {
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
-    Ok(resp)
+    Ok(())
 }

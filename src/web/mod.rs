@@ -78,6 +78,8 @@ pub fn frame<'a>(ctx: &'a Ctx<'_>, csrf: &'a str, here: &'a str) -> Frame<'a> {
         description: None,
         keywords: None,
         broadcasts: &[],
+        switch_form: None,
+        script_url: None,
     }
 }
 

@@ -157,11 +157,14 @@ impl Browser {
     /// Chooses `lang` with the language switch on the current page (a POST with the page's token) and waits
     /// for the answer: navigating away before it arrives would cancel the POST.
     pub async fn choose_language(&self, lang: &str) {
-        self.el(&format!(".lang-switch button[value={lang}]"))
-            .await
-            .click()
-            .await
-            .unwrap();
+        // On a step the buttons belong to the step's form (`sprak:…`), elsewhere to their own.
+        self.el(&format!(
+            ".lang-switch button[value={lang}], .lang-switch button[value='sprak:{lang}']"
+        ))
+        .await
+        .click()
+        .await
+        .unwrap();
         for _ in 0..100 {
             let now = self
                 .client
@@ -300,13 +303,56 @@ async fn contact_journey(b: &Browser, srv: &TestServer, name: &str, lang: &str) 
         .send_keys("Gatelyset i Storgata har vært mørkt i en uke. Æ ø å.")
         .await
         .unwrap();
+    // Another language mid-step and back: what was typed stays.
+    let other = if lang == "en" { "nb" } else { "en" };
+    b.choose_language(other).await;
+    b.choose_language(lang).await;
+    assert_eq!(
+        b.el("#f-melding")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Gatelyset i Storgata har vært mørkt i en uke. Æ ø å."),
+        "{name}: the language switch kept the message"
+    );
     b.el(".button-group button[value=neste]")
         .await
         .click()
         .await
         .unwrap();
-    // Step 2: ask for an answer by e-mail.
+    // Step 2: ask for an answer by e-mail. The way to answer is a follow-up: with JavaScript it appears
+    // when "yes" is chosen; without, it is there with a sentence saying when to answer it.
+    let js = !name.ends_with("-nojs");
+    let method = b.el(".follow-up[data-follow-up=svar_onskes]").await;
+    assert_eq!(
+        method.is_displayed().await.unwrap(),
+        !js,
+        "{name}: the follow-up before the answer"
+    );
+    if !js {
+        let sentence = b.text(".follow-up .field__condition").await;
+        assert!(
+            sentence.contains('«') || sentence.contains('“'),
+            "{name}: {sentence}"
+        );
+    }
     b.el("#f-svar_onskes").await.click().await.unwrap();
+    assert!(
+        method.is_displayed().await.unwrap(),
+        "{name}: the follow-up after the answer"
+    );
+    if js {
+        assert!(
+            !b.el(".follow-up .field__condition")
+                .await
+                .is_displayed()
+                .await
+                .unwrap(),
+            "{name}: the sentence is for pages without the script"
+        );
+    }
     b.el("#f-svarmetode").await.click().await.unwrap();
     b.el("#f-epost")
         .await

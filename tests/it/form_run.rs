@@ -317,6 +317,50 @@ pub fn no_missing_text(page: &Page, form: &str, lang: &str) {
         "{form} {}: street-address on a single-line input",
         page.url
     );
+    follow_ups_explain_themselves(page, form, lang);
+    // A unit ("kr", "personer") sits beside its input, in the same row.
+    assert_eq!(
+        page.html.count(".input__unit"),
+        page.html.count(".input__with-unit > .input + .input__unit"),
+        "{form} {}: a unit outside its input's row",
+        page.url
+    );
+}
+
+/// Every follow-up question on the page (shown because a script may hide it) says when to answer it, and
+/// names a question that is on the same page.
+pub fn follow_ups_explain_themselves(page: &Page, form: &str, lang: &str) {
+    let starts: &[&str] = match lang {
+        "nn" => &["Svar berre dersom ", "Gjeld berre dersom "],
+        "en" => &["Only answer this if ", "This applies only if "],
+        _ => &["Svar bare hvis ", "Gjelder bare hvis "],
+    };
+    let sel = scraper::Selector::parse(".follow-up").unwrap();
+    let cond = scraper::Selector::parse(".field__condition").unwrap();
+    for f in page.html.0.select(&sel) {
+        let source = f.value().attr("data-follow-up").unwrap();
+        let texts: Vec<String> = f
+            .select(&cond)
+            .map(|c| c.text().collect::<String>())
+            .collect();
+        assert_eq!(texts.len(), 1, "{form} {lang}: one sentence per follow-up");
+        let t = &texts[0];
+        assert!(
+            starts.iter().any(|s| t.starts_with(s)),
+            "{form} {lang}: {t}"
+        );
+        assert!(
+            t.contains('«') || t.contains('“'),
+            "{form} {lang}: names the answer and question: {t}"
+        );
+        assert!(
+            page.html.count(&format!("[name='{source}']")) > 0,
+            "{form} {lang}: the follow-up depends on {source}, not on this page"
+        );
+        let values: Vec<String> =
+            serde_json::from_str(f.value().attr("data-follow-values").unwrap()).unwrap();
+        assert!(!values.is_empty(), "{form} {lang}: {source}");
+    }
 }
 
 /// Starts `form` and fills in its steps from `answers` until one shows `selector`; that step's page.
@@ -1009,6 +1053,138 @@ async fn control_page_lists_every_missing_answer_and_change_links_return_to_chec
         back.url.ends_with("/oppsummering"),
         "Endre returns to check-answers: {}",
         back.url
+    );
+}
+
+/// Item 2 of the citizen issue: the language buttons on a step save what was typed (unvalidated) and
+/// show the same step in the new language; "Tilbake" after "Endre" returns to check-answers and leaves
+/// the answers as they were. All without JavaScript: plain form posts.
+#[tokio::test]
+async fn language_switch_mid_step_and_back_from_a_change_lose_and_save_nothing_unasked() {
+    let srv = TestServer::start().await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let step = w.start("kontaktskjema").await;
+    assert!(step.url.ends_with("/steg/1"), "{}", step.url);
+    // The header's buttons belong to the step's form.
+    assert_eq!(
+        step.html.attrs(".lang-switch button", "form"),
+        vec!["step-form"; 3]
+    );
+    assert_eq!(
+        step.html.attrs(".lang-switch button", "value"),
+        vec!["sprak:nb", "sprak:nn", "sprak:en"]
+    );
+    let typed = "Halvferdig melding som ikke er sendt ennå";
+    let csrf = csrf_of(&step.html);
+    let p = w
+        .post(
+            "/skjema/kontaktskjema/steg/1",
+            &[
+                ("csrf".into(), csrf),
+                ("saksnummer".into(), "2027/99".into()),
+                ("melding".into(), typed.into()),
+                ("handling".into(), "sprak:en".into()),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 200);
+    assert!(p.url.ends_with("/steg/1"), "the same step: {}", p.url);
+    assert_eq!(p.html.attr("html", "lang").as_deref(), Some("en"));
+    assert_eq!(p.html.text("h1"), "Your message");
+    assert_eq!(p.html.text("textarea[name=melding]"), typed);
+    assert_eq!(
+        p.html.attr("input[name=saksnummer]", "value").as_deref(),
+        Some("2027/99")
+    );
+    // Unvalidated: the required subject left empty is not an error yet.
+    assert_eq!(p.html.count(".error-summary"), 0);
+    // The choice sticks (cookie and session) over the browser's Accept-Language.
+    let again = w.get("/skjema/kontaktskjema/steg/1").await;
+    assert_eq!(again.html.attr("html", "lang").as_deref(), Some("en"));
+    assert_eq!(again.html.text("textarea[name=melding]"), typed);
+    // An unknown language is no action but a plain Next (validated).
+    let csrf = csrf_of(&again.html);
+    let p = w
+        .post(
+            "/skjema/kontaktskjema/steg/1",
+            &[
+                ("csrf".into(), csrf),
+                ("melding".into(), typed.into()),
+                ("handling".into(), "sprak:xx".into()),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert_eq!(p.html.attr("html", "lang").as_deref(), Some("en"));
+
+    // Through to check-answers, then "Endre", a half-finished edit and "Back to your answers".
+    let answers = example("kontaktskjema");
+    let mut page = w.get("/skjema/kontaktskjema/steg/1").await;
+    while !page.url.ends_with("/oppsummering") {
+        page = fill_step(&w, page, &answers).await;
+    }
+    let before = page.html.texts(".summary-list__value");
+    let change = page.html.attr(".summary-list__actions a", "href").unwrap();
+    let step = w.get(&change).await;
+    assert_eq!(
+        step.html.text("button[value=tilbake]"),
+        "Back to your answers"
+    );
+    let csrf = csrf_of(&step.html);
+    let p = w
+        .post(
+            &action_of(&step.html),
+            &[
+                ("csrf".into(), csrf),
+                ("melding".into(), "Endret halvveis".into()),
+                ("emne".into(), String::new()),
+                ("handling".into(), "tilbake".into()),
+            ],
+        )
+        .await;
+    assert!(p.url.ends_with("/oppsummering"), "{}", p.url);
+    assert_eq!(
+        p.html.texts(".summary-list__value"),
+        before,
+        "nothing saved"
+    );
+    // The same edit with Continue is saved (and checked).
+    let step = w.get(&change).await;
+    let csrf = csrf_of(&step.html);
+    let p = w
+        .post(
+            &action_of(&step.html),
+            &[
+                ("csrf".into(), csrf),
+                ("melding".into(), "Endret helt".into()),
+                ("emne".into(), String::new()),
+                ("handling".into(), "neste".into()),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422, "the emptied subject is refused");
+    // Without "fra=oppsummering", Back goes to the landing page from the first step (and saves).
+    let csrf = csrf_of(&p.html);
+    let p = w
+        .post(
+            "/skjema/kontaktskjema/steg/1",
+            &[
+                ("csrf".into(), csrf),
+                ("melding".into(), "Lagret ved tilbake".into()),
+                ("handling".into(), "tilbake".into()),
+            ],
+        )
+        .await;
+    assert!(p.url.ends_with("/skjema/kontaktskjema"), "{}", p.url);
+    let step = w.get("/skjema/kontaktskjema/steg/1").await;
+    assert_eq!(
+        step.html.text("textarea[name=melding]"),
+        "Lagret ved tilbake"
     );
 }
 

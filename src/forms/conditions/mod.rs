@@ -271,6 +271,77 @@ impl Expr {
             .find(|(f, _)| f == field)
             .map(|(_, at)| *at)
     }
+
+    /// The condition as "one answer to one question", when it is that simple: `x == v`, `x != v`,
+    /// `x in [v, w]`, `x == v or x == w` (and their negations). Follow-up questions say it in words
+    /// ("Svar bare hvis du svarte «Ja» på …"). None for anything else (ages, counts, dates, two fields).
+    pub fn answered_as(&self) -> Option<AnsweredAs> {
+        simple(&self.node)
+    }
+}
+
+/// See [`Expr::answered_as`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnsweredAs {
+    pub field: String,
+    /// The answers that make the condition hold (or, `negated`, that make it fail). Never empty.
+    pub values: Vec<Value>,
+    pub negated: bool,
+}
+
+fn simple(node: &Node) -> Option<AnsweredAs> {
+    let lit = |o: &Operand| match o {
+        Operand::Lit(v) => Some(v.clone()),
+        _ => None,
+    };
+    match node {
+        Node::Cmp { op, left, right } => {
+            let (field, value) = match (left, right) {
+                (Operand::Field(f), r) => (f.clone(), lit(r)?),
+                (l, Operand::Field(f)) => (f.clone(), lit(l)?),
+                _ => return None,
+            };
+            let negated = match op {
+                CmpOp::Eq => false,
+                CmpOp::Ne => true,
+                _ => return None,
+            };
+            Some(AnsweredAs {
+                field,
+                values: vec![value],
+                negated,
+            })
+        }
+        Node::In {
+            operand: Operand::Field(f),
+            negated,
+            list,
+        } if !list.is_empty() => Some(AnsweredAs {
+            field: f.clone(),
+            values: list.clone(),
+            negated: *negated,
+        }),
+        Node::Not(inner) => simple(inner).map(|a| AnsweredAs {
+            negated: !a.negated,
+            ..a
+        }),
+        Node::Or(parts) => {
+            let mut all: Option<AnsweredAs> = None;
+            for p in parts {
+                let a = simple(p)?;
+                if a.negated {
+                    return None;
+                }
+                match &mut all {
+                    None => all = Some(a),
+                    Some(acc) if acc.field == a.field => acc.values.extend(a.values),
+                    Some(_) => return None,
+                }
+            }
+            all
+        }
+        _ => None,
+    }
 }
 
 /// Whole years from `birth` to `today` (negative if `birth` is in the future). Someone born on
@@ -615,6 +686,44 @@ mod tests {
     }
     fn l(xs: &[&str]) -> Value {
         Value::List(xs.iter().map(|s| (*s).to_owned()).collect())
+    }
+
+    // ------------------------------------------------------------------- said in words
+
+    #[test]
+    fn simple_conditions_are_one_answer_to_one_question() {
+        let said = |src: &str| parser::parse(src, &types).unwrap().answered_as();
+        let a = |field: &str, values: Vec<Value>, negated: bool| {
+            Some(AnsweredAs {
+                field: field.to_owned(),
+                values,
+                negated,
+            })
+        };
+        assert_eq!(said("ja == true"), a("ja", vec![b(true)], false));
+        assert_eq!(said("true == ja"), a("ja", vec![b(true)], false));
+        assert_eq!(said("trinn != \"a\""), a("trinn", vec![t("a")], true));
+        assert_eq!(
+            said("trinn in [\"a\", \"b\"]"),
+            a("trinn", vec![t("a"), t("b")], false)
+        );
+        assert_eq!(
+            said("trinn == \"a\" or trinn == \"b\""),
+            a("trinn", vec![t("a"), t("b")], false)
+        );
+        assert_eq!(said("not ja == true"), a("ja", vec![b(true)], true));
+        // Not one answer to one question: said generically.
+        for src in [
+            "trinn == \"a\" or valg_1 == \"b\"",
+            "trinn == \"a\" and ja == true",
+            "tall > 5",
+            "trinn == \"a\" or trinn != \"b\"",
+            "age(fnr) >= 18",
+            "count(rader) > 1",
+            "navn is not empty",
+        ] {
+            assert_eq!(said(src), None, "{src}");
+        }
     }
 
     // ------------------------------------------------------------------------------ evaluation
