@@ -132,6 +132,56 @@ fn parse_number(s: &str) -> Option<f64> {
         .filter(|n| n.is_finite())
 }
 
+/// A number as the language writes it: "25 000", "2,5" (bokmål, nynorsk: a no-break space between
+/// thousands, a decimal comma); "25,000", "2.5" (English). Four digits stay together ("2027", "1500"), as
+/// Språkrådet allows and a year needs. From what was typed ("25000", "25 000", "2.5"), keeping the
+/// decimals given; None when it is not a number.
+pub fn format_number(typed: &str, lang: Lang) -> Option<String> {
+    let n = parse_number(typed)?;
+    let cleaned: String = typed
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+        .collect::<String>()
+        .replace(',', ".");
+    let plain = |s: &str| s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty();
+    let unsigned = cleaned.trim_start_matches(['+', '-']);
+    let (int, frac) = match unsigned.split_once('.') {
+        Some((i, f)) if plain(i) && plain(f) => (i.to_owned(), Some(f.to_owned())),
+        None if plain(unsigned) => (unsigned.to_owned(), None),
+        // "1e5" and the like: from the value.
+        _ => {
+            let s = fmt_number(n.abs());
+            match s.split_once('.') {
+                Some((i, f)) => (i.to_owned(), Some(f.to_owned())),
+                None => (s, None),
+            }
+        }
+    };
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let (group, decimal) = match lang {
+        Lang::En => (',', '.'),
+        Lang::Nb | Lang::Nn => ('\u{a0}', ','),
+    };
+    let mut out = String::new();
+    if n < 0.0 {
+        out.push('−');
+    }
+    let grouped = int.len() > 4;
+    for (i, c) in int.chars().enumerate() {
+        if grouped && i > 0 && (int.len() - i).is_multiple_of(3) {
+            out.push(group);
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push(decimal);
+        out.push_str(&f);
+    }
+    Some(out)
+}
+
 fn fmt_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
@@ -719,7 +769,13 @@ impl<'a> Engine<'a> {
                 }
             }
             Kind::Date { .. } => parse_date(s).map_or_else(|_| s.to_owned(), format_date),
-            Kind::Number { unit: Some(u), .. } => format!("{s} {}", u.get(lang)),
+            Kind::Number { unit, .. } => {
+                let n = format_number(s, lang).unwrap_or_else(|| s.to_owned());
+                match unit {
+                    Some(u) => format!("{n} {}", u.get(lang)),
+                    None => n,
+                }
+            }
             Kind::Phone => validate::phone::check(s).unwrap_or_else(|_| s.to_owned()),
             _ => s.to_owned(),
         }
@@ -931,6 +987,40 @@ mod tests {
             today_in_norway(datetime!(2026-07-01 22:30 UTC)),
             date!(2026 - 07 - 02)
         );
+    }
+
+    #[test]
+    fn numbers_as_each_language_writes_them() {
+        for (typed, nb, en) in [
+            ("25000", "25\u{a0}000", "25,000"),
+            ("25 000", "25\u{a0}000", "25,000"),
+            ("1234567,50", "1\u{a0}234\u{a0}567,50", "1,234,567.50"),
+            ("2.5", "2,5", "2.5"),
+            ("007", "7", "7"),
+            ("0", "0", "0"),
+            ("-1200", "−1200", "−1200"),
+            ("2027", "2027", "2027"),
+            ("-12000", "−12\u{a0}000", "−12,000"),
+            ("999", "999", "999"),
+            ("1e5", "100\u{a0}000", "100,000"),
+        ] {
+            assert_eq!(
+                format_number(typed, Lang::Nb).as_deref(),
+                Some(nb),
+                "{typed}"
+            );
+            assert_eq!(
+                format_number(typed, Lang::Nn).as_deref(),
+                Some(nb),
+                "{typed}"
+            );
+            assert_eq!(
+                format_number(typed, Lang::En).as_deref(),
+                Some(en),
+                "{typed}"
+            );
+        }
+        assert_eq!(format_number("tolv", Lang::Nb), None);
     }
 
     #[test]

@@ -114,6 +114,7 @@ follow-up-text-if-not = This applies only if you did not answer { $answer } to �
 follow-up-text-generic = This applies only if your answers above call for it.
 follow-up-answer = “{ $answer }”
 follow-up-or = or
+hint-filled-from-postcode = You can leave this blank: the town is filled in from the postcode when you continue.
 optional = (optional)
 answer-yes = Yes
 answer-no = No

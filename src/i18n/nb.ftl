@@ -114,6 +114,7 @@ follow-up-text-if-not = Gjelder bare hvis du ikke svarte { $answer } på «{ $qu
 follow-up-text-generic = Gjelder bare hvis svarene dine over tilsier det.
 follow-up-answer = «{ $answer }»
 follow-up-or = eller
+hint-filled-from-postcode = Kan stå tomt: poststedet fylles ut fra postnummeret når du går videre.
 optional = (valgfritt)
 answer-yes = Ja
 answer-no = Nei

@@ -114,6 +114,7 @@ follow-up-text-if-not = Gjeld berre dersom du ikkje svarte { $answer } på «{ $
 follow-up-text-generic = Gjeld berre dersom svara dine over tilseier det.
 follow-up-answer = «{ $answer }»
 follow-up-or = eller
+hint-filled-from-postcode = Kan stå tomt: poststaden blir fylt ut frå postnummeret når du går vidare.
 optional = (valfritt)
 answer-yes = Ja
 answer-no = Nei

@@ -29,10 +29,20 @@ pub fn message_text(loc: Loc<'_>, m: &Message, label: &str) -> String {
                 .iter()
                 .map(|(k, v)| {
                     let number = v.parse::<f64>().ok().filter(|n| n.to_string() == *v);
-                    (
-                        *k,
-                        number.map_or_else(|| v.clone().into(), fluent_bundle::FluentValue::from),
-                    )
+                    // Limits the way the language writes numbers ("60 000", "2,5"): as text where
+                    // that differs from the digits (no plural form then depends on it: ≥ 10 000 or a
+                    // fraction is "other" in all three languages). What the citizen typed stays as
+                    // typed.
+                    let written = number
+                        .filter(|n| ["min", "max"].contains(k))
+                        .filter(|n| n.abs() >= 10_000.0 || n.fract() != 0.0)
+                        .and_then(|_| crate::forms::engine::format_number(v, loc.lang));
+                    let value = match (written, number) {
+                        (Some(w), _) => w.into(),
+                        (None, Some(n)) => fluent_bundle::FluentValue::from(n),
+                        (None, None) => v.clone().into(),
+                    };
+                    (*k, value)
                 })
                 .collect();
             fargs.push(("label", label.to_owned().into()));
@@ -99,10 +109,26 @@ fn grouped(loc: Loc<'_>, n: usize) -> String {
     out
 }
 
+/// Whether a postnummer question on the form fills this field in (`fills = "…"`).
+fn filled_from_postcode(cx: &FieldCtx<'_>, f: &Field) -> bool {
+    cx.engine.def.steps.iter().any(|s| {
+        s.fields
+            .iter()
+            .any(|x| matches!(&x.kind, Kind::Postnummer { fills: Some(t) } if *t == f.id))
+    })
+}
+
 /// The hint as shown: the form's hint, then the length limit unless the form's hint states it already
 /// ("Høyst 4000 tegn").
 fn hint_text(cx: &FieldCtx<'_>, f: &Field) -> Option<String> {
-    let hint = text(cx.loc, &f.hint);
+    let own = text(cx.loc, &f.hint);
+    // A poststed the postnummer fills: said so, true with and without JavaScript (the server fills it).
+    let filled = filled_from_postcode(cx, f).then(|| cx.loc.t("hint-filled-from-postcode"));
+    let hint = match (own, filled) {
+        (Some(h), Some(x)) => Some(format!("{h} {x}")),
+        (h, x) => h.or(x).map(str::to_owned),
+    };
+    let hint = hint.as_deref();
     let limit = stated_limit(f)
         .filter(|n| {
             !hint.is_some_and(|h| {
@@ -129,8 +155,11 @@ fn parts(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Parts {
         .find(|e| e.name == name)
         .map(|e| message_text(cx.loc, &e.message, &label_of(cx.loc, f)));
     Parts {
-        hint_id: (f.hint.is_some() || stated_limit(f).is_some() || condition.is_some())
-            .then(|| format!("{id}-hint")),
+        hint_id: (f.hint.is_some()
+            || stated_limit(f).is_some()
+            || condition.is_some()
+            || filled_from_postcode(cx, f))
+        .then(|| format!("{id}-hint")),
         condition,
         error_id: err.as_ref().map(|_| format!("{id}-error")),
         error: err,
@@ -567,7 +596,8 @@ fn address(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Markup {
                 label_key: &'static str,
                 auto: &'static str,
                 width: &'static str,
-                mode: Option<&'static str>| {
+                mode: Option<&'static str>,
+                hint: Option<&str>| {
         let auto = own.then_some(auto);
         let pname = format!("{name}.{p}");
         let id = anchor(&pname);
@@ -577,12 +607,22 @@ fn address(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Markup {
             .find(|e| e.name == pname)
             .map(|e| message_text(cx.loc, &e.message, &field_label));
         let eid = format!("{id}-error");
+        let hid = format!("{id}-hint");
         let value = cx.answers.text(&pname).to_owned();
+        let describedby: Vec<&str> = [
+            hint.map(|_| hid.as_str()),
+            err.as_ref().map(|_| eid.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let describedby = (!describedby.is_empty()).then(|| describedby.join(" "));
         html! {
             div.field.field--error[err.is_some()] {
                 label.field__label for=(id) { (cx.loc.t(label_key)) }
+                @if let Some(h) = hint { p.field__hint id=(hid) { (h) } }
                 @if let Some(e) = &err { p.field__error id=(eid) { span.visually-hidden { (cx.loc.t("error-prefix")) " " } (e) } }
-                input class={ "input " (width) @if err.is_some() { " input--error" } } id=(id) name=(pname) type="text" value=(value) autocomplete=[auto] inputmode=[mode] aria-describedby=[err.as_ref().map(|_| eid.clone())] aria-invalid=[err.as_ref().map(|_| "true")];
+                input class={ "input " (width) @if err.is_some() { " input--error" } } id=(id) name=(pname) type="text" value=(value) autocomplete=[auto] inputmode=[mode] aria-describedby=[describedby] aria-invalid=[err.as_ref().map(|_| "true")];
             }
         }
     };
@@ -591,9 +631,9 @@ fn address(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Markup {
             legend.fieldset__legend.field__label { (label_text(cx, f)) }
             @if let Some(c) = f.reveal_on_page.then(|| condition_text(cx, f)).flatten() { p.field__hint { span.field__condition { (c) } } }
             @if let Some(h) = text(cx.loc, &f.hint) { p.field__hint { (h) } }
-            (part("gate", "address-street", "address-line1", "input--width-20", None))
-            (part("postnummer", "address-postnummer", "postal-code", "input--width-4", Some("numeric")))
-            (part("poststed", "address-poststed", "address-level2", "input--width-20", None))
+            (part("gate", "address-street", "address-line1", "input--width-20", None, None))
+            (part("postnummer", "address-postnummer", "postal-code", "input--width-4", Some("numeric"), None))
+            (part("poststed", "address-poststed", "address-level2", "input--width-20", None, Some(cx.loc.t("hint-filled-from-postcode"))))
         }
     }
 }

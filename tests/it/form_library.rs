@@ -750,3 +750,110 @@ async fn limits_are_stated_before_they_bite_and_messages_show_what_was_typed() {
     let msg = p.html.texts(".error-summary li a").join(" | ");
     assert!(msg.contains("Postnummeret 0000 finnes ikke"), "{msg}");
 }
+
+/// Amounts as each language writes them on check-answers ("14 800 kr", "14,800 NOK", four digits kept
+/// together), limits in messages the same way, and a poststed the postnummer fills says so truthfully
+/// (the server fills it: no script needed).
+#[tokio::test]
+async fn numbers_are_written_as_each_language_writes_them_and_the_poststed_hint_is_true() {
+    let (_dir, srv) = library_server().await;
+    let mut answers = example("ettergivelse-skatt");
+    answers.insert("belop".into(), Answer::One("14800".into()));
+    for (lang, label, shown) in [
+        ("nb", "Hvor mye skylder du til sammen?", "14\u{a0}800 kr"),
+        ("nn", "Kor mykje skuldar du til saman?", "14\u{a0}800 kr"),
+        ("en", "How much do you owe in total?", "14,800 NOK"),
+    ] {
+        let w = Walk {
+            srv: &srv,
+            client: srv.client(),
+            lang,
+            host: HOST,
+        };
+        let mut page = w.start("ettergivelse-skatt").await;
+        while !page.url.ends_with("/oppsummering") {
+            page = crate::form_run::fill_step(&w, page, &answers).await;
+            assert!(page.status < 400, "{lang} {}", page.url);
+        }
+        let keys = page.html.texts(".summary-list__key");
+        let values = page.html.texts(".summary-list__value");
+        let at = keys.iter().position(|k| k == label).expect(label);
+        // (The helper folds white space; the page has a no-break space, so the number never breaks.)
+        assert_eq!(values[at], shown.replace('\u{a0}', " "), "{lang}");
+        assert!(
+            page.html
+                .0
+                .html()
+                .replace("&nbsp;", "\u{a0}")
+                .contains(shown),
+            "{lang}: {shown}"
+        );
+    }
+    // A limit in a message: the event grant's amount has a maximum of 500 000.
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let answers = example("arrangementstilskudd");
+    let page = step_showing(&w, "arrangementstilskudd", &answers, "[name=soknadsbelop]").await;
+    let p = crate::form_run::fill_step_with(
+        &w,
+        page,
+        &answers,
+        &[("soknadsbelop".into(), "2 500 000".into())],
+    )
+    .await;
+    assert_eq!(p.status, 422);
+    let msg = p.html.text("#f-soknadsbelop-error");
+    assert!(msg.contains("500 000"), "{msg}");
+    assert!(
+        p.html
+            .0
+            .html()
+            .replace("&nbsp;", "\u{a0}")
+            .contains("500\u{a0}000")
+    );
+    assert!(!msg.contains("500000"), "{msg}");
+
+    // The street-light report: poststed is filled from the postcode, and the hint says when.
+    let answers = example("feil-vei-gatelys");
+    let page = step_showing(&w, "feil-vei-gatelys", &answers, "[name=poststed]").await;
+    let hint = page.html.text("#f-poststed-hint");
+    assert!(
+        hint.contains("fylles ut fra postnummeret når du går videre"),
+        "{hint}"
+    );
+    assert!(
+        page.html
+            .attr("#f-poststed", "aria-describedby")
+            .unwrap()
+            .contains("f-poststed-hint")
+    );
+    let mut typed = answers.clone();
+    typed.insert("postnummer".into(), Answer::One("9990".into()));
+    typed.insert("poststed".into(), Answer::One(String::new()));
+    let mut page = crate::form_run::fill_step(&w, page, &typed).await;
+    while !page.url.ends_with("/oppsummering") {
+        page = crate::form_run::fill_step(&w, page, &typed).await;
+    }
+    let text = page.html.text("main");
+    assert!(
+        text.contains("Båtsfjord"),
+        "the server filled poststed: {text}"
+    );
+    // An address's own poststed says the same.
+    let page = step_showing(
+        &w,
+        "grovavfall",
+        &example("grovavfall"),
+        "[name='adresse.poststed']",
+    )
+    .await;
+    assert!(
+        page.html
+            .text("[id='f-adresse-poststed-hint']")
+            .contains("fylles ut fra postnummeret")
+    );
+}
