@@ -34,7 +34,7 @@ pub fn message_text(loc: Loc<'_>, m: &Message, label: &str) -> String {
                     // fraction is "other" in all three languages). What the citizen typed stays as
                     // typed.
                     let written = number
-                        .filter(|n| ["min", "max"].contains(k))
+                        .filter(|_| ["min", "max"].contains(k))
                         .filter(|n| n.abs() >= 10_000.0 || n.fract() != 0.0)
                         .and_then(|_| crate::forms::engine::format_number(v, loc.lang));
                     let value = match (written, number) {
