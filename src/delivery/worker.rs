@@ -656,12 +656,24 @@ impl Worker {
         // The attachments, numbered in the form's order, under safe names.
         let files = crate::attachments::FileStore::new(&self.data_dir);
         let mut attachments = vec![];
+        let mut titles = vec![];
         for (i, f) in sub.files.iter().enumerate() {
             let name = format!(
                 "attachments/{}-{}",
                 i + 1,
                 crate::attachments::safe_name(&f.name, &f.ext)
             );
+            // In the archive record: the question it answers and the file's own name.
+            let question = def
+                .field_for_name(&f.field)
+                .map(|(_, q)| summary::label(q, sub.lang))
+                .unwrap_or_default();
+            let title = if question.is_empty() {
+                f.name.clone()
+            } else {
+                format!("{question}: {}", f.name)
+            };
+            titles.push((name.clone(), title));
             attachments.push((
                 name,
                 f.content_type.clone(),
@@ -683,9 +695,35 @@ impl Worker {
             rows: &rows,
             files: &listed,
             archive: &def.archive,
+            titles: &titles,
+            checksums: &[],
         };
-        let submission = xml::submission_xml(sub, &cx).map_err(|e| e.to_string())?;
-        let arkiv = xml::arkivmelding_xml(sub, &cx).map_err(|e| e.to_string())?;
+        // The archive keeps each answer normalised by its kind (identifiers as digits, ISO dates, …);
+        // the display values in the rows are as the citizen saw them.
+        let mut archived = sub.clone();
+        archived.answers = engine.normalised_answers(&sub.answers);
+        let submission = xml::submission_xml(&archived, &cx).map_err(|e| e.to_string())?;
+        let hex = |b: &[u8]| {
+            <sha2::Sha256 as sha2::Digest>::digest(b)
+                .iter()
+                .map(|x| format!("{x:02x}"))
+                .collect::<String>()
+        };
+        let mut checksums = vec![
+            ("submission.xml".to_owned(), hex(&submission)),
+            ("submission.pdf".to_owned(), hex(&pdf)),
+        ];
+        checksums.extend(
+            sub.files
+                .iter()
+                .zip(&attachments)
+                .map(|(f, (name, _, _))| (name.clone(), f.sha256.clone())),
+        );
+        let cx = xml::Context {
+            checksums: &checksums,
+            ..cx
+        };
+        let arkiv = xml::arkivmelding_xml(&archived, &cx).map_err(|e| e.to_string())?;
         let typed = |file: DropFile, content_type: &str| Typed {
             file,
             content_type: content_type.to_owned(),

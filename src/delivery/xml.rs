@@ -41,6 +41,8 @@ const SUBMISSION_NS: &str = "urn:radhus:submission:1";
 
 const ARKIVMELDING_NS: &str = "http://www.arkivverket.no/standarder/noark5/arkivmelding";
 const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+/// Our elements inside the journalpost's `virksomhetsspesifikkeMetadata`.
+const RECEIPT_NS: &str = "urn:radhus:arkiv:1";
 
 /// Our name in the arkivmelding: `system`, `opprettetAv`, `arkivertAv`, `tilknyttetAv`, `saksansvarlig`.
 const SYSTEM: &str = "Rådhus";
@@ -70,6 +72,12 @@ pub struct Context<'a> {
     pub files: &'a [(String, String)],
     /// The form's archive metadata: title pattern, document type, classification, screening.
     pub archive: &'a Archive,
+    /// SHA-256 (hex) of delivered files by name, recorded in the journalpost so the archive can check
+    /// each file it receives.
+    pub checksums: &'a [(String, String)],
+    /// Record titles of attachments by file name: the question and the citizen's own file name
+    /// ("Sakkyndig uttalelse: uttalelse allergi.pdf"). A file without one is titled by its name.
+    pub titles: &'a [(String, String)],
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -157,10 +165,12 @@ pub fn submission_xml(sub: &Submission, cx: &Context<'_>) -> Result<Vec<u8>, Xml
 /// journalpost has no document at all, and both schemas allow that.
 ///
 /// The output is deterministic. Each `systemID` is a UUID derived from SHA-256 of the tenant, the
-/// reference and the element's path, and every date is `sub.submitted` in UTC.
+/// reference and the element's path, and every date is `sub.submitted` in Norwegian time.
 pub fn arkivmelding_xml(sub: &Submission, cx: &Context<'_>) -> Result<Vec<u8>, XmlError> {
     check(sub, cx)?;
     let at = Stamp::new(sub.submitted, "submitted")?;
+    // The record is in Norwegian: nynorsk for a nynorsk submission, else bokmål (an English-speaking
+    // citizen's record too); the citizen's own language is recorded beside it.
     let words = Words::for_lang(sub.lang.code());
     let form_title = if cx.form_title.trim().is_empty() {
         sub.form.as_str()
@@ -237,7 +247,10 @@ pub fn arkivmelding_xml(sub: &Submission, cx: &Context<'_>) -> Result<Vec<u8>, X
         let doc_title = match (doc.main, doc.name) {
             (true, _) => title,
             (false, "submission.xml") => words.data_title,
-            (false, name) => name.rsplit('/').next().unwrap_or(name),
+            (false, name) => cx.titles.iter().find(|(n, _)| n == name).map_or_else(
+                || name.rsplit('/').next().unwrap_or(name),
+                |(_, t)| t.as_str(),
+            ),
         };
         let doc_type = match (doc.main, doc.name, &cx.archive.document_type) {
             (true, _, Some(t)) => t.as_str(),
@@ -287,6 +300,27 @@ pub fn arkivmelding_xml(sub: &Submission, cx: &Context<'_>) -> Result<Vec<u8>, X
         &[],
         &format!("{} {}", words.description, sub.reference),
     )?;
+    // What the archive schema has no element for: the citizen's language and each file's checksum.
+    d.open("virksomhetsspesifikkeMetadata", &[])?;
+    d.open("radhus:mottak", &[("xmlns:radhus", RECEIPT_NS)])?;
+    d.leaf("radhus:innsendtSpraak", &[], sub.lang.code())?;
+    for (name, sha) in cx.checksums {
+        d.leaf(
+            "radhus:sjekksum",
+            &[("fil", name), ("algoritme", "SHA-256")],
+            sha,
+        )?;
+    }
+    d.close("radhus:mottak")?;
+    d.close("virksomhetsspesifikkeMetadata")?;
+    // Honest about what happened: the eFormidling schemas allow only statuses of handled records, so
+    // the note says that no archivist has looked at it yet.
+    d.open("merknad", &[])?;
+    d.leaf("merknadstekst", &[], words.unhandled)?;
+    d.leaf("merknadstype", &[], "Mottak")?;
+    d.leaf("merknadsdato", &[], &at.date_time)?;
+    d.leaf("merknadRegistrertAv", &[], SYSTEM)?;
+    d.close("merknad")?;
     d.leaf("journalposttype", &[], "Inngående dokument")?;
     d.leaf("journalstatus", &[], "Journalført")?;
     d.leaf("journaldato", &[], &at.date)?;
@@ -419,22 +453,22 @@ struct Words {
     data_title: &'static str,
     /// The journalpost's `beskrivelse`, followed by the reference.
     description: &'static str,
+    /// The journalpost's `merknad`: received automatically, not yet handled by an archivist.
+    unhandled: &'static str,
 }
 
 impl Words {
     fn for_lang(code: &str) -> Self {
         match code {
-            "en" => Words {
-                data_title: "Form data (machine-readable)",
-                description: "Submitted form, reference",
-            },
             "nn" => Words {
                 data_title: "Skjemadata (maskinlesbare)",
                 description: "Innsendt skjema, referanse",
+                unhandled: "Motteke og registrert automatisk av Rådhus. Ikkje kontrollert eller journalført av arkivet enno.",
             },
             _ => Words {
                 data_title: "Skjemadata (maskinlesbar)",
                 description: "Innsendt skjema, referanse",
+                unhandled: "Mottatt og registrert automatisk av Rådhus. Ikke kontrollert eller journalført av arkivet ennå.",
             },
         }
     }
@@ -522,7 +556,8 @@ fn system_id(tenant: &str, reference: &str, path: &str) -> String {
     s
 }
 
-/// A unix time as xs:dateTime (UTC, `Z`) and xs:date (the UTC date).
+/// A unix time as xs:dateTime in Norwegian time with its offset (`2026-12-04T00:15:00+01:00`) and
+/// xs:date (the Norwegian date: a submission just after midnight is dated the day it was sent).
 struct Stamp {
     date_time: String,
     date: String,
@@ -535,11 +570,15 @@ impl Stamp {
         if !(1..=9999).contains(&t.year()) {
             return Err(bad());
         }
+        let t = crate::forms::engine::norway_offset(t);
+        if !(1..=9999).contains(&t.year()) {
+            return Err(bad());
+        }
         let fmt = |e: time::error::Format| XmlError::Write(e.to_string());
         Ok(Stamp {
             date_time: t
                 .format(format_description!(
-                    "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+                    "[year]-[month]-[day]T[hour]:[minute]:[second][offset_hour sign:mandatory]:[offset_minute]"
                 ))
                 .map_err(fmt)?,
             date: t
@@ -852,6 +891,8 @@ mod tests {
             rows,
             files,
             archive: &NO_ARCHIVE,
+            titles: &[],
+            checksums: &[],
         }
     }
 
@@ -887,14 +928,27 @@ mod tests {
                 document: ScreenedPart::Part,
             }),
         };
+        let sums = [("submission.pdf".to_owned(), "ab".repeat(32))];
+        let titles = [(
+            "attachments/1-bilde.jpg".to_owned(),
+            "Bilde av skaden: bilde.jpg".to_owned(),
+        )];
         let c = Context {
             archive: &archive,
+            checksums: &sums,
+            titles: &titles,
             ..cx(&rows, &files)
         };
         let xml = arkivmelding_xml(&sub, &c).unwrap();
         for schema in arkivmelding_schemas() {
             assert_valid(dir.path(), "arkivmelding.xml", &xml, &schema);
         }
+        let text = String::from_utf8(xml.clone()).unwrap();
+        assert!(text.contains(&format!(
+            "<radhus:sjekksum fil=\"submission.pdf\" algoritme=\"SHA-256\">{}</radhus:sjekksum>",
+            "ab".repeat(32)
+        )));
+        assert!(text.contains("<tittel>Bilde av skaden: bilde.jpg</tittel>"));
         let get = |expr: &str| xpath(dir.path(), &xml, &format!("string({expr})"));
         let el = |path: &str| {
             path.split('/')
@@ -1020,6 +1074,37 @@ mod tests {
         assert_eq!(fill_title("Melding", v), "Melding");
     }
 
+    /// A submission just after midnight Norwegian time is dated that day in both documents, winter and
+    /// summer, and both stay valid.
+    #[test]
+    fn times_are_norwegian_with_their_offset() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut sub, rows, files) = sample();
+        for (utc, local, date) in [
+            // 2026-12-03T23:30:00Z: winter, +01:00
+            (1_796_340_600, "2026-12-04T00:30:00+01:00", "2026-12-04"),
+            // 2026-07-01T22:30:00Z: summer, +02:00
+            (1_782_945_000, "2026-07-02T00:30:00+02:00", "2026-07-02"),
+        ] {
+            sub.submitted = utc;
+            sub.draft_started = utc - 60;
+            let xml = submission_xml(&sub, &cx(&rows, &files)).unwrap();
+            assert_valid(dir.path(), "submission.xml", &xml, &submission_schema());
+            let text = String::from_utf8(xml).unwrap();
+            assert!(
+                text.contains(&format!("<submitted>{local}</submitted>")),
+                "{text}"
+            );
+            let ark = arkivmelding_xml(&sub, &cx(&rows, &files)).unwrap();
+            let text = String::from_utf8(ark).unwrap();
+            assert!(
+                text.contains(&format!("<journaldato>{date}</journaldato>")),
+                "{text}"
+            );
+            assert!(text.contains(&format!("<mottattDato>{local}</mottattDato>")));
+        }
+    }
+
     #[test]
     fn submission_xml_validates_and_keeps_the_text() {
         let dir = tempfile::tempdir().unwrap();
@@ -1033,8 +1118,9 @@ mod tests {
             text.contains("Kari Ærlig-Øvrebø"),
             "æøå are written as UTF-8, not as references"
         );
-        assert!(text.contains("<submitted>2026-03-14T09:15:00Z</submitted>"));
-        assert!(text.contains("<started>2026-03-14T08:58:20Z</started>"));
+        // Norwegian time with its offset.
+        assert!(text.contains("<submitted>2026-03-14T10:15:00+01:00</submitted>"));
+        assert!(text.contains("<started>2026-03-14T09:58:20+01:00</started>"));
         assert!(text.contains(&format!(
             "<form id=\"barnehage-soknad\" version=\"3\" sha256=\"{HASH}\">"
         )));
@@ -1243,6 +1329,8 @@ mod tests {
             rows: &[],
             files: &[],
             archive: &NO_ARCHIVE,
+            titles: &[],
+            checksums: &[],
         };
         let ark = arkivmelding_xml(&sub, &c).unwrap();
         for schema in arkivmelding_schemas() {
@@ -1253,7 +1341,10 @@ mod tests {
         assert!(text.contains("<antallVedlegg>0</antallVedlegg>"));
         assert!(!text.contains("dokumentbeskrivelse"));
         assert!(text.contains("<korrespondansepartNavn>Ukjent avsender</korrespondansepartNavn>"));
-        assert!(text.contains("<beskrivelse>Submitted form, reference 2026-00042</beskrivelse>"));
+        // An English submission's record is in bokmål, with the citizen's language beside it.
+        assert!(text.contains("<beskrivelse>Innsendt skjema, referanse 2026-00042</beskrivelse>"));
+        assert!(text.contains("<radhus:innsendtSpraak>en</radhus:innsendtSpraak>"));
+        assert!(text.contains("<merknadstekst>Mottatt og registrert automatisk av Rådhus."));
 
         let own = submission_xml(&sub, &c).unwrap();
         assert_valid(dir.path(), "submission.xml", &own, &submission_schema());

@@ -132,6 +132,65 @@ fn parse_number(s: &str) -> Option<f64> {
         .filter(|n| n.is_finite())
 }
 
+/// An answer the way the archive keeps it, whatever way it was typed: fødselsnummer 11 digits,
+/// organisasjonsnummer 9, kontonummer 11, postnummer 4 (only digits, when what was typed is digits
+/// with spaces, dots or hyphens); dates ISO 8601 (`2027-03-15`); numbers with a decimal point and no
+/// grouping (`25000`, `2.5`); phone numbers E.164 (`+4741234567`); e-mail trimmed. Anything else, and
+/// anything that does not read as its kind, is kept as it is.
+pub fn normalised(kind: &Kind, value: &str) -> String {
+    let v = value.trim();
+    let digits = || {
+        v.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '\u{a0}' | '.' | '-'))
+            .then(|| v.chars().filter(char::is_ascii_digit).collect::<String>())
+            .filter(|d| !d.is_empty())
+    };
+    let out = match kind {
+        Kind::Fodselsnummer | Kind::Orgnr | Kind::Kontonummer | Kind::Postnummer { .. } => digits(),
+        Kind::Date { .. } => parse_date(v)
+            .ok()
+            .map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())),
+        Kind::Number { .. } => parse_number(v).map(|_| {
+            v.chars()
+                .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+                .collect::<String>()
+                .replace(',', ".")
+                .trim_start_matches('+')
+                .to_owned()
+        }),
+        Kind::Phone => validate::phone::check(v).ok(),
+        Kind::Email => Some(v.to_owned()),
+        _ => None,
+    };
+    out.unwrap_or_else(|| value.to_owned())
+}
+
+impl Engine<'_> {
+    /// Every answer [`normalised`] by its question's kind (an address's postnummer too), for the archive.
+    pub fn normalised_answers(&self, a: &Answers) -> Answers {
+        let mut out = a.clone();
+        for (key, answer) in out.values.iter_mut() {
+            let Some((_, f)) = self.def.field_for_name(key) else {
+                continue;
+            };
+            let kind = match (&f.kind, key.rsplit_once('.')) {
+                (Kind::Address, Some((_, "postnummer"))) => &Kind::Postnummer { fills: None },
+                (Kind::Address, _) => continue,
+                (k, _) => k,
+            };
+            match answer {
+                Answer::One(v) => *v = normalised(kind, v),
+                Answer::Many(vs) => {
+                    for v in vs {
+                        *v = normalised(kind, v);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 /// A number as the language writes it: "25 000", "2,5" (bokmål, nynorsk: a no-break space between
 /// thousands, a decimal comma); "25,000", "2.5" (English). Four digits stay together ("2027", "1500"), as
 /// Språkrådet allows and a year needs. From what was typed ("25000", "25 000", "2.5"), keeping the
@@ -918,6 +977,13 @@ pub fn today_in_norway(now: time::OffsetDateTime) -> Date {
 /// Wall-clock time in Norway (CET/CEST by the EU rule: summer time from the last Sunday of March to the
 /// last Sunday of October, switching at 01:00 UTC).
 pub fn norway_time(now: time::OffsetDateTime) -> time::PrimitiveDateTime {
+    let t = norway_offset(now);
+    time::PrimitiveDateTime::new(t.date(), t.time())
+}
+
+/// The same instant in Norwegian time with its offset (+01:00 in winter, +02:00 in summer), for the
+/// archive's timestamps: `2026-12-04T00:15:00+01:00` is dated the day it was sent.
+pub fn norway_offset(now: time::OffsetDateTime) -> time::OffsetDateTime {
     let utc = now.to_offset(time::UtcOffset::UTC);
     let year = utc.year();
     let last_sunday = |month: time::Month| -> Option<time::PrimitiveDateTime> {
@@ -936,9 +1002,11 @@ pub fn norway_time(now: time::OffsetDateTime) -> time::PrimitiveDateTime {
         }
         _ => false,
     };
-    let hours = if summer { 2 } else { 1 };
-    let local = utc + time::Duration::hours(hours);
-    time::PrimitiveDateTime::new(local.date(), local.time())
+    let hours: i8 = if summer { 2 } else { 1 };
+    match time::UtcOffset::from_hms(hours, 0, 0) {
+        Ok(offset) => utc.to_offset(offset),
+        Err(_) => utc,
+    }
 }
 
 #[cfg(test)]
@@ -986,6 +1054,50 @@ mod tests {
         assert_eq!(
             today_in_norway(datetime!(2026-07-01 22:30 UTC)),
             date!(2026 - 07 - 02)
+        );
+    }
+
+    #[test]
+    fn answers_are_normalised_for_the_archive() {
+        let fnr = Kind::Fodselsnummer;
+        for (kind, typed, kept) in [
+            (&fnr, "130972 48022", "13097248022"),
+            (&fnr, " 130972-48022 ", "13097248022"),
+            (&Kind::Orgnr, "974 760 673", "974760673"),
+            (&Kind::Kontonummer, "1234.56.78903", "12345678903"),
+            (&Kind::Postnummer { fills: None }, " 0150", "0150"),
+            (&Kind::Email, " kari@example.no ", "kari@example.no"),
+            (&Kind::Phone, "412 34 567", "+4741234567"),
+            // not a number of its kind: kept as typed
+            (&fnr, "ukjent", "ukjent"),
+        ] {
+            assert_eq!(normalised(kind, typed), kept, "{typed}");
+        }
+        let date = Kind::Date {
+            not_before: None,
+            not_after: None,
+            min_age: None,
+            max_age: None,
+        };
+        assert_eq!(normalised(&date, "15.03.2027"), "2027-03-15");
+        let number = Kind::Number {
+            min: None,
+            max: None,
+            integer: false,
+            unit: None,
+        };
+        assert_eq!(normalised(&number, "25 000"), "25000");
+        assert_eq!(normalised(&number, "2,5"), "2.5");
+        assert_eq!(
+            normalised(
+                &Kind::Text {
+                    max_length: None,
+                    min_length: None,
+                    pattern: None
+                },
+                " as typed "
+            ),
+            " as typed "
         );
     }
 

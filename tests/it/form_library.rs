@@ -144,6 +144,98 @@ pub fn archive_record_matches_the_form(
         }
         None => assert_eq!(count("arkivmelding/mappe/skjerming"), "0", "{id}"),
     }
+    // Norwegian time with its offset; the journal date is the Norwegian date.
+    let received = get("arkivmelding/mappe/basisregistrering/mottattDato");
+    assert!(
+        received.ends_with("+01:00") || received.ends_with("+02:00"),
+        "{id}: {received}"
+    );
+    assert_eq!(
+        get("arkivmelding/mappe/basisregistrering/journaldato"),
+        received[..10],
+        "{id}"
+    );
+    // Each attachment's record is titled by its question and the citizen's file name.
+    let n: usize = count("arkivmelding/mappe/basisregistrering/dokumentbeskrivelse")
+        .parse()
+        .unwrap();
+    for f in &sub.files {
+        let question = def.field_for_name(&f.field).unwrap().1;
+        let want = format!(
+            "{}: {}",
+            radhus::forms::summary::label(question, sub.lang),
+            f.name
+        );
+        let titles: Vec<String> = (1..=n)
+            .map(|i| {
+                xpath(
+                    &file,
+                    &format!(
+                        "string((/{})[{i}]/*[local-name()='tittel'])",
+                        el("arkivmelding/mappe/basisregistrering/dokumentbeskrivelse")
+                    ),
+                )
+            })
+            .collect();
+        assert!(titles.contains(&want), "{id}: {want} in {titles:?}");
+    }
+    // Every delivered file's checksum is recorded, and matches the file on disk; the citizen's language
+    // is recorded; the note says no archivist has handled it yet.
+    let sums: usize = xpath(&file, "count(//*[local-name()='sjekksum'])")
+        .parse()
+        .unwrap();
+    assert_eq!(sums, 2 + sub.files.len(), "{id}");
+    for i in 1..=sums {
+        let at = format!("(//*[local-name()='sjekksum'])[{i}]");
+        let name = xpath(&file, &format!("string({at}/@fil)"));
+        let want = xpath(&file, &format!("string({at})"));
+        let bytes = std::fs::read(folder.join(&name)).unwrap();
+        let got: String = <sha2::Sha256 as sha2::Digest>::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(got, want, "{id}: {name}");
+    }
+    assert_eq!(
+        xpath(&file, "string(//*[local-name()='innsendtSpraak'])"),
+        sub.lang.code(),
+        "{id}"
+    );
+    assert!(
+        get("arkivmelding/mappe/basisregistrering/merknad/merknadstekst").contains("Rådhus"),
+        "{id}"
+    );
+    // submission.xml keeps every typed identifier, date and number normalised by its kind.
+    let data = folder.join("submission.xml");
+    for (name, answer) in &sub.answers.values {
+        let Some((_, q)) = def.field_for_name(name) else {
+            continue;
+        };
+        let Answer::One(typed) = answer else { continue };
+        if typed.trim().is_empty() {
+            continue;
+        }
+        let want = match &q.kind {
+            Kind::Fodselsnummer | Kind::Orgnr | Kind::Kontonummer => typed
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>(),
+            Kind::Date { .. } => {
+                let d = radhus::forms::engine::parse_date(typed)
+                    .unwrap_or_else(|e| panic!("{id}: {name} «{typed}»: {e}"));
+                format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+            }
+            _ => continue,
+        };
+        let raw = xpath(
+            &data,
+            &format!("string(//*[local-name()='answer'][@name='{name}']/*[local-name()='raw'])"),
+        );
+        // (An answer on a step the citizen did not see is not delivered.)
+        if !raw.is_empty() {
+            assert_eq!(raw, want, "{id}: {name} typed «{typed}»");
+        }
+    }
 }
 
 /// A wrong value for a question of this kind, or None when the kind has nothing to get wrong by typing.
