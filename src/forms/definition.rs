@@ -116,6 +116,9 @@ pub struct Field {
     /// may hide it) and the server decides from the posted answers whether it counts.
     pub reveal_on_page: bool,
     pub autocomplete: Option<String>,
+    /// A consent box where the citizen's consent is the legal basis for what it names
+    /// (`consent_is_legal_basis = true`); every other box is a confirmation and must be worded as one.
+    pub consent_basis: bool,
 }
 
 #[derive(Debug)]
@@ -190,6 +193,7 @@ struct RawField {
     max_size_mb: Option<f64>,
     max_files: Option<u32>,
     fields: Option<Vec<Spanned<RawField>>>,
+    consent_is_legal_basis: Option<bool>,
 }
 
 impl RawField {
@@ -223,7 +227,8 @@ impl RawField {
             accept,
             max_size_mb,
             max_files,
-            fields
+            fields,
+            consent_is_legal_basis
         );
         v
     }
@@ -236,8 +241,8 @@ fn allowed_keys(kind: &str) -> Option<&'static [&'static str]> {
         "textarea" => &["max_length", "rows"],
         "number" => &["min", "max", "integer", "unit"],
         "date" => &["not_before", "not_after", "min_age", "max_age"],
-        "email" | "phone" | "fodselsnummer" | "orgnr" | "kontonummer" | "address" | "yes-no"
-        | "consent" => &[],
+        "email" | "phone" | "fodselsnummer" | "orgnr" | "kontonummer" | "address" | "yes-no" => &[],
+        "consent" => &["consent_is_legal_basis"],
         "postnummer" => &["fills"],
         "radio" | "select" => &["options", "option_labels"],
         "checkboxes" => &["options", "option_labels", "min_selected", "max_selected"],
@@ -629,7 +634,27 @@ fn build_field(
             }
         }
         "yes-no" => Kind::YesNo,
-        "consent" => Kind::Consent,
+        "consent" => {
+            // A box the citizen must tick to send the form is not consent (consent is freely given):
+            // unless consent is the legal basis, the box confirms and says so ("Jeg bekrefter …",
+            // "Jeg er kjent med …"), never "samtykker".
+            let asks = f.label.as_ref().is_some_and(|l| {
+                [l.nb.as_str(), l.nn.as_str(), l.en.as_str()]
+                    .iter()
+                    .any(|t| asks_for_consent(t))
+            });
+            if asks && f.consent_is_legal_basis != Some(true) {
+                loc.at(
+                    start,
+                    format!(
+                        "field \"{id}\": the box asks for consent (\"samtykker\", \"I agree\"); word it as a \
+                         confirmation (\"Jeg bekrefter …\", \"Jeg er kjent med …\"), or set \
+                         consent_is_legal_basis = true if consent is the legal basis for what it names"
+                    ),
+                );
+            }
+            Kind::Consent
+        }
         "attachment" => Kind::Attachment {
             accept: f
                 .accept
@@ -693,6 +718,7 @@ fn build_field(
                     .is_some_and(|e| same_page(e, step, cat, row)),
                 show_if,
                 autocomplete: None,
+                consent_basis: false,
             });
         }
         "info" | "heading" => {
@@ -723,7 +749,16 @@ fn build_field(
             .is_some_and(|e| same_page(e, step, cat, row)),
         show_if,
         autocomplete: f.autocomplete,
+        consent_basis: f.consent_is_legal_basis == Some(true),
     })
+}
+
+/// Whether a box's text asks for consent rather than confirming something.
+fn asks_for_consent(text: &str) -> bool {
+    let t = text.to_lowercase();
+    ["samtykk", "i agree", "i consent", "i give my consent"]
+        .iter()
+        .any(|w| t.contains(w))
 }
 
 /// Whether a condition mentions a field asked on the same step (or in the same group row).

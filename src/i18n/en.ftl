@@ -115,6 +115,7 @@ follow-up-text-generic = This applies only if your answers above call for it.
 follow-up-answer = “{ $answer }”
 follow-up-or = or
 hint-filled-from-postcode = You can leave this blank: the town is filled in from the postcode when you continue.
+hint-consent-withdraw = You can withdraw your consent at any time by contacting the municipality.
 optional = (optional)
 answer-yes = Yes
 answer-no = No

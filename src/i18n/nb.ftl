@@ -115,6 +115,7 @@ follow-up-text-generic = Gjelder bare hvis svarene dine over tilsier det.
 follow-up-answer = «{ $answer }»
 follow-up-or = eller
 hint-filled-from-postcode = Kan stå tomt: poststedet fylles ut fra postnummeret når du går videre.
+hint-consent-withdraw = Du kan når som helst trekke samtykket tilbake ved å kontakte kommunen.
 optional = (valgfritt)
 answer-yes = Ja
 answer-no = Nei

@@ -115,6 +115,7 @@ follow-up-text-generic = Gjeld berre dersom svara dine over tilseier det.
 follow-up-answer = «{ $answer }»
 follow-up-or = eller
 hint-filled-from-postcode = Kan stå tomt: poststaden blir fylt ut frå postnummeret når du går vidare.
+hint-consent-withdraw = Du kan når som helst trekkje samtykket tilbake ved å kontakte kommunen.
 optional = (valfritt)
 answer-yes = Ja
 answer-no = Nei

@@ -123,7 +123,10 @@ fn filled_from_postcode(cx: &FieldCtx<'_>, f: &Field) -> bool {
 fn hint_text(cx: &FieldCtx<'_>, f: &Field) -> Option<String> {
     let own = text(cx.loc, &f.hint);
     // A poststed the postnummer fills: said so, true with and without JavaScript (the server fills it).
-    let filled = filled_from_postcode(cx, f).then(|| cx.loc.t("hint-filled-from-postcode"));
+    // Consent that is the legal basis can be withdrawn: said where it is given.
+    let filled = filled_from_postcode(cx, f)
+        .then(|| cx.loc.t("hint-filled-from-postcode"))
+        .or_else(|| f.consent_basis.then(|| cx.loc.t("hint-consent-withdraw")));
     let hint = match (own, filled) {
         (Some(h), Some(x)) => Some(format!("{h} {x}")),
         (h, x) => h.or(x).map(str::to_owned),
@@ -158,8 +161,9 @@ fn parts(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Parts {
         hint_id: (f.hint.is_some()
             || stated_limit(f).is_some()
             || condition.is_some()
-            || filled_from_postcode(cx, f))
-        .then(|| format!("{id}-hint")),
+            || filled_from_postcode(cx, f)
+            || f.consent_basis)
+            .then(|| format!("{id}-hint")),
         condition,
         error_id: err.as_ref().map(|_| format!("{id}-error")),
         error: err,
