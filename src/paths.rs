@@ -6,6 +6,10 @@ use crate::ids::{FormId, Reference};
 pub const PORTAL: &str = "/";
 pub const SEARCH: &str = "/sok";
 pub const LANGUAGE: &str = "/sprak";
+/// The tenant's privacy statement (personvernerklæring).
+pub const PRIVACY: &str = "/personvern";
+/// The tenant's accessibility statement (tilgjengelighetserklæring).
+pub const ACCESSIBILITY: &str = "/tilgjengelighet";
 
 pub fn landing(f: &FormId) -> String {
     format!("/skjema/{f}")

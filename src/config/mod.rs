@@ -178,6 +178,18 @@ impl FormSelection {
     }
 }
 
+/// What a tenant's privacy and accessibility statements name, with defaults from the tenant.
+#[derive(Debug, Clone)]
+pub struct Statements {
+    /// Behandlingsansvarlig.
+    pub controller: String,
+    pub privacy_email: String,
+    pub dpo_email: Option<String>,
+    pub feedback_email: String,
+    /// The published statement at uustatus.no.
+    pub statement_url: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct TenantConfig {
     pub id: TenantId,
@@ -198,6 +210,8 @@ pub struct TenantConfig {
     pub intro: Option<Texts>,
     /// Delivery targets besides the archive folder.
     pub targets: Vec<TargetConfig>,
+    /// The facts of the tenant's privacy and accessibility statements.
+    pub statements: Statements,
 }
 
 /// A named delivery target of a tenant.
@@ -860,6 +874,42 @@ fn validate(
             }
             FormSelection::Only(ids)
         };
+        let mut email_at = |key: &str, v: &Option<String>| -> Option<String> {
+            let v = v.as_ref()?.trim().to_owned();
+            let ok = v
+                .split_once('@')
+                .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !v.contains(' '));
+            if !ok {
+                errs.push(k(key), format!("\"{v}\" is not an e-mail address"));
+            }
+            Some(v)
+        };
+        let privacy_email = email_at("privacy.email", &t.privacy.email);
+        let dpo_email = email_at("privacy.dpo_email", &t.privacy.dpo_email);
+        let feedback_email = email_at(
+            "accessibility.feedback_email",
+            &t.accessibility.feedback_email,
+        );
+        if let Some(u) = &t.accessibility.statement_url
+            && !u.starts_with("https://")
+        {
+            errs.push(
+                k("accessibility.statement_url"),
+                format!("\"{u}\" is not an https:// address"),
+            );
+        }
+        let statements = Statements {
+            controller: t
+                .privacy
+                .controller
+                .clone()
+                .filter(|c| !c.trim().is_empty())
+                .unwrap_or_else(|| t.name.clone()),
+            privacy_email: privacy_email.unwrap_or_else(|| t.contact_email.clone()),
+            dpo_email,
+            feedback_email: feedback_email.unwrap_or_else(|| t.contact_email.clone()),
+            statement_url: t.accessibility.statement_url.clone(),
+        };
         if let (Some(id), Some(default_lang)) = (id, default_lang) {
             tenants.push(TenantConfig {
                 id,
@@ -876,6 +926,7 @@ fn validate(
                 forms,
                 intro: t.intro,
                 targets,
+                statements,
             });
         }
     }

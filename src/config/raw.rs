@@ -326,6 +326,32 @@ pub struct RawTenant {
     pub intro: Option<Texts>,
     #[serde(default, rename = "target")]
     pub targets: Vec<RawTarget>,
+    /// The privacy statement's facts (personvernerklæring, `/personvern`).
+    #[serde(default)]
+    pub privacy: RawPrivacy,
+    /// The accessibility statement's facts (tilgjengelighetserklæring, `/tilgjengelighet`).
+    #[serde(default)]
+    pub accessibility: RawAccessibility,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrivacy {
+    /// The data controller (behandlingsansvarlig); default the tenant's name.
+    pub controller: Option<String>,
+    /// Where to ask about personal data; default the tenant's contact e-mail.
+    pub email: Option<String>,
+    /// The data protection officer's address (personvernombud), if the municipality names one.
+    pub dpo_email: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccessibility {
+    /// Where to report what does not work; default the tenant's contact e-mail.
+    pub feedback_email: Option<String>,
+    /// The municipality's published statement at uustatus.no, if any.
+    pub statement_url: Option<String>,
 }
 
 fn default_lang() -> String {

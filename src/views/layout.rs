@@ -110,6 +110,10 @@ pub fn page(frame: &Frame<'_>, title: &str, crumbs: &[Crumb<'_>], main: Markup) 
                             }
                         }
                         p { (loc.t("footer-about")) }
+                        ul.site-footer__links {
+                            li { a href=(paths::PRIVACY) { (loc.t("footer-privacy")) } }
+                            li { a href=(paths::ACCESSIBILITY) { (loc.t("footer-accessibility")) } }
+                        }
                     }
                 }
             }

@@ -5,6 +5,7 @@ pub mod fields;
 pub mod form_run;
 pub mod layout;
 pub mod portal;
+pub mod statements;
 
 pub use layout::Frame;
 

@@ -24,6 +24,45 @@ pub fn start(r: &Request<'_>) -> Result<Resp, WebError> {
     Ok(html(StatusCode::OK, body))
 }
 
+/// The facts the tenant's statements name.
+fn facts<'a>(ctx: &'a crate::http::request::Ctx<'_>) -> views::statements::Facts<'a> {
+    let t = &ctx.tenant.config;
+    let s = &t.statements;
+    let server = &ctx.state.config.server;
+    views::statements::Facts {
+        tenant: &t.name,
+        controller: &s.controller,
+        privacy_email: &s.privacy_email,
+        dpo_email: s.dpo_email.as_deref(),
+        feedback_email: &s.feedback_email,
+        statement_url: s.statement_url.as_deref(),
+        draft_days: server.draft_lifetime.as_secs() / 86_400,
+        first_step_hours: server.first_step_lifetime.as_secs() / 3600,
+    }
+}
+
+/// GET /personvern: the privacy statement.
+pub fn privacy(r: &Request<'_>) -> Result<Resp, WebError> {
+    let ctx = r.ctx;
+    let here = ctx.here();
+    let body = cached_page(ctx, "privacy", |csrf| {
+        let f = frame(ctx, csrf, &here);
+        views::statements::privacy(&f, &facts(ctx)).into_string()
+    });
+    Ok(html(StatusCode::OK, body))
+}
+
+/// GET /tilgjengelighet: the accessibility statement.
+pub fn accessibility(r: &Request<'_>) -> Result<Resp, WebError> {
+    let ctx = r.ctx;
+    let here = ctx.here();
+    let body = cached_page(ctx, "accessibility", |csrf| {
+        let f = frame(ctx, csrf, &here);
+        views::statements::accessibility(&f, &facts(ctx)).into_string()
+    });
+    Ok(html(StatusCode::OK, body))
+}
+
 pub fn search(r: &Request<'_>) -> Result<Resp, WebError> {
     let ctx = r.ctx;
     let query: String = ctx

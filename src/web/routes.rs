@@ -137,6 +137,20 @@ pub static ROUTES: &[Route] = &[
         NoAudit,
         Handler::Page(page!(portal::blank_pdf)),
     ),
+    Route::get(
+        "/personvern",
+        C::Public,
+        Public,
+        NoAudit,
+        Handler::Page(sync_page!(portal::privacy)),
+    ),
+    Route::get(
+        "/tilgjengelighet",
+        C::Public,
+        Public,
+        NoAudit,
+        Handler::Page(sync_page!(portal::accessibility)),
+    ),
     Route::post(
         "/sprak",
         Public,

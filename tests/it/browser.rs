@@ -451,6 +451,8 @@ async fn no_page_scrolls_sideways_at_320px_or_at_200_percent_zoom() {
             "/sok?q=barnehage",
             "/skjema/parkering-forflytningshemmet",
             "/finnes-ikke",
+            "/personvern",
+            "/tilgjengelighet",
         ] {
             b.goto(&srv.url("eksempel.localhost", path)).await;
             pages.push((path.to_owned(), b.scrolls_sideways().await));
@@ -486,6 +488,8 @@ async fn every_page_type_passes_axe_in_three_languages() {
             ("search", "/sok?q=barnehage"),
             ("landing", "/skjema/barnehage-soknad"),
             ("404", "/finnes-ikke"),
+            ("privacy", "/personvern"),
+            ("accessibility", "/tilgjengelighet"),
         ] {
             pages.push((kind.into(), path.into()));
         }

@@ -353,3 +353,117 @@ async fn assets_are_hashed_cached_and_compressed() {
         assert!(status == "404" || status == "400", "{path}: {status}");
     }
 }
+
+/// The privacy and accessibility statements: linked from the footer of every page type, in three
+/// languages, naming the tenant's facts (defaults from the tenant, or the configured ones).
+#[tokio::test]
+async fn privacy_and_accessibility_statements_are_linked_from_every_page() {
+    use crate::form_run::{Walk, example, walk};
+    let srv = TestServer::start_with(|c| {
+        let s = &mut c.tenants[1].statements;
+        s.controller = "Prøvestad kommune, kommunedirektøren".into();
+        s.dpo_email = Some("personvernombud@provestad.example".into());
+        s.statement_url = Some("https://uustatus.no/nn/erklaringer/publisert/provestad".into());
+    })
+    .await;
+    let host = "eksempel.localhost";
+    let c = srv.client();
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host,
+    };
+    let reference = walk(&w, "kontaktskjema", &example("kontaktskjema")).await;
+    let mut pages: Vec<String> = [
+        "/",
+        "/sok?q=barnehage",
+        "/skjema/kontaktskjema",
+        "/finnes-ikke",
+        "/personvern",
+        "/tilgjengelighet",
+    ]
+    .iter()
+    .map(|p| srv.url(host, p))
+    .collect();
+    pages.push(srv.url(
+        host,
+        &format!("/skjema/kontaktskjema/kvittering/{reference}"),
+    ));
+    for url in &pages {
+        let r = w.client.get(url).send().await.unwrap();
+        let html = Html::parse(&r.text().await.unwrap());
+        assert_eq!(
+            html.attrs(".site-footer__links a", "href"),
+            vec!["/personvern", "/tilgjengelighet"],
+            "{url}"
+        );
+    }
+    // A step and check-answers (a new draft).
+    let step = w.start("kontaktskjema").await;
+    assert_eq!(
+        step.html.count(".site-footer__links a[href='/personvern']"),
+        1
+    );
+
+    // Defaults: the tenant's name and contact address, the server's draft lifetimes.
+    for (lang, title, says) in [
+        (
+            "nb",
+            "Personvernerklæring",
+            "Eksempel kommune er behandlingsansvarlig",
+        ),
+        (
+            "nn",
+            "Personvernerklæring",
+            "Eksempel kommune er behandlingsansvarleg",
+        ),
+        (
+            "en",
+            "Privacy statement",
+            "Eksempel kommune is the data controller",
+        ),
+    ] {
+        let r = c
+            .get(srv.url(host, "/personvern"))
+            .header("accept-language", lang)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let html = Html::parse(&r.text().await.unwrap());
+        assert_eq!(html.text("h1"), title, "{lang}");
+        let main = html.text("main");
+        assert!(main.contains(says), "{lang}: {main}");
+        assert!(main.contains("7"), "{lang}: the draft lifetime in days");
+        assert!(main.contains("Datatilsynet"), "{lang}");
+        let contact = &srv.running().state().tenants[0].config.contact_email;
+        assert!(
+            html.attrs("main a", "href")
+                .contains(&format!("mailto:{contact}")),
+            "{lang}"
+        );
+        assert_eq!(html.count("main a[href^='mailto:personvernombud']"), 0);
+    }
+    // Configured: Prøvestad (nynorsk by default) names its controller, officer and published statement.
+    let (status, html) = get_html(&c, &srv.url("provestad.localhost", "/personvern")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.text("main")
+            .contains("Prøvestad kommune, kommunedirektøren er behandlingsansvarleg")
+    );
+    assert_eq!(
+        html.count("main a[href='mailto:personvernombud@provestad.example']"),
+        1
+    );
+    let (_, html) = get_html(&c, &srv.url("provestad.localhost", "/tilgjengelighet")).await;
+    assert_eq!(html.text("h1"), "Tilgjengelegheitserklæring");
+    let main = html.text("main");
+    assert!(main.contains("WCAG 2.1"), "{main}");
+    assert!(main.contains("Prøvestad kommune"), "{main}");
+    assert_eq!(
+        html.count("main a[href='https://uustatus.no/nn/erklaringer/publisert/provestad']"),
+        1
+    );
+    assert_eq!(html.count("main a[href='https://www.uutilsynet.no/']"), 1);
+}
