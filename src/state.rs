@@ -38,6 +38,10 @@ pub struct Tenant {
     /// The forms shown on the portal and found by search.
     pub listed: Vec<Arc<FormDef>>,
     search: Vec<SearchIndex>,
+    /// The library's forms this tenant does not offer, and their search indexes: a search that finds
+    /// only these says the municipality does not offer them here.
+    unoffered: Vec<Arc<FormDef>>,
+    unoffered_search: Vec<SearchIndex>,
     pub assets: AssetSet,
     pub urls: AssetUrls,
     /// Name, logo and contact as the PDFs draw them.
@@ -82,6 +86,16 @@ impl Tenant {
             .iter()
             .map(|l| SearchIndex::build(&listed, *l))
             .collect();
+        let unoffered: Vec<Arc<FormDef>> = registry
+            .all()
+            .iter()
+            .filter(|f| f.listed && !forms.iter().any(|x| x.id == f.id))
+            .cloned()
+            .collect();
+        let unoffered_search = Lang::ALL
+            .iter()
+            .map(|l| SearchIndex::build(&unoffered, *l))
+            .collect();
         let theme = crate::themes::build(&cfg.theme, cfg.theme_dir.as_deref())?;
         let logo = match crate::pdf::VectorLogo::from_svg(&theme.logo_svg) {
             Ok(logo) => Some(Arc::new(logo)),
@@ -120,6 +134,8 @@ impl Tenant {
             forms,
             listed,
             search,
+            unoffered,
+            unoffered_search,
             assets,
             urls,
             value_lists: BTreeMap::new(),
@@ -144,6 +160,21 @@ impl Tenant {
                 .collect()
         })
         .unwrap_or_default()
+    }
+
+    /// Library forms the tenant does not offer that match `q` (for "not offered here").
+    pub fn not_offered(&self, lang: Lang, q: &str) -> Vec<&Arc<FormDef>> {
+        Lang::ALL
+            .iter()
+            .position(|l| *l == lang)
+            .and_then(|i| self.unoffered_search.get(i))
+            .map(|s| {
+                s.search(q)
+                    .into_iter()
+                    .filter_map(|i| self.unoffered.get(i))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The current version of a form the tenant offers.

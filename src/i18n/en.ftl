@@ -25,6 +25,8 @@ search-count = { $count ->
    *[other] { $count } forms match "{ $query }".
 }
 search-none = No forms match "{ $query }". Check the spelling, try another word, or see all forms on the home page.
+search-not-offered = { $tenant } has no online form for “{ $query }”. These forms are in the form library but are not offered here:
+search-not-offered-contact = Contact the municipality to ask how to do it, or see every form the municipality offers on the front page. Email:
 search-empty = Enter one or more words to search.
 search-all-forms = See all forms
 

@@ -25,6 +25,8 @@ search-count = { $count ->
    *[other] { $count } skjema passer søket «{ $query }».
 }
 search-none = Ingen skjema passer søket «{ $query }». Sjekk stavemåten, prøv et annet ord, eller se alle skjema på forsiden.
+search-not-offered = { $tenant } har ikke et skjema på nett for «{ $query }». Disse skjemaene finnes i skjemabiblioteket, men tilbys ikke her:
+search-not-offered-contact = Kontakt kommunen for å høre hvordan du gjør det, eller se alle skjemaene kommunen tilbyr på forsiden. E-post:
 search-empty = Skriv inn ett eller flere ord for å søke.
 search-all-forms = Se alle skjema
 

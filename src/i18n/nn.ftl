@@ -25,6 +25,8 @@ search-count = { $count ->
    *[other] { $count } skjema passar søket «{ $query }».
 }
 search-none = Ingen skjema passar søket «{ $query }». Sjekk skrivemåten, prøv eit anna ord, eller sjå alle skjemaa på framsida.
+search-not-offered = { $tenant } har ikkje eit skjema på nett for «{ $query }». Desse skjemaa finst i skjemabiblioteket, men vert ikkje tilbodne her:
+search-not-offered-contact = Kontakt kommunen for å høyre korleis du gjer det, eller sjå alle skjemaa kommunen tilbyr på framsida. E-post:
 search-empty = Skriv inn eitt eller fleire ord for å søkje.
 search-all-forms = Sjå alle skjema
 

@@ -59,7 +59,14 @@ pub fn start(frame: &Frame<'_>, intro: &str, forms: &[Arc<FormDef>]) -> Markup {
     page(frame, loc.t("portal-heading"), &[], main)
 }
 
-pub fn search(frame: &Frame<'_>, query: &str, hits: &[&Arc<FormDef>]) -> Markup {
+/// The search page. `elsewhere`: library forms that match but this municipality does not offer (shown
+/// only when none of its own do).
+pub fn search(
+    frame: &Frame<'_>,
+    query: &str,
+    hits: &[&Arc<FormDef>],
+    elsewhere: &[&Arc<FormDef>],
+) -> Markup {
     let loc = frame.loc;
     let main = html! {
         h1 { (loc.t("search-heading")) }
@@ -67,6 +74,12 @@ pub fn search(frame: &Frame<'_>, query: &str, hits: &[&Arc<FormDef>]) -> Markup 
         div.results {
             @if query.trim().is_empty() {
                 p.empty-state { (loc.t("search-empty")) }
+            } @else if hits.is_empty() && !elsewhere.is_empty() {
+                p.empty-state { (loc.tf("search-not-offered", &[("query", query.to_owned().into()), ("tenant", frame.tenant_name.to_owned().into())])) }
+                ul.list {
+                    @for f in elsewhere.iter().take(5) { li { (f.title.get(loc.lang)) } }
+                }
+                p { (loc.t("search-not-offered-contact")) " " a href={ "mailto:" (frame.contact_email) } { (frame.contact_email) } }
             } @else if hits.is_empty() {
                 p.empty-state { (loc.tf("search-none", &[("query", query.to_owned().into())])) }
             } @else {

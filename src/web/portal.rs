@@ -72,11 +72,16 @@ pub fn search(r: &Request<'_>) -> Result<Resp, WebError> {
         .take(200)
         .collect();
     let hits = ctx.tenant.search(ctx.lang, &query);
+    let elsewhere = if hits.is_empty() {
+        ctx.tenant.not_offered(ctx.lang, &query)
+    } else {
+        vec![]
+    };
     let (csrf, here) = (ctx.csrf_token(), ctx.here());
     let f = frame(ctx, &csrf, &here);
     Ok(html(
         StatusCode::OK,
-        views::portal::search(&f, &query, &hits).into_string(),
+        views::portal::search(&f, &query, &hits, &elsewhere).into_string(),
     ))
 }
 

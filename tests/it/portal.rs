@@ -224,6 +224,38 @@ async fn search_forgives_case_letters_and_knows_synonyms() {
     assert!(msg[0].contains("xyzzy"), "{msg:?}");
     let (_, msg) = hits("").await;
     assert_eq!(msg, vec!["Skriv inn ett eller flere ord for å søke."]);
+    // Every application by "søknad" and its word forms; typos; a longer word form.
+    for q in ["s%C3%B8knad", "s%C3%B8knader", "s%C3%B8ke"] {
+        let (titles, _) = hits(q).await;
+        let asks = titles.iter().filter(|t| t.starts_with("Søk ")).count();
+        assert!(asks >= 30, "{q}: {asks} of {titles:?}");
+    }
+    for q in ["barnehgae", "brnehage", "barnehagen"] {
+        let (titles, _) = hits(q).await;
+        assert_eq!(
+            titles.first().map(String::as_str),
+            Some("Søk om barnehageplass"),
+            "{q}"
+        );
+    }
+    // A municipality that does not offer a form says so, names it and points to itself (Prøvestad
+    // offers four forms, in nynorsk).
+    let (status, h) = get_html(
+        &c,
+        &srv.url("provestad.localhost", "/sok?q=skjenkebevilling"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(h.texts(".results .form-list__link").is_empty());
+    let said = h.text(".results");
+    assert!(
+        said.contains("Prøvestad kommune har ikkje eit skjema på nett for «skjenkebevilling»"),
+        "{said}"
+    );
+    assert!(said.contains("Søk om skjenkeløyve"), "{said}");
+    assert_eq!(h.count(".results a[href^='mailto:']"), 1);
+    let (_, h) = get_html(&c, &srv.url("provestad.localhost", "/sok?q=xyzzy")).await;
+    assert!(!h.text(".results").contains("skjemabiblioteket"));
     // Hostile queries are just text.
     let (status, _) = get_html(
         &c,
