@@ -47,6 +47,7 @@ default_language = "nb"
 theme = "default"
 contact_email = "postmottak@eksempel.example"
 contact_phone = "12 34 56 78"
+postal_address = "Postboks 1, 9999 Eksempelby"
 archive_dir = "archive/eksempel"
 forms = ["*"]
 

@@ -129,6 +129,7 @@ impl Tenant {
                 name: cfg.name.clone(),
                 logo,
                 contact_email: cfg.contact_email.clone(),
+                postal_address: cfg.postal_address.clone(),
             },
             config: cfg.clone(),
             forms,

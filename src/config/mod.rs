@@ -203,6 +203,11 @@ pub struct TenantConfig {
     pub forms_dir: Option<PathBuf>,
     pub contact_email: String,
     pub contact_phone: Option<String>,
+    /// Where paper forms are sent, printed on the blank PDFs.
+    pub postal_address: Option<String>,
+    /// The archive record's language (bokmål or nynorsk); None: nynorsk for a nynorsk submission, else
+    /// bokmål.
+    pub archive_lang: Option<Lang>,
     pub archive_dir: PathBuf,
     /// The mode of the files in the archive folder (default 0640; folders get search rights too).
     pub archive_file_mode: u32,
@@ -898,6 +903,18 @@ fn validate(
                 format!("\"{u}\" is not an https:// address"),
             );
         }
+        let archive_lang = match t.archive_language.as_deref() {
+            None => None,
+            Some("nb") => Some(Lang::Nb),
+            Some("nn") => Some(Lang::Nn),
+            Some(other) => {
+                errs.push(
+                    k("archive_language"),
+                    format!("\"{other}\" is not an archive language; use \"nb\" or \"nn\""),
+                );
+                None
+            }
+        };
         let statements = Statements {
             controller: t
                 .privacy
@@ -921,6 +938,11 @@ fn validate(
                 forms_dir,
                 contact_email: t.contact_email,
                 contact_phone: t.contact_phone,
+                postal_address: t
+                    .postal_address
+                    .map(|a| a.trim().to_owned())
+                    .filter(|a| !a.is_empty()),
+                archive_lang,
                 archive_dir: resolve(base, &t.archive_dir),
                 archive_file_mode,
                 forms,

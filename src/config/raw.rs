@@ -318,6 +318,11 @@ pub struct RawTenant {
     pub forms_dir: Option<PathBuf>,
     pub contact_email: String,
     pub contact_phone: Option<String>,
+    /// Where paper forms are sent ("Postboks 1, 1234 Eksempel"), printed on the blank PDFs.
+    pub postal_address: Option<String>,
+    /// The language of the archive record ("nb" or "nn"); unset, a nynorsk submission gets a nynorsk
+    /// record and every other a bokmål one.
+    pub archive_language: Option<String>,
     pub archive_dir: PathBuf,
     /// Octal mode of the files written into the archive folder ("0640").
     pub archive_file_mode: Option<String>,

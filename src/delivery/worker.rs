@@ -697,6 +697,7 @@ impl Worker {
             archive: &def.archive,
             titles: &titles,
             checksums: &[],
+            record_lang: tenant.config.archive_lang,
         };
         // The archive keeps each answer normalised by its kind (identifiers as digits, ISO dates, …);
         // the display values in the rows are as the citizen saw them.

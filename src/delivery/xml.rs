@@ -75,6 +75,9 @@ pub struct Context<'a> {
     /// SHA-256 (hex) of delivered files by name, recorded in the journalpost so the archive can check
     /// each file it receives.
     pub checksums: &'a [(String, String)],
+    /// The record's language (the tenant's `archive_language`); None: nynorsk for a nynorsk submission,
+    /// else bokmål.
+    pub record_lang: Option<crate::i18n::Lang>,
     /// Record titles of attachments by file name: the question and the citizen's own file name
     /// ("Sakkyndig uttalelse: uttalelse allergi.pdf"). A file without one is titled by its name.
     pub titles: &'a [(String, String)],
@@ -169,9 +172,14 @@ pub fn submission_xml(sub: &Submission, cx: &Context<'_>) -> Result<Vec<u8>, Xml
 pub fn arkivmelding_xml(sub: &Submission, cx: &Context<'_>) -> Result<Vec<u8>, XmlError> {
     check(sub, cx)?;
     let at = Stamp::new(sub.submitted, "submitted")?;
-    // The record is in Norwegian: nynorsk for a nynorsk submission, else bokmål (an English-speaking
-    // citizen's record too); the citizen's own language is recorded beside it.
-    let words = Words::for_lang(sub.lang.code());
+    // The record is in Norwegian: the tenant's archive language, or nynorsk for a nynorsk submission and
+    // bokmål for every other (an English-speaking citizen's too); the citizen's own language is
+    // recorded beside it.
+    let record_lang = cx.record_lang.unwrap_or(match sub.lang {
+        crate::i18n::Lang::Nn => crate::i18n::Lang::Nn,
+        _ => crate::i18n::Lang::Nb,
+    });
+    let words = Words::for_lang(record_lang.code());
     let form_title = if cx.form_title.trim().is_empty() {
         sub.form.as_str()
     } else {
@@ -181,7 +189,7 @@ pub fn arkivmelding_xml(sub: &Submission, cx: &Context<'_>) -> Result<Vec<u8>, X
     // the public title: the pattern without the answers it names.
     let (title, public_title) = match &cx.archive.title {
         Some(t) => {
-            let pattern = t.get(sub.lang);
+            let pattern = t.get(record_lang);
             (
                 fill_title(pattern, |name| {
                     cx.rows
@@ -892,6 +900,7 @@ mod tests {
             files,
             archive: &NO_ARCHIVE,
             titles: &[],
+            record_lang: None,
             checksums: &[],
         }
     }
@@ -1035,6 +1044,49 @@ mod tests {
             get(&format!("/{}", el("arkivmelding/mappe/tittel"))),
             "Søknad om barnehageplass for Øyvind Ærlig"
         );
+        // A tenant whose archive language is nynorsk gets nynorsk records from bokmål and English
+        // submissions too (and one whose archive language is bokmål, bokmål from nynorsk).
+        for (lang, archive_lang, want) in [
+            (
+                Lang::Nb,
+                Lang::Nn,
+                "Søknad om barnehageplass for Øyvind Ærlig",
+            ),
+            (
+                Lang::En,
+                Lang::Nn,
+                "Søknad om barnehageplass for Øyvind Ærlig",
+            ),
+            (
+                Lang::Nn,
+                Lang::Nb,
+                "Søknad om barnehageplass – Øyvind Ærlig",
+            ),
+        ] {
+            sub.lang = lang;
+            let c = Context {
+                record_lang: Some(archive_lang),
+                ..c
+            };
+            let xml = arkivmelding_xml(&sub, &c).unwrap();
+            assert_eq!(
+                xpath(
+                    dir.path(),
+                    &xml,
+                    &format!("string(/{})", el("arkivmelding/mappe/tittel"))
+                ),
+                want,
+                "{lang:?} into {archive_lang:?}"
+            );
+            assert_eq!(
+                xpath(
+                    dir.path(),
+                    &xml,
+                    "string(//*[local-name()='innsendtSpraak'])"
+                ),
+                lang.code()
+            );
+        }
         let no_name: Vec<Row> = rows
             .iter()
             .filter(|r| r.name != "barn_navn")
@@ -1330,6 +1382,7 @@ mod tests {
             files: &[],
             archive: &NO_ARCHIVE,
             titles: &[],
+            record_lang: None,
             checksums: &[],
         };
         let ark = arkivmelding_xml(&sub, &c).unwrap();

@@ -29,6 +29,8 @@ pub struct Letterhead {
     /// None when the theme's logo uses what PDFs cannot draw (logged at start).
     pub logo: Option<std::sync::Arc<VectorLogo>>,
     pub contact_email: String,
+    /// Where paper forms are sent (`postal_address`), if the tenant says.
+    pub postal_address: Option<String>,
 }
 
 /// The fonts, parsed once.
@@ -122,7 +124,15 @@ pub fn submission_pdf(
                 .collect(),
         ));
     }
-    let title = def.title.get(lang).to_owned();
+    // Its own title, not the blank form's: what was sent, and under which reference.
+    let form_title = def.title.get(lang).to_owned();
+    let title = loc.tf(
+        "pdf-title-submission",
+        &[
+            ("form", form_title.clone().into()),
+            ("reference", sub.reference.to_string().into()),
+        ],
+    );
     let doc = PdfDoc {
         title: title.clone(),
         author: head.name.clone(),
@@ -131,7 +141,12 @@ pub fn submission_pdf(
         created: at,
         header: head.name.clone(),
         logo: head.logo.clone(),
-        footer: format!("{} · {} {}", title, loc.t("pdf-reference"), sub.reference),
+        footer: format!(
+            "{} · {} {}",
+            form_title,
+            loc.t("pdf-reference"),
+            sub.reference
+        ),
         blocks,
     };
     render(fonts()?, &doc).map_err(|e| e.to_string())
@@ -156,7 +171,33 @@ pub fn blank_pdf(
             blank_field(&engine, f, lang, loc, &mut blocks);
         }
     }
-    let title = def.title.get(lang).to_owned();
+    // Signed and sent: a signature line, and where the paper goes.
+    blocks.push(Block::Heading(loc.t("pdf-blank-sign-heading").to_owned()));
+    for key in ["pdf-blank-place-date", "pdf-blank-signature"] {
+        blocks.push(Block::BlankText {
+            label: loc.t(key).to_owned(),
+            hint: None,
+            lines: 1,
+        });
+    }
+    blocks.push(Block::Paragraph(match &head.postal_address {
+        Some(a) => loc.tf(
+            "pdf-blank-send-to",
+            &[
+                ("name", head.name.clone().into()),
+                ("address", a.clone().into()),
+            ],
+        ),
+        None => loc.tf(
+            "pdf-blank-hand-in",
+            &[
+                ("name", head.name.clone().into()),
+                ("email", head.contact_email.clone().into()),
+            ],
+        ),
+    }));
+    let form_title = def.title.get(lang).to_owned();
+    let title = loc.tf("pdf-title-blank", &[("form", form_title.clone().into())]);
     let doc = PdfDoc {
         title: title.clone(),
         author: head.name.clone(),
@@ -165,7 +206,7 @@ pub fn blank_pdf(
         created: now,
         header: head.name.clone(),
         logo: head.logo.clone(),
-        footer: format!("{title} · {}", head.contact_email),
+        footer: format!("{form_title} · {}", head.contact_email),
         blocks,
     };
     render(fonts()?, &doc).map_err(|e| e.to_string())
@@ -231,7 +272,12 @@ fn blank_field(
             ],
         },
         Kind::Consent => Block::BlankChoice {
-            label: loc.t("pdf-blank-consent").to_owned(),
+            label: if f.consent_basis {
+                loc.t("pdf-blank-consent")
+            } else {
+                loc.t("pdf-blank-confirm")
+            }
+            .to_owned(),
             hint: None,
             options: vec![lbl],
         },

@@ -607,3 +607,91 @@ async fn other_citizens_are_served_while_one_client_floods() {
         "{metrics}"
     );
 }
+
+/// The PDF's document title (`pdfinfo`).
+fn pdf_title(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let out = std::process::Command::new("pdfinfo")
+        .arg(&file)
+        .output()
+        .expect("pdfinfo (poppler-utils) is installed by scripts/install-test-peers");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Title:"))
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+/// The paper form and the submission's PDF have titles of their own; the paper form ends with a
+/// signature line and where to send it (the tenant's postal address, else its contact address).
+#[tokio::test]
+async fn the_paper_form_is_signed_and_addressed_and_each_pdf_has_its_own_title() {
+    use crate::form_run::{Walk, example, walk};
+    let srv = TestServer::start().await;
+    let c = srv.client();
+    let blank = c
+        .get(srv.url(HOST, "/skjema/kontaktskjema/blankett.pdf"))
+        .header("accept-language", "nb")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(
+        pdf_title(&blank),
+        "Send oss en melding – skjema til utfylling på papir"
+    );
+    let text = crate::support::pdf_text(&blank);
+    for want in [
+        "Sted og dato",
+        "Underskrift",
+        "Send skjemaet til Eksempel kommune, Postboks 1, 9999 Eksempelby.",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+    // Prøvestad has no postal address configured: hand it in, or send it to the contact address.
+    let blank = c
+        .get(srv.url("provestad.localhost", "/skjema/kontaktskjema/blankett.pdf"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let text = crate::support::pdf_text(&blank)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("Lever skjemaet til Prøvestad kommune eller send det som vedlegg til post@provestad.example"),
+        "{text}"
+    );
+    // The submission's PDF: what was sent, under which reference.
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let reference = walk(&w, "kontaktskjema", &example("kontaktskjema")).await;
+    let pdf = w
+        .client
+        .get(srv.url(
+            HOST,
+            &format!("/skjema/kontaktskjema/kvittering/{reference}/pdf"),
+        ))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(
+        pdf_title(&pdf),
+        format!("Send oss en melding – sendt inn, referanse {reference}")
+    );
+}
