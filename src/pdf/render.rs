@@ -13,7 +13,7 @@ use std::mem;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use printpdf::{
-    Color, DictItem, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, ParsedFont,
+    Codepoint, Color, DictItem, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, ParsedFont,
     PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem,
 };
 use time::{OffsetDateTime, UtcOffset};
@@ -129,16 +129,17 @@ const CELL_HEAD: Style = Style {
 /// One parsed font face and its metrics.
 struct Face {
     font: ParsedFont,
+    /// The same font for the shaper (right-to-left text).
+    shaper: rustybuzz::Face<'static>,
     units_per_em: f32,
     /// Advance width (font units) of every char below `WIDTH_CACHE_CHARS`, `NO_GLYPH` if
     /// the font has no glyph for it.
     widths: Vec<u32>,
-    /// Drawn instead of characters the font has no glyph for.
-    replacement: char,
 }
 
 impl Face {
-    fn parse(bytes: &[u8], name: &'static str) -> Result<Face, PdfError> {
+    fn parse(bytes: &'static [u8], name: &'static str) -> Result<Face, PdfError> {
+        let shaper = rustybuzz::Face::from_slice(bytes, 0).ok_or(PdfError::Font(name))?;
         let mut warnings = Vec::new();
         let font = ParsedFont::from_bytes(bytes, 0, &mut warnings).ok_or(PdfError::Font(name))?;
         let units_per_em = f32::from(font.font_metrics.units_per_em.max(1));
@@ -148,16 +149,17 @@ impl Face {
                     .map_or(NO_GLYPH, |gid| u32::from(font.get_horizontal_advance(gid)))
             })
             .collect();
-        let mut face = Face {
+        let face = Face {
             font,
+            shaper,
             units_per_em,
             widths,
-            replacement: '?',
         };
-        if face.advance('\u{FFFD}').is_some() {
-            face.replacement = '\u{FFFD}';
-        }
-        if face.advance('?').is_none() && face.replacement == '?' {
+        // A character without a glyph is named in ASCII ("[U+4E2D]"): the font must draw those.
+        if "[]U+0123456789ABCDEF"
+            .chars()
+            .any(|c| face.advance(c).is_none())
+        {
             return Err(PdfError::Font(name));
         }
         Ok(face)
@@ -176,16 +178,9 @@ impl Face {
         }
     }
 
-    /// The character actually drawn for `c`: `None` for control characters (dropped),
-    /// the replacement character if the font has no glyph.
-    fn drawable(&self, c: char) -> Option<char> {
-        if c.is_control() {
-            None
-        } else if self.advance(c).is_some() {
-            Some(c)
-        } else {
-            Some(self.replacement)
-        }
+    /// Whether `c` is drawn as itself: not a control character (dropped) and in the font (else named).
+    fn drawable(&self, c: char) -> bool {
+        !c.is_control() && self.advance(c).is_some()
     }
 
     fn char_width(&self, c: char, size: f32) -> f32 {
@@ -197,13 +192,81 @@ impl Face {
         units as f32 * size / self.units_per_em
     }
 
-    /// `word` with undrawable characters dropped or replaced.
+    /// `word` with control characters dropped and every character the font cannot draw named visibly
+    /// by its code point ("[U+4E2D]"), never silently replaced: the XML delivered beside the PDF keeps
+    /// the text itself.
     fn clean<'w>(&self, word: &'w str) -> Cow<'w, str> {
-        if word.chars().all(|c| self.drawable(c) == Some(c)) {
-            Cow::Borrowed(word)
-        } else {
-            Cow::Owned(word.chars().filter_map(|c| self.drawable(c)).collect())
+        if word.chars().all(|c| self.drawable(c)) {
+            return Cow::Borrowed(word);
         }
+        let mut out = String::with_capacity(word.len() + 8);
+        for c in word.chars() {
+            if self.drawable(c) {
+                out.push(c);
+            } else if !c.is_control() {
+                out.push_str(&format!("[U+{:04X}]", u32::from(c)));
+            }
+        }
+        Cow::Owned(out)
+    }
+
+    /// A line with right-to-left text (Arabic, Hebrew), ordered and shaped: the Unicode bidirectional
+    /// algorithm puts its runs in visual order, and the shaper (rustybuzz) picks each run's glyphs
+    /// (Arabic letters joined in their initial, medial and final forms), left to right as drawn. Each
+    /// glyph carries the text it stands for, so the PDF's text reads back in logical order. None for a
+    /// line without right-to-left text: it is drawn as text.
+    fn shaped(&self, line: &str) -> Option<Vec<Codepoint>> {
+        use unicode_bidi::{BidiClass, BidiInfo, bidi_class};
+        if !line
+            .chars()
+            .any(|c| matches!(bidi_class(c), BidiClass::R | BidiClass::AL))
+        {
+            return None;
+        }
+        let bidi = BidiInfo::new(line, None);
+        let para = bidi.paragraphs.first()?;
+        let (levels, runs) = bidi.visual_runs(para, para.range.clone());
+        let mut out = vec![];
+        for run in runs {
+            let text = line.get(run.clone())?;
+            let rtl = levels.get(run.start).is_some_and(|l| l.is_rtl());
+            let mut buffer = rustybuzz::UnicodeBuffer::new();
+            buffer.push_str(text);
+            buffer.set_direction(if rtl {
+                rustybuzz::Direction::RightToLeft
+            } else {
+                rustybuzz::Direction::LeftToRight
+            });
+            buffer.guess_segment_properties();
+            let glyphs = rustybuzz::shape(&self.shaper, &[], buffer);
+            // Clusters are byte offsets into `text`; a cluster's text runs to the next one up.
+            let mut starts: Vec<usize> = glyphs
+                .glyph_infos()
+                .iter()
+                .map(|g| g.cluster as usize)
+                .collect();
+            starts.sort_unstable();
+            starts.dedup();
+            let mut told = std::collections::HashSet::new();
+            for (info, pos) in glyphs.glyph_infos().iter().zip(glyphs.glyph_positions()) {
+                let start = info.cluster as usize;
+                let end = starts
+                    .iter()
+                    .copied()
+                    .find(|s| *s > start)
+                    .unwrap_or(text.len());
+                let gid = u16::try_from(info.glyph_id).ok()?;
+                // The first glyph of a cluster stands for its text; the others add nothing to it.
+                let cid = told
+                    .insert(start)
+                    .then(|| text.get(start..end).map(str::to_owned))
+                    .flatten();
+                let natural = i32::from(self.font.get_horizontal_advance(gid));
+                let offset = (natural - pos.x_advance) as f32 * 1000.0 / self.units_per_em;
+                out.push(Codepoint { gid, offset, cid });
+            }
+        }
+        Some(out)
     }
 
     /// Breaks `text` into lines no wider than `max_width` points at font size `size`.
@@ -590,7 +653,10 @@ impl<'a> Writer<'a> {
                 },
             },
             Op::ShowText {
-                items: vec![TextItem::Text(text.to_owned())],
+                items: vec![match self.fonts.face(style.bold).shaped(text) {
+                    Some(glyphs) => TextItem::GlyphIds(glyphs),
+                    None => TextItem::Text(text.to_owned()),
+                }],
             },
             Op::EndTextSection,
         ]);
@@ -1794,6 +1860,50 @@ mod tests {
         std::fs::remove_file(path).unwrap();
     }
 
+    /// Names and answers in right-to-left scripts are shaped and ordered, and read back in logical order;
+    /// Sami letters are drawn; what no font has is named, never replaced.
+    #[test]
+    fn right_to_left_text_is_shaped_ordered_and_reads_back() {
+        let d = doc(
+            "Skjema",
+            vec![
+                answer("Navn", "محمد علي"),
+                answer("Adresse", "شارع الملك ١٢"),
+                answer("Hebraisk navn", "שלום כהן"),
+                answer("Blandet", "Navn: محمد, født 1990"),
+                answer("Samisk", "Máret Áŋŋá Čuđe"),
+                answer("Kinesisk", "王小明"),
+            ],
+        );
+        let path = write_tmp("rtl", &render(fonts(), &d).unwrap());
+        let text = run("pdftotext", &[], &path);
+        for s in [
+            "محمد علي",
+            "שלום כהן",
+            "Máret Áŋŋá Čuđe",
+            "[U+738B][U+5C0F][U+660E]",
+        ] {
+            assert!(text.contains(s), "{s:?} missing in:\n{text}");
+        }
+        // Shaped: Arabic letters take their joined forms (no isolated-form-only run of glyphs), so
+        // the drawn glyphs differ from a plain character-by-character mapping.
+        let face = &fonts().regular;
+        let glyphs = face.shaped("محمد").unwrap();
+        let plain: Vec<u16> = "محمد"
+            .chars()
+            .rev()
+            .filter_map(|c| face.font.lookup_glyph_index(u32::from(c)))
+            .collect();
+        let drawn: Vec<u16> = glyphs.iter().map(|g| g.gid).collect();
+        assert_eq!(drawn.len(), 4);
+        assert_ne!(drawn, plain, "joined forms");
+        assert!(
+            face.shaped("Ola Nordmann").is_none(),
+            "left-to-right text is drawn as text"
+        );
+        std::fs::remove_file(path).unwrap();
+    }
+
     #[test]
     fn large_submission_is_three_pages() {
         let d = large_submission(40);
@@ -1927,9 +2037,12 @@ mod tests {
     }
 
     #[test]
-    fn characters_without_glyph_are_replaced_and_controls_dropped() {
+    fn characters_without_glyph_are_named_and_controls_dropped() {
         let face = &fonts().regular;
-        assert_eq!(face.wrap("a漢b\u{7}c", 11.0, 400.0), vec!["a\u{FFFD}bc"]);
+        assert_eq!(face.wrap("a漢b\u{7}c", 11.0, 400.0), vec!["a[U+6F22]bc"]);
+        assert_eq!(face.wrap("😀🦀", 11.0, 400.0), vec!["😀[U+1F980]"]);
+        // Sami letters are in the font.
+        assert_eq!(face.wrap("Áŋŋá Čđŧž", 11.0, 400.0), vec!["Áŋŋá Čđŧž"]);
     }
 
     #[test]
