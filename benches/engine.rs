@@ -478,14 +478,18 @@ fn pdf(out: &mut String) {
     let logo = std::sync::Arc::new(
         radhus::pdf::VectorLogo::from_svg(include_bytes!("../themes/default/logo.svg")).unwrap(),
     );
-    let doc = |answers: usize, table: bool| {
+    let doc = |answers: usize, table: bool, rtl: bool| {
         let mut blocks = vec![Block::Heading("Om barnet".into())];
         for i in 0..answers {
             blocks.push(Block::Answer {
                 label: format!("Spørsmål {i}: hva heter barnet, og når skal det begynne?"),
-                value: format!(
-                    "Ærlig Øvrebø på Å, svar nummer {i} – med litt mer tekst som fyller linjen"
-                ),
+                value: if rtl && i % 2 == 0 {
+                    format!("محمد علي بن أحمد، شارع الملك {i} – שלום כהן, רחוב הרצל {i}")
+                } else {
+                    format!(
+                        "Ærlig Øvrebø på Å, svar nummer {i} – med litt mer tekst som fyller linjen"
+                    )
+                },
             });
         }
         if table {
@@ -515,7 +519,7 @@ fn pdf(out: &mut String) {
             blocks,
         }
     };
-    let two = doc(24, true);
+    let two = doc(24, true, false);
     let bytes = radhus::pdf::render(fonts, &two).unwrap();
     let (med, _) = time_it(200, || {
         radhus::pdf::render(fonts, &two).unwrap();
@@ -526,7 +530,17 @@ fn pdf(out: &mut String) {
         bytes.len() / 1000,
         ms(med)
     );
-    let long = doc(500, false);
+    // Half the answers in Arabic and Hebrew: every such line ordered (bidi) and shaped (rustybuzz).
+    let rtl = doc(24, true, true);
+    let (med, _) = time_it(200, || {
+        radhus::pdf::render(fonts, &rtl).unwrap();
+    });
+    let _ = writeln!(
+        out,
+        "| PDF of the same with 12 answers in Arabic and Hebrew (ordered and shaped) | {:.2} ms | ≤ 10 ms |",
+        ms(med)
+    );
+    let long = doc(500, false, false);
     let (med, _) = time_it(20, || {
         radhus::pdf::render(fonts, &long).unwrap();
     });
