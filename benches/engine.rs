@@ -478,12 +478,14 @@ fn pdf(out: &mut String) {
     let logo = std::sync::Arc::new(
         radhus::pdf::VectorLogo::from_svg(include_bytes!("../themes/default/logo.svg")).unwrap(),
     );
-    let doc = |answers: usize, table: bool, rtl: bool| {
+    let doc = |answers: usize, table: bool, rtl: bool, cjk: bool| {
         let mut blocks = vec![Block::Heading("Om barnet".into())];
         for i in 0..answers {
             blocks.push(Block::Answer {
                 label: format!("Spørsmål {i}: hva heter barnet, og når skal det begynne?"),
-                value: if rtl && i % 2 == 0 {
+                value: if cjk && i % 2 == 0 {
+                    format!("王小明 김민준 አበበ በቀለ, 東京都 {i} 番地 – 서울특별시 {i}")
+                } else if rtl && i % 2 == 0 {
                     format!("محمد علي بن أحمد، شارع الملك {i} – שלום כהן, רחוב הרצל {i}")
                 } else {
                     format!(
@@ -519,7 +521,7 @@ fn pdf(out: &mut String) {
             blocks,
         }
     };
-    let two = doc(24, true, false);
+    let two = doc(24, true, false, false);
     let bytes = radhus::pdf::render(fonts, &two).unwrap();
     let (med, _) = time_it(200, || {
         radhus::pdf::render(fonts, &two).unwrap();
@@ -531,7 +533,7 @@ fn pdf(out: &mut String) {
         ms(med)
     );
     // Half the answers in Arabic and Hebrew: every such line ordered (bidi) and shaped (rustybuzz).
-    let rtl = doc(24, true, true);
+    let rtl = doc(24, true, true, false);
     let (med, _) = time_it(200, || {
         radhus::pdf::render(fonts, &rtl).unwrap();
     });
@@ -540,7 +542,23 @@ fn pdf(out: &mut String) {
         "| PDF of the same with 12 answers in Arabic and Hebrew (ordered and shaped) | {:.2} ms | ≤ 10 ms |",
         ms(med)
     );
-    let long = doc(500, false, false);
+    // Half the answers in Chinese, Korean and Amharic: fallback fonts from the font folders (Debian's
+    // fonts-noto-*), read and parsed by the first render, then subset into each PDF.
+    let cjk = doc(24, true, false, true);
+    let first = std::time::Instant::now();
+    let bytes = radhus::pdf::render(fonts, &cjk).unwrap();
+    let first = first.elapsed();
+    let (med, _) = time_it(50, || {
+        radhus::pdf::render(fonts, &cjk).unwrap();
+    });
+    let _ = writeln!(
+        out,
+        "| PDF of the same with 12 answers in Chinese, Korean and Amharic (fallback fonts; {} KB; the first, reading the font folders: {:.0} ms) | {:.2} ms | ≤ 10 ms |",
+        bytes.len() / 1000,
+        ms(first),
+        ms(med)
+    );
+    let long = doc(500, false, false, false);
     let (med, _) = time_it(20, || {
         radhus::pdf::render(fonts, &long).unwrap();
     });

@@ -112,6 +112,8 @@ pub struct ServerConfig {
     pub draft_lifetime: Duration,
     /// How long a draft that never got past its first step is kept after its last change.
     pub first_step_lifetime: Duration,
+    /// Folders the PDFs take fallback fonts from (default: where Debian's fonts-noto-* put them).
+    pub font_dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -989,6 +991,15 @@ fn validate(
             secret_key,
             draft_lifetime: Duration::from_secs(u64::from(s.draft_days) * 24 * 3600),
             first_step_lifetime: Duration::from_secs(u64::from(s.first_step_hours) * 3600),
+            font_dirs: s.font_dirs.clone().map_or_else(
+                || {
+                    crate::pdf::DEFAULT_FONT_DIRS
+                        .iter()
+                        .map(PathBuf::from)
+                        .collect()
+                },
+                |dirs| dirs.iter().map(|d| resolve(base, d)).collect(),
+            ),
         },
         limits: Limits {
             max_header_bytes: l.max_header_bytes,

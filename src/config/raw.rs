@@ -68,6 +68,8 @@ pub struct RawServer {
     /// Hours a draft that never got past its first step is kept after its last change.
     #[serde(default = "default_first_step_hours")]
     pub first_step_hours: u32,
+    /// Folders with fallback fonts for the PDFs (characters DejaVu Sans lacks).
+    pub font_dirs: Option<Vec<PathBuf>>,
 }
 
 fn default_first_step_hours() -> u32 {

@@ -2,6 +2,8 @@
 //! form for filling in on paper. Laid out by [`render`] with printpdf and the embedded DejaVu Sans.
 
 mod doc;
+#[cfg(feature = "pdf")]
+pub mod fallback;
 mod logo;
 #[cfg(feature = "pdf")]
 mod render;
@@ -10,6 +12,21 @@ mod render;
 mod render;
 
 use std::sync::OnceLock;
+
+/// Where Debian's `fonts-noto-core` and `fonts-noto-cjk` install their fonts: the default
+/// `server.font_dirs`, the folders the PDFs take fallback fonts from.
+pub const DEFAULT_FONT_DIRS: [&str; 2] = [
+    "/usr/share/fonts/truetype/noto",
+    "/usr/share/fonts/opentype/noto",
+];
+
+/// Sets the folders the PDFs take fallback fonts from (once, at start, before the first PDF).
+pub fn set_font_dirs(dirs: Vec<std::path::PathBuf>) {
+    #[cfg(feature = "pdf")]
+    fallback::set_dirs(dirs);
+    #[cfg(not(feature = "pdf"))]
+    let _ = dirs;
+}
 
 pub use doc::{Block, PdfDoc, PdfError};
 pub use logo::{LogoError, VectorLogo};

@@ -9,7 +9,9 @@
 //! Page: A4, 20 mm margins, 11 pt body text. Every page has a footer with "n / m".
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::mem;
+use std::sync::{Mutex, OnceLock};
 
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use printpdf::{
@@ -149,20 +151,12 @@ impl Face {
                     .map_or(NO_GLYPH, |gid| u32::from(font.get_horizontal_advance(gid)))
             })
             .collect();
-        let face = Face {
+        Ok(Face {
             font,
             shaper,
             units_per_em,
             widths,
-        };
-        // A character without a glyph is named in ASCII ("[U+4E2D]"): the font must draw those.
-        if "[]U+0123456789ABCDEF"
-            .chars()
-            .any(|c| face.advance(c).is_none())
-        {
-            return Err(PdfError::Font(name));
-        }
-        Ok(face)
+        })
     }
 
     /// Advance width of `c` in font units, `None` if the font has no glyph for it.
@@ -178,18 +172,23 @@ impl Face {
         }
     }
 
-    /// Whether `c` is drawn as itself: not a control character (dropped) and in the font (else named).
+    /// Whether `c` is drawn as itself: not a control character (dropped), and in this font or a
+    /// fallback font from the font folders (else named).
     fn drawable(&self, c: char) -> bool {
-        !c.is_control() && self.advance(c).is_some()
+        !c.is_control() && (self.advance(c).is_some() || fallback_face(c).is_some())
     }
 
     fn char_width(&self, c: char, size: f32) -> f32 {
-        self.advance(c).unwrap_or(0) as f32 * size / self.units_per_em
+        match self.advance(c) {
+            Some(a) => a as f32 * size / self.units_per_em,
+            None => fallback_face(c).map_or(0.0, |(_, f)| {
+                f.advance(c).unwrap_or(0) as f32 * size / f.units_per_em
+            }),
+        }
     }
 
     fn text_width(&self, text: &str, size: f32) -> f32 {
-        let units: u32 = text.chars().map(|c| self.advance(c).unwrap_or(0)).sum();
-        units as f32 * size / self.units_per_em
+        text.chars().map(|c| self.char_width(c, size)).sum()
     }
 
     /// `word` with control characters dropped and every character the font cannot draw named visibly
@@ -342,6 +341,98 @@ impl Face {
     }
 }
 
+/// The fallback font (from the font folders) that draws `c`, parsed once and kept: its key and face.
+fn fallback_face(c: char) -> Option<(usize, &'static Face)> {
+    let key = super::fallback::fallbacks().find(c)?;
+    fallback_face_of(key).map(|f| (key, f))
+}
+
+/// The fallback face under `key`, parsed the first time (a face that cannot be parsed is remembered as
+/// such, and its characters are named instead).
+fn fallback_face_of(key: usize) -> Option<&'static Face> {
+    static PARSED: OnceLock<Mutex<HashMap<usize, Option<&'static Face>>>> = OnceLock::new();
+    let mut parsed = PARSED
+        .get_or_init(|| Mutex::new(HashMap::new()))
+        .lock()
+        .ok()?;
+    if let Some(face) = parsed.get(&key) {
+        return *face;
+    }
+    let face = super::fallback::fallbacks().load(key).and_then(|l| {
+        match Face::parse(l.bytes, "fallback") {
+            Ok(f) => Some(&*Box::leak(Box::new(f))),
+            Err(e) => {
+                tracing::warn!("a PDF fallback font cannot be used: {e}");
+                None
+            }
+        }
+    });
+    parsed.insert(key, face);
+    face
+}
+
+/// Splits a line into runs drawn with one font each: None for the embedded font, else the fallback's
+/// key.
+fn font_runs<'t>(primary: &Face, line: &'t str) -> Vec<(Option<usize>, &'t str)> {
+    let mut runs: Vec<(Option<usize>, &str)> = vec![];
+    let mut start = 0;
+    let mut current: Option<Option<usize>> = None;
+    for (i, c) in line.char_indices() {
+        let font = if primary.advance(c).is_some() || c == ' ' {
+            None
+        } else {
+            fallback_face(c).map(|(k, _)| k)
+        };
+        match current {
+            Some(f) if f == font => {}
+            Some(f) => {
+                if let Some(run) = line.get(start..i) {
+                    runs.push((f, run));
+                }
+                start = i;
+                current = Some(font);
+            }
+            None => current = Some(font),
+        }
+    }
+    if let (Some(f), Some(run)) = (current, line.get(start..))
+        && !run.is_empty()
+    {
+        runs.push((f, run));
+    }
+    runs
+}
+
+/// Every text a document draws (for choosing its fallback fonts before drawing).
+fn doc_texts(doc: &PdfDoc) -> Vec<&str> {
+    let mut out: Vec<&str> = vec![&doc.title, &doc.header, &doc.footer];
+    for b in &doc.blocks {
+        match b {
+            Block::Heading(t) | Block::Paragraph(t) => out.push(t),
+            Block::Answer { label, value } => out.extend([label.as_str(), value.as_str()]),
+            Block::Table { headers, rows } => {
+                out.extend(headers.iter().map(String::as_str));
+                out.extend(rows.iter().flatten().map(String::as_str));
+            }
+            Block::Bullets(items) => out.extend(items.iter().map(String::as_str)),
+            Block::BlankText { label, hint, .. } => {
+                out.push(label);
+                out.extend(hint.as_deref());
+            }
+            Block::BlankChoice {
+                label,
+                hint,
+                options,
+            } => {
+                out.push(label);
+                out.extend(hint.as_deref());
+                out.extend(options.iter().map(String::as_str));
+            }
+        }
+    }
+    out
+}
+
 /// The two embedded fonts (DejaVu Sans and DejaVu Sans Bold), parsed once.
 ///
 /// Parsing takes a few milliseconds: load once at start-up and share (it is `Send + Sync`).
@@ -353,10 +444,23 @@ pub struct Fonts {
 impl Fonts {
     /// Parses the embedded TTFs.
     pub fn load() -> Result<Fonts, PdfError> {
-        Ok(Fonts {
+        let fonts = Fonts {
             regular: Face::parse(REGULAR_TTF, "DejaVuSans.ttf")?,
             bold: Face::parse(BOLD_TTF, "DejaVuSans-Bold.ttf")?,
-        })
+        };
+        // A character no font has is named in ASCII ("[U+4E2D]"): the embedded fonts must draw those.
+        for (face, name) in [
+            (&fonts.regular, "DejaVuSans.ttf"),
+            (&fonts.bold, "DejaVuSans-Bold.ttf"),
+        ] {
+            if "[]U+0123456789ABCDEF"
+                .chars()
+                .any(|c| face.advance(c).is_none())
+            {
+                return Err(PdfError::Font(name));
+            }
+        }
+        Ok(fonts)
     }
 
     fn face(&self, bold: bool) -> &Face {
@@ -370,8 +474,23 @@ pub fn render(fonts: &Fonts, doc: &PdfDoc) -> Result<Vec<u8>, PdfError> {
     let mut pdf = PdfDocument::new(&doc.title);
     let regular = pdf.add_font(&fonts.regular.font);
     let bold = pdf.add_font(&fonts.bold.font);
+    // The fallback fonts this document needs, each added once.
+    let mut fallback_ids: HashMap<usize, FontId> = HashMap::new();
+    for text in doc_texts(doc) {
+        for c in text.chars() {
+            if fonts.regular.advance(c).is_some() && fonts.bold.advance(c).is_some() {
+                continue;
+            }
+            if let Some((key, face)) = fallback_face(c) {
+                fallback_ids
+                    .entry(key)
+                    .or_insert_with(|| pdf.add_font(&face.font));
+            }
+        }
+    }
 
     let mut writer = Writer::new(fonts, regular, bold);
+    writer.fallback_ids = fallback_ids;
     writer.front(doc);
     for block in &doc.blocks {
         writer.block(block);
@@ -509,6 +628,8 @@ struct Writer<'a> {
     stroke: Option<(f32, f32)>,
     open: Open,
     tree: Tree,
+    /// The fallback fonts added to this document, by key.
+    fallback_ids: HashMap<usize, FontId>,
 }
 
 impl<'a> Writer<'a> {
@@ -523,6 +644,7 @@ impl<'a> Writer<'a> {
             fill: None,
             stroke: None,
             open: Open::Nothing,
+            fallback_ids: HashMap::new(),
             tree: Tree {
                 elems: vec![Elem {
                     tag: "Document",
@@ -635,31 +757,49 @@ impl<'a> Writer<'a> {
             return;
         }
         self.set_fill(style.grey);
-        let font = if style.bold {
+        let primary = self.fonts.face(style.bold);
+        let own = if style.bold {
             self.bold.clone()
         } else {
             self.regular.clone()
         };
-        self.ops.extend([
-            Op::StartTextSection,
-            Op::SetFont {
-                font: PdfFontHandle::External(font),
-                size: Pt(style.size),
-            },
-            Op::SetTextCursor {
-                pos: Point {
-                    x: Pt(x),
-                    y: Pt(baseline),
+        // Runs of characters only a fallback font has are drawn with that font, one after the other.
+        let mut x = x;
+        for (key, run) in font_runs(primary, text) {
+            let (font, item, width) = match key
+                .and_then(|k| Some((self.fallback_ids.get(&k)?.clone(), fallback_face_of(k)?)))
+            {
+                Some((id, face)) => (
+                    id,
+                    TextItem::Text(run.to_owned()),
+                    face.text_width(run, style.size),
+                ),
+                None => (
+                    own.clone(),
+                    match primary.shaped(run) {
+                        Some(glyphs) => TextItem::GlyphIds(glyphs),
+                        None => TextItem::Text(run.to_owned()),
+                    },
+                    primary.text_width(run, style.size),
+                ),
+            };
+            self.ops.extend([
+                Op::StartTextSection,
+                Op::SetFont {
+                    font: PdfFontHandle::External(font),
+                    size: Pt(style.size),
                 },
-            },
-            Op::ShowText {
-                items: vec![match self.fonts.face(style.bold).shaped(text) {
-                    Some(glyphs) => TextItem::GlyphIds(glyphs),
-                    None => TextItem::Text(text.to_owned()),
-                }],
-            },
-            Op::EndTextSection,
-        ]);
+                Op::SetTextCursor {
+                    pos: Point {
+                        x: Pt(x),
+                        y: Pt(baseline),
+                    },
+                },
+                Op::ShowText { items: vec![item] },
+                Op::EndTextSection,
+            ]);
+            x += width;
+        }
     }
 
     fn stroke_rect(&mut self, x: f32, y: f32, w: f32, h: f32, grey: f32, width: f32) {
@@ -1873,6 +2013,8 @@ mod tests {
                 answer("Blandet", "Navn: محمد, født 1990"),
                 answer("Samisk", "Máret Áŋŋá Čuđe"),
                 answer("Kinesisk", "王小明"),
+                answer("Koreansk og amharisk", "김민준 አበበ በቀለ"),
+                answer("Ingen skrift", "x\u{E000}y"),
             ],
         );
         let path = write_tmp("rtl", &render(fonts(), &d).unwrap());
@@ -1881,7 +2023,10 @@ mod tests {
             "محمد علي",
             "שלום כהן",
             "Máret Áŋŋá Čuđe",
-            "[U+738B][U+5C0F][U+660E]",
+            // From the fallback fonts in the font folders (fonts-noto-cjk, fonts-noto-core).
+            "王小明",
+            "김민준 አበበ በቀለ",
+            "x[U+E000]y",
         ] {
             assert!(text.contains(s), "{s:?} missing in:\n{text}");
         }
@@ -1901,6 +2046,11 @@ mod tests {
             face.shaped("Ola Nordmann").is_none(),
             "left-to-right text is drawn as text"
         );
+        // The fallback fonts are embedded (subset), beside DejaVu.
+        let listed = Command::new("pdffonts").arg(&path).output().unwrap();
+        let listed = String::from_utf8_lossy(&listed.stdout);
+        assert!(listed.contains("NotoSansCJK"), "{listed}");
+        assert!(listed.contains("NotoSansEthiopic"), "{listed}");
         std::fs::remove_file(path).unwrap();
     }
 
@@ -2039,8 +2189,11 @@ mod tests {
     #[test]
     fn characters_without_glyph_are_named_and_controls_dropped() {
         let face = &fonts().regular;
-        assert_eq!(face.wrap("a漢b\u{7}c", 11.0, 400.0), vec!["a[U+6F22]bc"]);
-        assert_eq!(face.wrap("😀🦀", 11.0, 400.0), vec!["😀[U+1F980]"]);
+        // A private-use character is in no font.
+        assert_eq!(
+            face.wrap("a\u{E000}b\u{7}c", 11.0, 400.0),
+            vec!["a[U+E000]bc"]
+        );
         // Sami letters are in the font.
         assert_eq!(face.wrap("Áŋŋá Čđŧž", 11.0, 400.0), vec!["Áŋŋá Čđŧž"]);
     }
