@@ -4,6 +4,8 @@
 mod doc;
 #[cfg(feature = "pdf")]
 pub mod fallback;
+#[cfg(feature = "pdf")]
+mod icc;
 mod logo;
 #[cfg(feature = "pdf")]
 mod render;

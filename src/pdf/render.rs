@@ -1495,6 +1495,32 @@ fn complete(
     )
     .with_compression(false);
     let xmp_id = lo.add_object(xmp);
+    // PDF/A: how to read the colours (sRGB), and an identifier of the file in its trailer.
+    let profile = lo.add_object(
+        Stream::new(
+            Dictionary::from_iter([("N", Object::Integer(3))]),
+            super::icc::srgb(),
+        )
+        .with_compression(true),
+    );
+    let output_intent = lo.add_object(Dictionary::from_iter([
+        ("Type", name("OutputIntent")),
+        ("S", name("GTS_PDFA1")),
+        (
+            "OutputConditionIdentifier",
+            Object::string_literal("sRGB IEC61966-2.1"),
+        ),
+        ("Info", Object::string_literal("sRGB IEC61966-2.1")),
+        ("DestOutputProfile", Object::Reference(profile)),
+    ]));
+    let id = file_id(doc);
+    lo.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(id.clone(), StringFormat::Hexadecimal),
+            Object::String(id, StringFormat::Hexadecimal),
+        ]),
+    );
 
     let catalog = lo
         .catalog_mut()
@@ -1510,6 +1536,10 @@ fn complete(
         Dictionary::from_iter([("DisplayDocTitle", Object::Boolean(true))]),
     );
     catalog.set("Metadata", Object::Reference(xmp_id));
+    catalog.set(
+        "OutputIntents",
+        Object::Array(vec![Object::Reference(output_intent)]),
+    );
 
     // The Info dictionary: printpdf writes the dates as if they were UTC, an empty
     // Identifier and Keywords, and a PDF/X version although the file is not PDF/X.
@@ -1594,6 +1624,22 @@ fn xml_escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The file identifier of the trailer: the first 16 bytes of SHA-256 over the title, subject and time,
+/// so the same document always gets the same identifier.
+fn file_id(doc: &PdfDoc) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [
+        doc.title.as_str(),
+        doc.subject.as_deref().unwrap_or(""),
+        &doc.created.unix_timestamp().to_string(),
+    ] {
+        h.update(part.len().to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().iter().take(16).copied().collect()
+}
+
 fn xmp_metadata(doc: &PdfDoc, lang: &str) -> String {
     let date = xmp_date(doc.created);
     let description = match doc.subject.as_deref() {
@@ -1621,6 +1667,28 @@ xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n\
 <xmp:MetadataDate>{date}</xmp:MetadataDate>\n\
 <xmp:CreatorTool>{creator}</xmp:CreatorTool>\n\
 <pdf:Producer>{producer}</pdf:Producer>\n\
+</rdf:Description>\n\
+<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" \
+xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n\
+<pdfaid:part>2</pdfaid:part>\n\
+<pdfaid:conformance>U</pdfaid:conformance>\n\
+<pdfuaid:part>1</pdfuaid:part>\n\
+</rdf:Description>\n\
+<rdf:Description rdf:about=\"\" \
+xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" \
+xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" \
+xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n\
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n\
+<pdfaSchema:schema>PDF/UA identification</pdfaSchema:schema>\n\
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n\
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n\
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n\
+<pdfaProperty:name>part</pdfaProperty:name>\n\
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n\
+<pdfaProperty:category>internal</pdfaProperty:category>\n\
+<pdfaProperty:description>The part of ISO 14289 (PDF/UA) the file follows</pdfaProperty:description>\n\
+</rdf:li></rdf:Seq></pdfaSchema:property>\n\
+</rdf:li></rdf:Bag></pdfaExtension:schemas>\n\
 </rdf:Description>\n\
 </rdf:RDF>\n\
 </x:xmpmeta>\n\
@@ -1926,6 +1994,38 @@ mod tests {
                 .as_reference()
                 .is_ok()
         );
+        // PDF/A-2u and PDF/UA-1, said in the XMP (with the extension schema PDF/A wants for pdfuaid),
+        // an sRGB output intent and a file identifier.
+        for s in [
+            "<pdfaid:part>2</pdfaid:part>",
+            "<pdfaid:conformance>U</pdfaid:conformance>",
+            "<pdfuaid:part>1</pdfuaid:part>",
+            "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>",
+        ] {
+            assert!(meta.contains(s), "{s} in {meta}");
+        }
+        let intents = catalog.get(b"OutputIntents").unwrap().as_array().unwrap();
+        let intent = parsed
+            .get_dictionary(intents[0].as_reference().unwrap())
+            .unwrap();
+        assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFA1");
+        let profile = parsed
+            .get_object(
+                intent
+                    .get(b"DestOutputProfile")
+                    .unwrap()
+                    .as_reference()
+                    .unwrap(),
+            )
+            .unwrap()
+            .as_stream()
+            .unwrap();
+        assert_eq!(profile.dict.get(b"N").unwrap().as_i64().unwrap(), 3);
+        let icc = profile.decompressed_content().unwrap();
+        assert_eq!(&icc[36..40], b"acsp");
+        let ids = parsed.trailer.get(b"ID").unwrap().as_array().unwrap();
+        assert_eq!(ids.len(), 2);
+        assert_eq!(ids[0].as_str().unwrap().len(), 16);
         let fonts = Command::new("pdffonts").arg(&path).output().unwrap();
         let fonts = String::from_utf8(fonts.stdout).unwrap();
         assert_eq!(fonts.matches("DejaVuSans").count(), 2, "{fonts}");

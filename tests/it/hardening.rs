@@ -736,3 +736,54 @@ async fn names_in_every_script_reach_the_pdf_and_read_back() {
     }
     assert!(!text.contains('\u{FFFD}'), "{text}");
 }
+
+/// The receipt PDF and the paper form pass `pdfua check` (the 16 machine-checkable PDF/UA-1 rules the
+/// tool implements; installed by scripts/install-test-peers), and say PDF/A-2u and PDF/UA-1 in their XMP.
+#[tokio::test]
+async fn the_pdfs_pass_the_pdf_ua_checker() {
+    use crate::form_run::{Walk, example, walk};
+    let srv = TestServer::start().await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let reference = walk(&w, "kontaktskjema", &example("kontaktskjema")).await;
+    let dir = tempfile::tempdir().unwrap();
+    for (name, path) in [
+        (
+            "receipt",
+            format!("/skjema/kontaktskjema/kvittering/{reference}/pdf"),
+        ),
+        ("blank", "/skjema/kontaktskjema/blankett.pdf".to_owned()),
+    ] {
+        let bytes = w
+            .client
+            .get(srv.url(HOST, &path))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let file = dir.path().join(format!("{name}.pdf"));
+        std::fs::write(&file, &bytes).unwrap();
+        let out = std::process::Command::new("pdfua")
+            .arg("check")
+            .arg(&file)
+            .output()
+            .expect("pdfua is installed by scripts/install-test-peers");
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{name}: {said}");
+        assert!(said.contains("errors=0 warnings=0"), "{name}: {said}");
+        let meta = std::process::Command::new("pdfinfo")
+            .arg("-meta")
+            .arg(&file)
+            .output()
+            .unwrap();
+        let meta = String::from_utf8_lossy(&meta.stdout);
+        assert!(meta.contains("<pdfaid:part>2</pdfaid:part>"), "{name}");
+        assert!(meta.contains("<pdfuaid:part>1</pdfuaid:part>"), "{name}");
+    }
+}
