@@ -475,6 +475,7 @@ async fn http_submissions(out: &mut String, dur: Duration) {
 fn pdf(out: &mut String) {
     use radhus::pdf::{Block, PdfDoc};
     let fonts = radhus::pdf::fonts().unwrap();
+    radhus::pdf::fallback::set_source(Box::new(radhus::font_files::FontFolders::debian()));
     let logo = std::sync::Arc::new(
         radhus::pdf::VectorLogo::from_svg(include_bytes!("../themes/default/logo.svg")).unwrap(),
     );

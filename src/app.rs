@@ -68,7 +68,10 @@ impl App {
     pub async fn start(config: Config) -> Result<Running, StartError> {
         let registry = Arc::new(Registry::load_embedded().map_err(StartError::Forms)?);
         let i18n = I18n::load()?;
-        crate::pdf::set_font_dirs(config.server.font_dirs.clone());
+        #[cfg(feature = "pdf")]
+        crate::pdf::fallback::set_source(Box::new(crate::font_files::FontFolders::new(
+            config.server.font_dirs.clone(),
+        )));
         if config.server.tls_self_signed {
             self_signed(&config)?;
         }

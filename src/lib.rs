@@ -40,6 +40,8 @@ pub mod config;
 pub mod control;
 pub mod delivery;
 pub mod demo;
+#[cfg(feature = "pdf")]
+pub mod font_files;
 pub mod form_files;
 pub mod forms;
 pub mod fs_modes;

@@ -22,14 +22,6 @@ pub const DEFAULT_FONT_DIRS: [&str; 2] = [
     "/usr/share/fonts/opentype/noto",
 ];
 
-/// Sets the folders the PDFs take fallback fonts from (once, at start, before the first PDF).
-pub fn set_font_dirs(dirs: Vec<std::path::PathBuf>) {
-    #[cfg(feature = "pdf")]
-    fallback::set_dirs(dirs);
-    #[cfg(not(feature = "pdf"))]
-    let _ = dirs;
-}
-
 pub use doc::{Block, PdfDoc, PdfError};
 pub use logo::{LogoError, VectorLogo};
 pub use render::{Fonts, render};

@@ -24,8 +24,21 @@ impl Drop for Pebble {
 }
 
 /// Pebble on free ports, with its own certificate; challenges are taken as valid (the CA cannot reach
-/// this test's host names), so the answers on the plain listener are checked apart.
+/// this test's host names), so the answers on the plain listener are checked apart. A port taken between
+/// choosing it and pebble binding it (other tests run beside this one) makes pebble exit: then again, on
+/// other ports.
 async fn pebble() -> Pebble {
+    let mut logs = vec![];
+    for _ in 0..3 {
+        match pebble_once().await {
+            Ok(p) => return p,
+            Err(log) => logs.push(log),
+        }
+    }
+    panic!("pebble did not come up:\n{}", logs.join("\n---\n"));
+}
+
+async fn pebble_once() -> Result<Pebble, String> {
     let dir = tempfile::tempdir().unwrap();
     let params =
         rcgen::CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
@@ -63,14 +76,19 @@ async fn pebble() -> Pebble {
         ca_file,
         _dir: dir,
     };
+    let mut p = p;
     let client = trusting(&p.ca_pem, None);
-    for _ in 0..200 {
+    // Up to 30 s: the whole suite shares two cores.
+    for _ in 0..600 {
         if client.get(&p.directory).send().await.is_ok() {
-            return p;
+            return Ok(p);
+        }
+        if p.child.try_wait().ok().flatten().is_some() {
+            break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("pebble did not come up");
+    Err(std::fs::read_to_string(p._dir.path().join("pebble.log")).unwrap_or_default())
 }
 
 fn trusting(ca_pem: &[u8], server: Option<std::net::SocketAddr>) -> reqwest::Client {
