@@ -29,7 +29,7 @@ pub use render::{Fonts, render};
 use crate::cases::records::Submission;
 use crate::forms::FormDef;
 use crate::forms::definition::{ChoiceDisplay, Field, Kind};
-use crate::forms::engine::{Engine, Lists, norway_time, today_in_norway};
+use crate::forms::engine::{Engine, Lists, today_in_norway};
 use crate::forms::summary::{self, Value, label};
 use crate::i18n::{I18n, Lang};
 
@@ -76,12 +76,14 @@ pub fn submission_pdf(
     let at = sub.submitted_at();
     let engine = Engine::new(def, lists, today_in_norway(at));
     let yes_no = (loc.t("answer-yes"), loc.t("answer-no"));
-    let local = norway_time(at);
+    // Norwegian time with its offset, as the archive's XML has it: "04.12.2026 00:30 (UTC+01:00)".
+    let local = crate::forms::engine::norway_offset(at);
     let when = format!(
-        "{} {:02}:{:02}",
+        "{} {:02}:{:02} (UTC+{:02}:00)",
         crate::forms::engine::format_date(local.date()),
         local.hour(),
-        local.minute()
+        local.minute(),
+        local.offset().whole_hours()
     );
     let file = |id: &str| sub.file_shown(id);
     let cell_text = |v: &Value| v.plain("\n");

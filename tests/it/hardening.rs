@@ -710,7 +710,7 @@ async fn names_in_every_script_reach_the_pdf_and_read_back() {
         lang: "nb",
         host: HOST,
     };
-    let message = "محمد علي og שלום כהן skriver: 王小明 og አበበ በቀለ hilser. Áŋŋá Čuđe.";
+    let message = "محمد علي og שלום כהן skriver: 王小明 og አበበ በቀለ hilser. Áŋŋá Čuđe. 😀 \u{E000}";
     let mut answers = example("kontaktskjema");
     answers.insert("melding".into(), Answer::One(message.into()));
     let reference = walk(&w, "kontaktskjema", &answers).await;
@@ -730,11 +730,44 @@ async fn names_in_every_script_reach_the_pdf_and_read_back() {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    for part in ["محمد علي", "שלום כהן", "王小明", "አበበ በቀለ", "Áŋŋá Čuđe"]
-    {
+    for part in [
+        "محمد علي",
+        "שלום כהן",
+        "王小明",
+        "አበበ በቀለ",
+        "Áŋŋá Čuđe",
+        // An emoji DejaVu draws; a private-use character no font has, named.
+        "😀",
+        "[U+E000]",
+    ] {
         assert!(text.contains(part), "{part} in {text}");
     }
     assert!(!text.contains('\u{FFFD}'), "{text}");
+    // The time it was sent, in Norwegian time with its offset.
+    assert!(
+        text.contains("(UTC+01:00)") || text.contains("(UTC+02:00)"),
+        "{text}"
+    );
+    // And it renders: pdftoppm draws the page, with ink on it.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("receipt.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "40", "-f", "1", "-l", "1"])
+        .arg(&file)
+        .arg(dir.path().join("page"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let png = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "png"))
+        .expect("a page image");
+    assert!(
+        std::fs::metadata(png).unwrap().len() > 2_000,
+        "a page with text on it"
+    );
 }
 
 /// The receipt PDF and the paper form pass `pdfua check` (the 16 machine-checkable PDF/UA-1 rules the
