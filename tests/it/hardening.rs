@@ -608,6 +608,50 @@ async fn other_citizens_are_served_while_one_client_floods() {
     );
 }
 
+/// GET `url` (in bokmål): the body's bytes.
+async fn fetch_bytes(client: &reqwest::Client, url: &str) -> Vec<u8> {
+    client
+        .get(url)
+        .header("accept-language", "nb")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+/// Sends the contact form with `answers` (in bokmål) and fetches its receipt PDF: the reference and the
+/// PDF's bytes.
+async fn sent_contact_pdf(
+    srv: &TestServer,
+    answers: &std::collections::BTreeMap<String, radhus::forms::answers::Answer>,
+) -> (String, Vec<u8>) {
+    use crate::form_run::{Walk, walk};
+    let w = Walk {
+        srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let reference = walk(&w, "kontaktskjema", answers).await;
+    let url = srv.url(
+        HOST,
+        &format!("/skjema/kontaktskjema/kvittering/{reference}/pdf"),
+    );
+    let bytes = fetch_bytes(&w.client, &url).await;
+    (reference, bytes)
+}
+
+/// A PDF's text with its white space folded to single spaces.
+fn folded_text(pdf: &[u8]) -> String {
+    crate::support::pdf_text(pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The PDF's document title (`pdfinfo`).
 fn pdf_title(bytes: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
@@ -629,23 +673,14 @@ fn pdf_title(bytes: &[u8]) -> String {
 /// signature line and where to send it (the tenant's postal address, else its contact address).
 #[tokio::test]
 async fn the_paper_form_is_signed_and_addressed_and_each_pdf_has_its_own_title() {
-    use crate::form_run::{Walk, example, walk};
     let srv = TestServer::start().await;
     let c = srv.client();
-    let blank = c
-        .get(srv.url(HOST, "/skjema/kontaktskjema/blankett.pdf"))
-        .header("accept-language", "nb")
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let blank = fetch_bytes(&c, &srv.url(HOST, "/skjema/kontaktskjema/blankett.pdf")).await;
     assert_eq!(
         pdf_title(&blank),
         "Send oss en melding – skjema til utfylling på papir"
     );
-    let text = crate::support::pdf_text(&blank);
+    let text = folded_text(&blank);
     for want in [
         "Sted og dato",
         "Underskrift",
@@ -654,42 +689,14 @@ async fn the_paper_form_is_signed_and_addressed_and_each_pdf_has_its_own_title()
         assert!(text.contains(want), "{want} in {text}");
     }
     // Prøvestad has no postal address configured: hand it in, or send it to the contact address.
-    let blank = c
-        .get(srv.url("provestad.localhost", "/skjema/kontaktskjema/blankett.pdf"))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let text = crate::support::pdf_text(&blank)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let url = srv.url("provestad.localhost", "/skjema/kontaktskjema/blankett.pdf");
+    let text = folded_text(&fetch_bytes(&c, &url).await);
     assert!(
         text.contains("Lever skjemaet til Prøvestad kommune eller send det som vedlegg til post@provestad.example"),
         "{text}"
     );
     // The submission's PDF: what was sent, under which reference.
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
-    let reference = walk(&w, "kontaktskjema", &example("kontaktskjema")).await;
-    let pdf = w
-        .client
-        .get(srv.url(
-            HOST,
-            &format!("/skjema/kontaktskjema/kvittering/{reference}/pdf"),
-        ))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let (reference, pdf) = sent_contact_pdf(&srv, &crate::form_run::example("kontaktskjema")).await;
     assert_eq!(
         pdf_title(&pdf),
         format!("Send oss en melding – sendt inn, referanse {reference}")
@@ -697,39 +704,17 @@ async fn the_paper_form_is_signed_and_addressed_and_each_pdf_has_its_own_title()
 }
 
 /// A submission in scripts the embedded font lacks or must shape: the receipt PDF draws Chinese and
-/// Ethiopic with fallback fonts from the font folders, Arabic and Hebrew ordered and shaped, and reads
-/// back in logical order; the XML keeps the text as typed.
+/// Ethiopic with fallback fonts from the font folders, Arabic and Hebrew ordered and shaped, names what
+/// no font has, and reads back in logical order.
 #[tokio::test]
 async fn names_in_every_script_reach_the_pdf_and_read_back() {
-    use crate::form_run::{Walk, example, walk};
     use radhus::forms::answers::Answer;
     let srv = TestServer::start().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
     let message = "محمد علي og שלום כהן skriver: 王小明 og አበበ በቀለ hilser. Áŋŋá Čuđe. 😀 \u{E000}";
-    let mut answers = example("kontaktskjema");
+    let mut answers = crate::form_run::example("kontaktskjema");
     answers.insert("melding".into(), Answer::One(message.into()));
-    let reference = walk(&w, "kontaktskjema", &answers).await;
-    let pdf = w
-        .client
-        .get(srv.url(
-            HOST,
-            &format!("/skjema/kontaktskjema/kvittering/{reference}/pdf"),
-        ))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let text = crate::support::pdf_text(&pdf)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let (_, pdf) = sent_contact_pdf(&srv, &answers).await;
+    let text = folded_text(&pdf);
     for part in [
         "محمد علي",
         "שלום כהן",
@@ -774,32 +759,15 @@ async fn names_in_every_script_reach_the_pdf_and_read_back() {
 /// tool implements; installed by scripts/install-test-peers), and say PDF/A-2u and PDF/UA-1 in their XMP.
 #[tokio::test]
 async fn the_pdfs_pass_the_pdf_ua_checker() {
-    use crate::form_run::{Walk, example, walk};
     let srv = TestServer::start().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
-    let reference = walk(&w, "kontaktskjema", &example("kontaktskjema")).await;
+    let (_, receipt) = sent_contact_pdf(&srv, &crate::form_run::example("kontaktskjema")).await;
+    let blank = fetch_bytes(
+        &srv.client(),
+        &srv.url(HOST, "/skjema/kontaktskjema/blankett.pdf"),
+    )
+    .await;
     let dir = tempfile::tempdir().unwrap();
-    for (name, path) in [
-        (
-            "receipt",
-            format!("/skjema/kontaktskjema/kvittering/{reference}/pdf"),
-        ),
-        ("blank", "/skjema/kontaktskjema/blankett.pdf".to_owned()),
-    ] {
-        let bytes = w
-            .client
-            .get(srv.url(HOST, &path))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+    for (name, bytes) in [("receipt", receipt), ("blank", blank)] {
         let file = dir.path().join(format!("{name}.pdf"));
         std::fs::write(&file, &bytes).unwrap();
         let out = std::process::Command::new("pdfua")
