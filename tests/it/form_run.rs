@@ -1081,6 +1081,26 @@ async fn control_page_lists_every_missing_answer_and_change_links_return_to_chec
     );
 }
 
+/// Presses a step's button `handling` with `fields` typed: a POST with the page's token to `action`, or
+/// to the page's own form when None.
+async fn press(
+    w: &Walk<'_>,
+    page: &Page,
+    action: Option<&str>,
+    fields: &[(&str, &str)],
+    handling: &str,
+) -> Page {
+    let mut body = vec![("csrf".to_owned(), csrf_of(&page.html))];
+    body.extend(
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    body.push(("handling".to_owned(), handling.to_owned()));
+    let to = action.map_or_else(|| action_of(&page.html), str::to_owned);
+    w.post(&to, &body).await
+}
+
 /// Item 2 of the citizen issue: the language buttons on a step save what was typed (unvalidated) and
 /// show the same step in the new language; "Tilbake" after "Endre" returns to check-answers and leaves
 /// the answers as they were. All without JavaScript: plain form posts.
@@ -1105,18 +1125,14 @@ async fn language_switch_mid_step_and_back_from_a_change_lose_and_save_nothing_u
         vec!["sprak:nb", "sprak:nn", "sprak:en"]
     );
     let typed = "Halvferdig melding som ikke er sendt ennå";
-    let csrf = csrf_of(&step.html);
-    let p = w
-        .post(
-            "/skjema/kontaktskjema/steg/1",
-            &[
-                ("csrf".into(), csrf),
-                ("saksnummer".into(), "2027/99".into()),
-                ("melding".into(), typed.into()),
-                ("handling".into(), "sprak:en".into()),
-            ],
-        )
-        .await;
+    let p = press(
+        &w,
+        &step,
+        Some("/skjema/kontaktskjema/steg/1"),
+        &[("saksnummer", "2027/99"), ("melding", typed)],
+        "sprak:en",
+    )
+    .await;
     assert_eq!(p.status, 200);
     assert!(p.url.ends_with("/steg/1"), "the same step: {}", p.url);
     assert_eq!(p.html.attr("html", "lang").as_deref(), Some("en"));
@@ -1133,17 +1149,14 @@ async fn language_switch_mid_step_and_back_from_a_change_lose_and_save_nothing_u
     assert_eq!(again.html.attr("html", "lang").as_deref(), Some("en"));
     assert_eq!(again.html.text("textarea[name=melding]"), typed);
     // An unknown language is no action but a plain Next (validated).
-    let csrf = csrf_of(&again.html);
-    let p = w
-        .post(
-            "/skjema/kontaktskjema/steg/1",
-            &[
-                ("csrf".into(), csrf),
-                ("melding".into(), typed.into()),
-                ("handling".into(), "sprak:xx".into()),
-            ],
-        )
-        .await;
+    let p = press(
+        &w,
+        &again,
+        Some("/skjema/kontaktskjema/steg/1"),
+        &[("melding", typed)],
+        "sprak:xx",
+    )
+    .await;
     assert_eq!(p.status, 422);
     assert_eq!(p.html.attr("html", "lang").as_deref(), Some("en"));
 
@@ -1160,18 +1173,14 @@ async fn language_switch_mid_step_and_back_from_a_change_lose_and_save_nothing_u
         step.html.text("button[value=tilbake]"),
         "Back to your answers"
     );
-    let csrf = csrf_of(&step.html);
-    let p = w
-        .post(
-            &action_of(&step.html),
-            &[
-                ("csrf".into(), csrf),
-                ("melding".into(), "Endret halvveis".into()),
-                ("emne".into(), String::new()),
-                ("handling".into(), "tilbake".into()),
-            ],
-        )
-        .await;
+    let p = press(
+        &w,
+        &step,
+        None,
+        &[("melding", "Endret halvveis"), ("emne", "")],
+        "tilbake",
+    )
+    .await;
     assert!(p.url.ends_with("/oppsummering"), "{}", p.url);
     assert_eq!(
         p.html.texts(".summary-list__value"),
@@ -1180,31 +1189,24 @@ async fn language_switch_mid_step_and_back_from_a_change_lose_and_save_nothing_u
     );
     // The same edit with Continue is saved (and checked).
     let step = w.get(&change).await;
-    let csrf = csrf_of(&step.html);
-    let p = w
-        .post(
-            &action_of(&step.html),
-            &[
-                ("csrf".into(), csrf),
-                ("melding".into(), "Endret helt".into()),
-                ("emne".into(), String::new()),
-                ("handling".into(), "neste".into()),
-            ],
-        )
-        .await;
+    let p = press(
+        &w,
+        &step,
+        None,
+        &[("melding", "Endret helt"), ("emne", "")],
+        "neste",
+    )
+    .await;
     assert_eq!(p.status, 422, "the emptied subject is refused");
     // Without "fra=oppsummering", Back goes to the landing page from the first step (and saves).
-    let csrf = csrf_of(&p.html);
-    let p = w
-        .post(
-            "/skjema/kontaktskjema/steg/1",
-            &[
-                ("csrf".into(), csrf),
-                ("melding".into(), "Lagret ved tilbake".into()),
-                ("handling".into(), "tilbake".into()),
-            ],
-        )
-        .await;
+    let p = press(
+        &w,
+        &p,
+        Some("/skjema/kontaktskjema/steg/1"),
+        &[("melding", "Lagret ved tilbake")],
+        "tilbake",
+    )
+    .await;
     assert!(p.url.ends_with("/skjema/kontaktskjema"), "{}", p.url);
     let step = w.get("/skjema/kontaktskjema/steg/1").await;
     assert_eq!(
