@@ -53,6 +53,7 @@ form-handling-days = { $days ->
     [one] Usually within one day
    *[other] Usually within { $days } days
 }
+form-legal-basis = Legal basis
 form-login = Signing in
 form-login-none = You do not need to sign in.
 form-login-optional = You do not need to sign in to send this form.
@@ -249,7 +250,7 @@ accessibility-intro = { $tenant } wants everyone to be able to use the forms on 
 accessibility-standard-heading = Requirements and status
 accessibility-standard = The service is built to meet WCAG 2.1 at level AA, as the Norwegian regulations on universal design of ICT require.
 accessibility-tested-heading = How we test
-accessibility-tested = Every page type and every step of every form is tested automatically with axe-core in a real browser, in Bokmål, Nynorsk and English. We also test the way through a form with a keyboard alone, at 320 pixels wide, at 200 per cent zoom and without JavaScript.
+accessibility-tested = Every page type is tested automatically with axe-core in a real browser in Bokmål, Nynorsk and English, and every step of every form in Bokmål. We also test the way through a form with a keyboard alone, at 320 pixels wide, at 200 per cent zoom and without JavaScript.
 accessibility-known-heading = Known problems
 accessibility-known-pdf = The PDF files (the receipt and the form for filling in on paper) are tagged for screen readers and follow PDF/UA-1 and PDF/A-2 as far as can be checked automatically here; a full check with veraPDF is still to be done. A character that no font on the server has is shown in the PDF as a character code, such as [U+E000]. Everything you fill in is also shown on the page where you check your answers before sending.
 accessibility-known-forms = Automatic tests do not find every problem. If something does not work for you, we would like to know.

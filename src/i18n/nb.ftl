@@ -53,6 +53,7 @@ form-handling-days = { $days ->
     [one] Vanligvis innen én dag
    *[other] Vanligvis innen { $days } dager
 }
+form-legal-basis = Lovgrunnlag
 form-login = Innlogging
 form-login-none = Du trenger ikke å logge inn.
 form-login-optional = Du trenger ikke å logge inn for å sende skjemaet.
@@ -249,7 +250,7 @@ accessibility-intro = { $tenant } vil at alle skal kunne bruke skjemaene på dis
 accessibility-standard-heading = Krav og status
 accessibility-standard = Tjenesten er laget for å oppfylle WCAG 2.1 på nivå AA, som forskrift om universell utforming av IKT-løsninger krever.
 accessibility-tested-heading = Slik tester vi
-accessibility-tested = Hver sidetype og hvert trinn i alle skjemaene testes automatisk med axe-core i en ekte nettleser på bokmål, nynorsk og engelsk. Vi tester også veien gjennom et skjema med tastatur alene, på 320 piksler bredde, med 200 prosent forstørrelse og uten JavaScript.
+accessibility-tested = Hver sidetype testes automatisk med axe-core i en ekte nettleser på bokmål, nynorsk og engelsk, og hvert trinn i alle skjemaene på bokmål. Vi tester også veien gjennom et skjema med tastatur alene, på 320 piksler bredde, med 200 prosent forstørrelse og uten JavaScript.
 accessibility-known-heading = Kjente mangler
 accessibility-known-pdf = PDF-filene (kvitteringen og skjemaet for utfylling på papir) er merket for skjermlesere og følger PDF/UA-1 og PDF/A-2 så langt det kan kontrolleres automatisk her; en full kontroll med veraPDF gjenstår. Et tegn som ingen skrift på serveren har, vises i PDF-en som en tegnkode, som [U+E000]. Alt du fyller ut, ser du også på siden der du ser over svarene før du sender.
 accessibility-known-forms = Automatiske tester finner ikke alle problemer. Møter du noe som ikke virker, vil vi gjerne vite det.

@@ -53,6 +53,7 @@ form-handling-days = { $days ->
     [one] Vanlegvis innan éin dag
    *[other] Vanlegvis innan { $days } dagar
 }
+form-legal-basis = Lovgrunnlag
 form-login = Innlogging
 form-login-none = Du treng ikkje å logge inn.
 form-login-optional = Du treng ikkje å logge inn for å sende skjemaet.
@@ -249,7 +250,7 @@ accessibility-intro = { $tenant } vil at alle skal kunne bruke skjemaa på desse
 accessibility-standard-heading = Krav og status
 accessibility-standard = Tenesta er laga for å oppfylle WCAG 2.1 på nivå AA, som forskrifta om universell utforming av IKT-løysingar krev.
 accessibility-tested-heading = Slik testar vi
-accessibility-tested = Kvar sidetype og kvart steg i alle skjemaa vert testa automatisk med axe-core i ein ekte nettlesar på bokmål, nynorsk og engelsk. Vi testar også vegen gjennom eit skjema med berre tastatur, på 320 pikslar breidd, med 200 prosent forstørring og utan JavaScript.
+accessibility-tested = Kvar sidetype vert testa automatisk med axe-core i ein ekte nettlesar på bokmål, nynorsk og engelsk, og kvart steg i alle skjemaa på bokmål. Vi testar også vegen gjennom eit skjema med berre tastatur, på 320 pikslar breidd, med 200 prosent forstørring og utan JavaScript.
 accessibility-known-heading = Kjende manglar
 accessibility-known-pdf = PDF-filene (kvitteringa og skjemaet for utfylling på papir) er merkte for skjermlesarar og følgjer PDF/UA-1 og PDF/A-2 så langt det kan kontrollerast automatisk her; ein full kontroll med veraPDF står att. Eit teikn som inga skrift på tenaren har, vert vist i PDF-en som ein teiknkode, som [U+E000]. Alt du fyller ut, ser du også på sida der du ser over svara før du sender.
 accessibility-known-forms = Automatiske testar finn ikkje alle problem. Møter du noko som ikkje verkar, vil vi gjerne vite det.

@@ -145,6 +145,10 @@ pub fn landing(frame: &Frame<'_>, f: &FormDef) -> Markup {
             @if let Some(days) = f.handling_time_days {
                 div { dt.facts__key { (loc.t("form-handling-time")) } dd.facts__value { (loc.tf("form-handling-days", &[("days", days.into())])) } }
             }
+            // What the privacy statement points to: the act the municipality handles this under.
+            @if let Some(basis) = &f.legal_basis {
+                div { dt.facts__key { (loc.t("form-legal-basis")) } dd.facts__value { (basis.get(lang)) } }
+            }
             div { dt.facts__key { (loc.t("form-login")) } dd.facts__value { (login_text(loc, f)) } }
         }
         @if let Some(need) = &f.what_you_need {

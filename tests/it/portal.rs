@@ -306,9 +306,14 @@ async fn form_landing_pages_have_stable_urls_and_meta() {
             assert_eq!(r.status(), 200, "{} {lang}", f.id);
             let h = Html::parse(&r.text().await.unwrap());
             assert_eq!(h.attr("html", "lang").unwrap(), lang);
-            assert_eq!(
-                h.text("h1"),
-                f.title.get(radhus::i18n::Lang::parse(lang).unwrap())
+            let l = radhus::i18n::Lang::parse(lang).unwrap();
+            assert_eq!(h.text("h1"), f.title.get(l));
+            // The act it is based on, as the privacy statement says every form's page names it.
+            let basis = f.legal_basis.as_ref().expect("every library form has one");
+            assert!(
+                h.texts(".facts__value").iter().any(|v| v == basis.get(l)),
+                "{} {lang}: the legal basis on the landing page",
+                f.id
             );
         }
     }
