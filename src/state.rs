@@ -30,6 +30,27 @@ pub enum TenantError {
     Forms(Vec<LoadError>),
 }
 
+/// The forms of `forms` that match `q`, best first, by the index for `lang` (one per language, in the
+/// order of [`Lang::ALL`]).
+fn hits<'a>(
+    indexes: &[SearchIndex],
+    forms: &'a [Arc<FormDef>],
+    lang: Lang,
+    q: &str,
+) -> Vec<&'a Arc<FormDef>> {
+    Lang::ALL
+        .iter()
+        .position(|l| *l == lang)
+        .and_then(|i| indexes.get(i))
+        .map(|s| {
+            s.search(q)
+                .into_iter()
+                .filter_map(|i| forms.get(i))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// One municipality as served: its configuration, forms, search indexes and assets.
 pub struct Tenant {
     pub config: TenantConfig,
@@ -150,32 +171,12 @@ impl Tenant {
     }
 
     pub fn search(&self, lang: Lang, q: &str) -> Vec<&Arc<FormDef>> {
-        let idx = Lang::ALL
-            .iter()
-            .position(|l| *l == lang)
-            .and_then(|i| self.search.get(i));
-        idx.map(|s| {
-            s.search(q)
-                .into_iter()
-                .filter_map(|i| self.listed.get(i))
-                .collect()
-        })
-        .unwrap_or_default()
+        hits(&self.search, &self.listed, lang, q)
     }
 
     /// Library forms the tenant does not offer that match `q` (for "not offered here").
     pub fn not_offered(&self, lang: Lang, q: &str) -> Vec<&Arc<FormDef>> {
-        Lang::ALL
-            .iter()
-            .position(|l| *l == lang)
-            .and_then(|i| self.unoffered_search.get(i))
-            .map(|s| {
-                s.search(q)
-                    .into_iter()
-                    .filter_map(|i| self.unoffered.get(i))
-                    .collect()
-            })
-            .unwrap_or_default()
+        hits(&self.unoffered_search, &self.unoffered, lang, q)
     }
 
     /// The current version of a form the tenant offers.

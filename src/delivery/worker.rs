@@ -704,12 +704,7 @@ impl Worker {
         let mut archived = sub.clone();
         archived.answers = engine.normalised_answers(&sub.answers);
         let submission = xml::submission_xml(&archived, &cx).map_err(|e| e.to_string())?;
-        let hex = |b: &[u8]| {
-            <sha2::Sha256 as sha2::Digest>::digest(b)
-                .iter()
-                .map(|x| format!("{x:02x}"))
-                .collect::<String>()
-        };
+        let hex = super::package::sha256_hex;
         let mut checksums = vec![
             ("submission.xml".to_owned(), hex(&submission)),
             ("submission.pdf".to_owned(), hex(&pdf)),

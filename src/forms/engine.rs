@@ -191,6 +191,18 @@ impl Engine<'_> {
     }
 }
 
+/// `digits` in groups of three from the right, `sep` between: "10000" → "10 000".
+pub fn group_digits(digits: &str, sep: char) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A number as the language writes it: "25 000", "2,5" (bokmål, nynorsk: a no-break space between
 /// thousands, a decimal comma); "25,000", "2.5" (English). Four digits stay together ("2027", "1500"), as
 /// Språkrådet allows and a year needs. From what was typed ("25000", "25 000", "2.5"), keeping the
@@ -227,12 +239,10 @@ pub fn format_number(typed: &str, lang: Lang) -> Option<String> {
     if n < 0.0 {
         out.push('−');
     }
-    let grouped = int.len() > 4;
-    for (i, c) in int.chars().enumerate() {
-        if grouped && i > 0 && (int.len() - i).is_multiple_of(3) {
-            out.push(group);
-        }
-        out.push(c);
+    if int.len() > 4 {
+        out.push_str(&group_digits(int, group));
+    } else {
+        out.push_str(int);
     }
     if let Some(f) = frac {
         out.push(decimal);

@@ -99,14 +99,7 @@ fn grouped(loc: Loc<'_>, n: usize) -> String {
     } else {
         '\u{a0}'
     };
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    out
+    crate::forms::engine::group_digits(&digits, sep)
 }
 
 /// Whether a postnummer question on the form fills this field in (`fills = "…"`).
