@@ -354,6 +354,7 @@ async fn store_submissions(out: &mut String) {
                     files: Default::default(),
                     rev: 0,
                     progressed: false,
+                    account: None,
                 };
                 store
                     .tenant(&tenant)

@@ -139,6 +139,8 @@ impl App {
             pages: Default::default(),
             heavy: tokio::sync::Semaphore::new(heavy_renders()),
             budgets: crate::budgets::Budgets::new(budgets),
+            limiter: crate::auth::Limiter::default(),
+            https_port: addr.port(),
             blank_pdfs: Default::default(),
         });
         warn_if_expiring(&state);
@@ -269,6 +271,12 @@ async fn sweep(state: Arc<State>, mut stop: watch::Receiver<bool>) {
                 match (system.expire_drafts(now).await, system.expire_sessions(now - idle).await) {
                     (Ok(d), Ok(s)) if d + s > 0 => tracing::info!(drafts = d, sessions = s, "expired drafts and sessions removed"),
                     (Err(e), _) | (_, Err(e)) => tracing::warn!(error = %e, "sweep failed"),
+                    _ => {}
+                }
+                let verify = state.config.accounts.verify.as_secs() as i64;
+                match system.expire_accounts(now, now - verify).await {
+                    Ok((l, a)) if l + a > 0 => tracing::info!(links = l, accounts = a, "expired account links and unverified accounts removed"),
+                    Err(e) => tracing::warn!(error = %e, "account sweep failed"),
                     _ => {}
                 }
                 sweep_files(&state).await;

@@ -650,6 +650,9 @@ async fn serve(cfg: Config, demo_dir: Option<&Path>) -> ExitCode {
         }
     };
     if let Some(dir) = demo_dir {
+        if let Err(e) = crate::demo::seed_citizens(running.state()).await {
+            eprintln!("the demo's sample citizens could not be made: {e}");
+        }
         print_demo_banner(&running, dir);
     }
     crate::watchdog::ready(&format!(
@@ -693,13 +696,20 @@ fn print_demo_banner(running: &Running, dir: &Path) {
          \x20 Health             https://localhost:{port}/healthz\n\n\
          The certificate is self-signed for this demo ({dir}/tls/cert.pem);\n\
          your browser will ask you to accept it once.\n\
-         Logins: none yet — citizen and staff accounts arrive with the accounts release.\n\
+         Sample citizens (Log in / Mine saker, top right), each with a sent case and a draft:\n\
+         \x20 Eksempel kommune   {kari} / {kari_pw}\n\
+         \x20 Prøvestad kommune  {ola} / {ola_pw}\n\
+         \x20 (registering a new account needs an [smtp] section: the demo sends no mail.)\n\
          Form library: {forms} forms, {changed} of them new or changed in this version\n\
          \x20 (radhus form-changes lists them; docs/form-library.md describes the library).\n\
          Data folder: {dir} (archive deliveries land in archive/<municipality>/)\n\
          Stop with Ctrl+C.\n",
         crate::VERSION,
         forms = library.all().len(),
+        kari = crate::demo::CITIZENS[0].1,
+        kari_pw = crate::demo::CITIZENS[0].2,
+        ola = crate::demo::CITIZENS[1].1,
+        ola_pw = crate::demo::CITIZENS[1].2,
     );
     // A closed stdout (a pipe whose reader left) must not take the server down, so no println!.
     use std::io::Write;

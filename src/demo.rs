@@ -106,3 +106,107 @@ pub fn for_load_tests(cfg: &mut Config) {
     cfg.limits.max_connections_per_ip = cfg.limits.max_connections;
     tracing::warn!("load-test mode: the per-address budgets and connection limit are lifted");
 }
+
+/// The demo's sample citizens: (tenant, e-mail address, password). Password accounts, verified.
+pub const CITIZENS: [(&str, &str, &str); 2] = [
+    (
+        "eksempel",
+        "kari.nordmann@eksempel.example",
+        "rådhus demo kari",
+    ),
+    (
+        "provestad",
+        "ola.nordmann@provestad.example",
+        "rådhus demo ola",
+    ),
+];
+
+/// Makes the sample citizens (unless the data folder has them from an earlier run), each with a sent
+/// contact form (`kontaktskjema`) and a kindergarten application (`barnehage-soknad`) filled in but not
+/// sent, through the account and case layers the web pages use.
+pub async fn seed_citizens(state: &crate::state::State) -> Result<(), String> {
+    use crate::forms::engine::answers_from_example;
+    use crate::ids::{FormId, SessionId, TenantId};
+    let e = |e: crate::store::StoreError| e.to_string();
+    for (tenant_id, email, password) in CITIZENS {
+        let t = TenantId::parse(tenant_id).map_err(|e| e.to_string())?;
+        let Some(tenant) = state.tenants.iter().find(|x| x.config.id == t) else {
+            continue;
+        };
+        let ts = state.store.tenant(&t);
+        if ts.account_by_email(email).map_err(e)?.is_some() {
+            continue;
+        }
+        let now = state.clock.unix();
+        let made = crate::auth::register(
+            &state.store,
+            &t,
+            email,
+            password,
+            tenant.config.default_lang,
+            &state.config.accounts,
+            now,
+        )
+        .await
+        .map_err(e)?;
+        let crate::auth::Registration::Verify { token, account } = made else {
+            continue;
+        };
+        ts.use_token(crate::auth::token_hash(&token), |_| true, None, now)
+            .await
+            .map_err(e)?;
+        let session = SessionId::generate().map_err(|e| e.to_string())?;
+        for (form, send) in [("kontaktskjema", true), ("barnehage-soknad", false)] {
+            let id = FormId::parse(form).map_err(|e| e.to_string())?;
+            let Some(def) = tenant.form(&id).cloned() else {
+                continue;
+            };
+            let Some((_, text)) = crate::forms::embedded::EXAMPLES
+                .iter()
+                .find(|(n, _)| *n == format!("{form}.example.toml"))
+            else {
+                continue;
+            };
+            let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+            let answers = answers_from_example(&def, &table);
+            let lifetime = state.config.server.draft_lifetime.as_secs() as i64;
+            let draft = crate::cases::start_draft(
+                &state.store,
+                tenant,
+                &session,
+                &def,
+                tenant.config.default_lang,
+                &state.clock,
+                lifetime,
+                Some(account.id.clone()),
+            )
+            .await
+            .map_err(e)?;
+            ts.edit_draft(&draft, true, move |d| {
+                d.answers = answers;
+                d.progressed = true;
+                d.expires = now + lifetime;
+            })
+            .await
+            .map_err(e)?;
+            if send {
+                let acct = ts.account(&account.id).map_err(e)?;
+                let open = crate::cases::open_draft(
+                    &state.store,
+                    tenant,
+                    &session,
+                    acct.as_ref(),
+                    &def,
+                    now,
+                )
+                .map_err(e)?
+                .ok_or("the demo draft is gone")?;
+                crate::cases::submit(&state.store, tenant, &session, &open, &state.clock)
+                    .await
+                    .map_err(|e| format!("{e:?}"))?;
+            }
+        }
+    }
+    state.deliveries.wake();
+    Ok(())
+}

@@ -31,6 +31,7 @@
 pub mod app;
 pub mod assets;
 pub mod attachments;
+pub mod auth;
 pub mod backup;
 pub mod budgets;
 pub mod cases;

@@ -10,6 +10,55 @@ pub const LANGUAGE: &str = "/sprak";
 pub const PRIVACY: &str = "/personvern";
 /// The tenant's accessibility statement (tilgjengelighetserklæring).
 pub const ACCESSIBILITY: &str = "/tilgjengelighet";
+pub const LOGIN: &str = "/logg-inn";
+pub const LOGOUT: &str = "/logg-ut";
+pub const REGISTER: &str = "/registrer";
+pub const FORGOT: &str = "/glemt-passord";
+/// The citizen's drafts and cases.
+pub const MY_CASES: &str = "/mine-saker";
+/// The account's settings: password, address, deletion.
+pub const ACCOUNT: &str = "/konto";
+pub const ACCOUNT_PASSWORD: &str = "/konto/passord";
+pub const ACCOUNT_EMAIL: &str = "/konto/epost";
+pub const ACCOUNT_DELETE: &str = "/konto/slett";
+
+/// The link in a verification mail.
+pub fn verify(token: &str) -> String {
+    format!("/konto/bekreft/{token}")
+}
+
+/// The link in a mail that confirms a new address.
+pub fn new_email(token: &str) -> String {
+    format!("/konto/ny-epost/{token}")
+}
+
+/// The link in a forgotten-password mail.
+pub fn reset(token: &str) -> String {
+    format!("/konto/nytt-passord/{token}")
+}
+
+/// The login page, returning to `back` (a same-site path) afterwards.
+pub fn login_then(back: &str) -> String {
+    let q: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("til", back)
+        .finish();
+    format!("{LOGIN}?{q}")
+}
+
+/// One of the citizen's cases on Mine saker.
+pub fn case(r: &Reference) -> String {
+    format!("/mine-saker/sak/{r}")
+}
+
+/// Deletes one of the account's drafts.
+pub fn draft_delete(d: &crate::ids::DraftId) -> String {
+    format!("/mine-saker/utkast/{d}/slett")
+}
+
+/// Attaches this browser's draft of a form to the account.
+pub fn draft_attach(f: &FormId) -> String {
+    format!("/mine-saker/knytt/{f}")
+}
 
 pub fn landing(f: &FormId) -> String {
     format!("/skjema/{f}")

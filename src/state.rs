@@ -266,6 +266,10 @@ pub struct State {
     pub blank_pdfs: BlankPdfCache,
     /// What each client, tenant and all may still spend this hour.
     pub budgets: crate::budgets::Budgets,
+    /// Failed logins and account mails per address and client (src/auth).
+    pub limiter: crate::auth::Limiter,
+    /// The port the HTTPS listener is bound to, for links in mails (`https://<tenant's host>:<port>`).
+    pub https_port: u16,
 }
 
 /// A blank form's key: the tenant's position, the form and its content hash, the language, the day (the
@@ -355,6 +359,15 @@ impl State {
     }
 
     /// Whether receipt copies can be sent by e-mail (an SMTP server is configured).
+    /// The highest login level a citizen can reach here: a password account gives the lowest; none
+    /// when accounts are off (and no OpenID provider is configured).
+    pub fn login_offered(&self) -> Option<crate::forms::LoginLevel> {
+        self.config
+            .accounts
+            .enabled
+            .then_some(crate::forms::LoginLevel::Low)
+    }
+
     pub fn can_send_mail(&self) -> bool {
         self.config.smtp.is_some()
     }

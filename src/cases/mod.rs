@@ -40,23 +40,44 @@ fn slot(tenant: &Tenant, form: &FormDef) -> String {
     format!("{}/{}", tenant.config.id, form.id)
 }
 
-/// The session's draft of `form`, if it has one that has not expired.
+/// The draft of `form` the citizen is filling in, if it has not expired: the logged-in account's (from
+/// any device), else this session's.
 pub fn open_draft(
     store: &Store,
     tenant: &Tenant,
     session: &SessionId,
+    account: Option<&crate::auth::records::Account>,
     form: &Arc<FormDef>,
     now: i64,
 ) -> Result<Option<OpenDraft>, StoreError> {
-    let Some(s) = store.session(session)? else {
+    let ts = store.tenant(&tenant.config.id);
+    let from_account = match account.and_then(|a| a.drafts.get(&form.id).map(|d| (a, d))) {
+        Some((a, id)) => ts
+            .draft(id)?
+            .filter(|d| d.account.as_ref() == Some(&a.id) && d.submitted.is_none())
+            .map(|d| (id.clone(), d)),
+        None => None,
+    };
+    let found = match from_account {
+        Some(found) => Some(found),
+        None => {
+            let Some(s) = store.session(session)? else {
+                return Ok(None);
+            };
+            match s.drafts.get(&slot(tenant, form)) {
+                // Another account's draft is never shown to this one (a shared computer).
+                Some(id) => ts
+                    .draft(id)?
+                    .filter(|d| d.account.is_none() || d.account.as_ref() == account.map(|a| &a.id))
+                    .map(|d| (id.clone(), d)),
+                None => None,
+            }
+        }
+    };
+    let Some((id, draft)) = found else {
         return Ok(None);
     };
-    let Some(id) = s.drafts.get(&slot(tenant, form)) else {
-        return Ok(None);
-    };
-    let Some(draft) = store.tenant(&tenant.config.id).draft(id)? else {
-        return Ok(None);
-    };
+    let id = &id;
     if draft.form != form.id || draft.expires <= now {
         return Ok(None);
     }
@@ -73,6 +94,7 @@ pub fn open_draft(
     }))
 }
 
+#[allow(clippy::too_many_arguments)]
 /// Makes a new draft of the form's current version for the session, and keeps that version. It lives
 /// `lifetime_secs` (the short first-step lifetime) until the citizen goes past the first step.
 pub async fn start_draft(
@@ -83,6 +105,7 @@ pub async fn start_draft(
     lang: Lang,
     clock: &Clock,
     lifetime_secs: i64,
+    account: Option<crate::ids::AccountId>,
 ) -> Result<DraftId, StoreError> {
     let now = clock.unix();
     let id = DraftId::generate().map_err(|e| StoreError::Random(e.to_string()))?;
@@ -110,6 +133,7 @@ pub async fn start_draft(
         files: Default::default(),
         rev: 0,
         progressed: false,
+        account,
     };
     ts.start_draft(session, slot(tenant, form), id.clone(), draft, now)
         .await?;
@@ -496,28 +520,51 @@ pub async fn rotate_after_submission(
         .then_some(to))
 }
 
-/// The submission behind a receipt, if this session sent it and it is of this form.
+/// The submission behind a receipt, if this session sent it, or the logged-in `account` did, and it is
+/// of this form.
 pub fn receipt(
     store: &Store,
     tenant: &Tenant,
     session: &SessionId,
+    account: Option<&crate::ids::AccountId>,
     form: &FormDef,
     reference: &Reference,
     now: i64,
 ) -> Result<Option<Submission>, StoreError> {
     let key = crate::store::keys::submission(&tenant.config.id, reference);
-    let allowed = store.session(session)?.is_some_and(|s| {
+    let by_session = store.session(session)?.is_some_and(|s| {
         s.receipts.contains(&key)
             && s.moved_at
                 .is_none_or(|t| now - t < crate::store::sessions::MOVED_GRACE_SECS)
     });
-    if !allowed {
+    let Some(sub) = store
+        .tenant(&tenant.config.id)
+        .submission(reference)?
+        .filter(|s| s.form == form.id)
+    else {
         return Ok(None);
-    }
+    };
+    let by_account = account.is_some_and(|a| sub.account.as_ref() == Some(a));
+    Ok((by_session || by_account).then_some(sub))
+}
+
+/// One of the account's submissions, by reference; `None` for anyone else's (a guessed reference).
+pub fn case_of(
+    store: &Store,
+    tenant: &Tenant,
+    account: &crate::ids::AccountId,
+    reference: &Reference,
+) -> Result<Option<Submission>, StoreError> {
     Ok(store
         .tenant(&tenant.config.id)
         .submission(reference)?
-        .filter(|s| s.form == form.id))
+        .filter(|s| s.account.as_ref() == Some(account)))
+}
+
+/// A case's status history as the citizen sees it: (when, status), oldest first. Every submission is
+/// received when it is committed; the caseworker inbox (the staff issue) adds the later changes.
+pub fn history(sub: &Submission) -> Vec<(i64, records::Status)> {
+    vec![(sub.submitted, records::Status::Received)]
 }
 
 /// The form version a submission was filled in on: the current one, or the one kept for it. A

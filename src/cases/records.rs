@@ -31,10 +31,35 @@ pub struct Draft {
     /// never overwrite each other's answers).
     #[serde(default)]
     pub rev: u64,
+    /// The account the draft is kept for (resumed from any device); `None` for a draft of this browser
+    /// only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<crate::ids::AccountId>,
     /// The citizen has gone past the first step: the draft is kept for the full lifetime from its last
     /// change, not the short one of a draft begun and left.
     #[serde(default)]
     pub progressed: bool,
+}
+
+/// A case's status as the citizen sees it on Mine saker. Every submission starts as `Received`; the
+/// caseworker inbox (the staff issue) moves it on.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Received,
+    InProgress,
+    Decided,
+}
+
+impl Status {
+    /// The catalogue key of its name.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Received => "status-received",
+            Status::InProgress => "status-in-progress",
+            Status::Decided => "status-decided",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -52,6 +77,9 @@ pub struct Submission {
     /// Attachments in the order they are numbered in deliveries (`attachments/1-…`).
     #[serde(default)]
     pub files: Vec<StoredFile>,
+    /// The account that sent it, if the citizen was logged in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<crate::ids::AccountId>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

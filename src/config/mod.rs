@@ -80,9 +80,79 @@ pub struct Config {
     pub acme: Option<AcmeConfig>,
     /// What one address, one tenant and all may spend per hour.
     pub budgets: crate::budgets::BudgetConfig,
+    /// Citizens' password accounts and logins.
+    pub accounts: AccountsConfig,
     pub tenants: Vec<TenantConfig>,
     /// Index into `tenants` of the tenant that answers any host name.
     pub default_tenant: Option<usize>,
+}
+
+/// `[accounts]`: citizens' password accounts and the timeouts of every login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountsConfig {
+    /// Registration and password login (when false, only forms without login are offered).
+    pub enabled: bool,
+    /// Characters a new password needs at least (8–64; default 12).
+    pub min_password_length: usize,
+    /// A login ends after this long without a request (default 30 minutes).
+    pub idle: Duration,
+    /// A login ends this long after it began, however active (default 12 hours).
+    pub absolute: Duration,
+    /// How long a verification link (also for a new address) works (default 24 hours).
+    pub verify: Duration,
+    /// How long a link to set a new password works (default 60 minutes).
+    pub reset: Duration,
+}
+
+impl Default for AccountsConfig {
+    fn default() -> Self {
+        AccountsConfig {
+            enabled: true,
+            min_password_length: 12,
+            idle: Duration::from_secs(30 * 60),
+            absolute: Duration::from_secs(12 * 3600),
+            verify: Duration::from_secs(24 * 3600),
+            reset: Duration::from_secs(3600),
+        }
+    }
+}
+
+fn accounts_config(errs: &mut Errors<'_>, a: &raw::RawAccounts) -> AccountsConfig {
+    let d = AccountsConfig::default();
+    let mut num =
+        |key: &str, v: Option<u32>, (lo, hi): (u32, u32), unit: u64, default: Duration| match v {
+            None => default,
+            Some(v) if v < lo || v > hi => {
+                errs.push(
+                    format!("accounts.{key}"),
+                    format!("must be between {lo} and {hi}"),
+                );
+                default
+            }
+            Some(v) => Duration::from_secs(u64::from(v) * unit),
+        };
+    let min = num(
+        "min_password_length",
+        a.min_password_length,
+        (8, 64),
+        1,
+        Duration::from_secs(d.min_password_length as u64),
+    )
+    .as_secs() as usize;
+    AccountsConfig {
+        enabled: a.enabled.unwrap_or(true),
+        min_password_length: min,
+        idle: num("idle_minutes", a.idle_minutes, (2, 24 * 60), 60, d.idle),
+        absolute: num(
+            "absolute_hours",
+            a.absolute_hours,
+            (1, 24 * 30),
+            3600,
+            d.absolute,
+        ),
+        verify: num("verify_hours", a.verify_hours, (1, 24 * 7), 3600, d.verify),
+        reset: num("reset_minutes", a.reset_minutes, (5, 24 * 60), 60, d.reset),
+    }
 }
 
 /// `[acme]`: the certificate for every tenant's host names comes from this CA (HTTP-01 on
@@ -690,6 +760,7 @@ fn validate(
         })
     });
     let smtp = raw.smtp.and_then(|m| smtp_config(&mut errs, base, m));
+    let accounts = accounts_config(&mut errs, &raw.accounts);
     for (key, v) in [
         ("limits.header_timeout_secs", l.header_timeout_secs),
         ("limits.body_timeout_secs", l.body_timeout_secs),
@@ -977,6 +1048,7 @@ fn validate(
         source: None,
         acme,
         budgets,
+        accounts,
         server: ServerConfig {
             listen,
             redirect_listen,

@@ -22,8 +22,22 @@ pub struct RawConfig {
     /// Per hour: what one address, one tenant and all may spend (src/budgets.rs).
     #[serde(default)]
     pub budgets: RawBudgets,
+    /// Citizens' password accounts and logins; on with defaults when absent.
+    #[serde(default)]
+    pub accounts: RawAccounts,
     #[serde(default, rename = "tenant")]
     pub tenants: Vec<RawTenant>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccounts {
+    pub enabled: Option<bool>,
+    pub min_password_length: Option<u32>,
+    pub idle_minutes: Option<u32>,
+    pub absolute_hours: Option<u32>,
+    pub verify_hours: Option<u32>,
+    pub reset_minutes: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]

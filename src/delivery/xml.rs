@@ -856,6 +856,7 @@ mod tests {
             draft_started: STARTED,
             submitted: SUBMITTED,
             files: vec![],
+            account: None,
         };
         let rows = vec![
             row("Om barnet", "barn_navn", "Barnets navn", "Øyvind Ærlig"),

@@ -89,7 +89,10 @@ pub enum LoginRequirement {
     Required,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// Ordered: a login at a higher level admits to every lower one.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum LoginLevel {
     Low,

@@ -30,6 +30,20 @@ pub enum WebError {
     /// The form needs a login this installation cannot offer yet.
     #[error("login required, and no login is available")]
     LoginUnavailable,
+    /// The route needs a citizen logged in at `level` (or the form does). `ended`: a login this session
+    /// had has ended (a timeout). `resend`: what a refused POST carried, to send again after the login.
+    #[error("login at {level:?} required")]
+    LoginNeeded {
+        level: crate::forms::LoginLevel,
+        ended: bool,
+        resend: Option<(String, Vec<(String, String)>)>,
+    },
+    /// Logged in, but below the level the form needs.
+    #[error("a login at {needed:?} is needed, the session has {have:?}")]
+    StepUp {
+        needed: crate::forms::LoginLevel,
+        have: crate::forms::LoginLevel,
+    },
     /// The route is for a kind of caller this request is not (staff, super-admin, API).
     #[error("access refused")]
     Forbidden,
@@ -59,7 +73,10 @@ impl WebError {
             WebError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             WebError::Csrf { .. } => StatusCode::FORBIDDEN,
             WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            WebError::LoginUnavailable | WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::LoginUnavailable | WebError::Forbidden | WebError::StepUp { .. } => {
+                StatusCode::FORBIDDEN
+            }
+            WebError::LoginNeeded { .. } => StatusCode::UNAUTHORIZED,
             WebError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             WebError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -79,6 +96,8 @@ impl WebError {
             WebError::Csrf { .. } => ("error-403-title", "error-403-body"),
             WebError::Unavailable => ("error-503-title", "error-503-body"),
             WebError::LoginUnavailable => ("error-403-login-title", "error-403-login-body"),
+            WebError::LoginNeeded { .. } => ("login-title", "login-needed"),
+            WebError::StepUp { .. } => ("stepup-title", "stepup-none-here"),
             WebError::Forbidden => ("error-403-access-title", "error-403-access-body"),
             WebError::StorageFull(_) => ("error-507-title", "error-507-body"),
             WebError::TooMany { .. } => ("error-429-title", "error-429-body"),

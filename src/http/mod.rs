@@ -155,6 +155,8 @@ async fn dispatch(
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
+        login: std::sync::OnceLock::new(),
+        cookie_on_post: std::sync::atomic::AtomicBool::new(false),
     };
 
     let result = if too_big_headers {
@@ -201,13 +203,46 @@ async fn run(
     let Handler::Page(handler) = route.handler else {
         return Err(WebError::NotFound);
     };
-    // Only a route that follows its form's login rule needs the form looked up.
+    // Only a route that follows its form's login rule needs the form looked up, and only a route that
+    // needs a login reads it.
     let form_login = (route.access == router::Access::Form)
         .then(|| params.get("form"))
         .flatten()
         .and_then(|f| crate::ids::FormId::parse(f).ok())
-        .and_then(|f| ctx.tenant.form(&f).map(|d| d.login));
-    router::check_access(route.access, form_login)?;
+        .and_then(|f| ctx.tenant.form(&f).map(|d| (d.login, d.login_level)));
+    let needs_login = matches!(route.access, router::Access::Citizen(_))
+        || matches!(
+            form_login,
+            Some((crate::forms::LoginRequirement::Required, _))
+        );
+    let have = if needs_login {
+        let login = ctx.login();
+        if let Some(c) = login.current()
+            && c.touch
+        {
+            crate::auth::touch(&ctx.state.store, &ctx.session, ctx.state.clock.unix()).await?;
+        }
+        Some(login.clone())
+    } else {
+        None
+    };
+    let refused = match router::check_access(
+        route.access,
+        form_login,
+        have.as_ref(),
+        ctx.state.login_offered(),
+    ) {
+        Ok(()) => None,
+        // A POST refused for want of a login keeps what it carried (below), so that nothing typed is
+        // lost: the login page carries it, and after the login it can be sent again.
+        Err(e @ WebError::LoginNeeded { .. })
+            if route.method == Method::POST
+                && !(route.body == BodyLimit::Upload && multipart::is_multipart(req.headers())) =>
+        {
+            Some(e)
+        }
+        Err(e) => return Err(e),
+    };
     let body = route.body;
     let slot: BodySlot = std::sync::Mutex::new(None);
     let multipart = body == BodyLimit::Upload && multipart::is_multipart(req.headers());
@@ -266,6 +301,19 @@ async fn run(
             Some(fields)
         }
     };
+    if let Some(WebError::LoginNeeded { level, ended, .. }) = refused {
+        return Err(WebError::LoginNeeded {
+            level,
+            ended,
+            resend: Some((
+                ctx.path.clone(),
+                form.unwrap_or_default()
+                    .into_iter()
+                    .filter(|(k, _)| k != csrf::FIELD)
+                    .collect(),
+            )),
+        });
+    }
     let form = form.unwrap_or_default();
     let call = Call {
         ctx,
@@ -287,9 +335,9 @@ fn finish(ctx: &Ctx<'_>, method: &Method, resp: &mut Resp) {
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     let to_set = ctx.set_session.lock().ok().and_then(|s| s.clone());
+    let moved = ctx.cookie_on_post.load(Ordering::Relaxed);
     if let Some(id) = to_set
-        && is_html
-        && (method == Method::GET || method == Method::HEAD)
+        && ((is_html && (method == Method::GET || method == Method::HEAD)) || moved)
     {
         let c = format!(
             "{}={}; Path=/; Secure; HttpOnly; SameSite=Lax",

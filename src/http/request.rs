@@ -113,6 +113,11 @@ pub struct Ctx<'a> {
     pub if_none_match: Option<String>,
     /// The client's address (behind a trusted proxy, from `X-Forwarded-For`).
     pub client_ip: std::net::IpAddr,
+    /// The session's login, read when first asked for ([`Ctx::login`]).
+    pub login: std::sync::OnceLock<crate::auth::LoginState>,
+    /// The response sets the session cookie even though it answers a POST (a login or logout moved the
+    /// session, after a valid CSRF token).
+    pub cookie_on_post: std::sync::atomic::AtomicBool,
 }
 
 impl<'a> Ctx<'a> {
@@ -167,6 +172,35 @@ impl<'a> Ctx<'a> {
             self.spend(crate::budgets::Spend::Session, 1)?;
         }
         Ok(())
+    }
+
+    /// The session's login as it is now (checked against its account and the timeouts), read once per
+    /// request. A store that cannot be read counts as not logged in.
+    pub fn login(&self) -> &crate::auth::LoginState {
+        self.login.get_or_init(|| {
+            let state = self.state;
+            let session = state.store.session(&self.session).ok().flatten();
+            crate::auth::current(
+                &state.store,
+                &self.tenant.config.id,
+                session.as_ref(),
+                &state.config.accounts,
+                state.clock.unix(),
+            )
+            .unwrap_or(crate::auth::LoginState::None)
+        })
+    }
+
+    /// The logged-in account, if any.
+    pub fn account(&self) -> Option<&crate::auth::records::Account> {
+        self.login().current().map(|c| &c.account)
+    }
+
+    /// Moves the browser to a new session id now, on the answer to this POST too (login, logout).
+    pub fn move_session(&self, to: SessionId) {
+        self.cookie_on_post
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.rotate_session(to);
     }
 
     /// Moves the browser to a new session id (the response sets its cookie).

@@ -57,9 +57,9 @@ pub enum Access {
     /// Anyone.
     Public,
     /// Whoever the form in the `{form}` parameter admits: anyone for `login = "none"` or `"optional"`; a
-    /// citizen logged in at the form's level for `"required"` (refused until accounts exist).
+    /// citizen logged in at the form's level for `"required"`.
     Form,
-    /// A logged-in citizen at this level or higher (refused until accounts exist).
+    /// A logged-in citizen at this level or higher.
     Citizen(LoginLevel),
     /// Staff of the request's tenant with this role (refused until the staff UI exists).
     Staff(Role),
@@ -243,21 +243,47 @@ pub fn find<'r, 'p>(routes: &'r [Route], method: &Method, path: &'p str) -> Matc
 }
 
 /// Whether the caller may use the route; decided before the handler runs. `form` is the login
-/// requirement of the form named by the route's `{form}` parameter, when it names one the tenant offers.
+/// requirement and level of the form named by the route's `{form}` parameter, when it names one the
+/// tenant offers; `have` the session's login, read when the route or the form needs one; `offered`
+/// the highest level this installation can log a citizen in at (a level above it is unavailable, not a
+/// login to ask for).
 pub fn check_access(
     access: Access,
-    form: Option<crate::forms::LoginRequirement>,
+    form: Option<(crate::forms::LoginRequirement, Option<LoginLevel>)>,
+    have: Option<&crate::auth::LoginState>,
+    offered: Option<LoginLevel>,
 ) -> Result<(), WebError> {
     use crate::forms::LoginRequirement;
+    let need = |level: LoginLevel| -> Result<(), WebError> {
+        if offered.is_none_or(|o| o < level) {
+            return Err(WebError::LoginUnavailable);
+        }
+        match have {
+            Some(crate::auth::LoginState::Valid(c)) if c.login.level >= level => Ok(()),
+            Some(crate::auth::LoginState::Valid(c)) => Err(WebError::StepUp {
+                needed: level,
+                have: c.login.level,
+            }),
+            Some(crate::auth::LoginState::Ended) => Err(WebError::LoginNeeded {
+                level,
+                ended: true,
+                resend: None,
+            }),
+            _ => Err(WebError::LoginNeeded {
+                level,
+                ended: false,
+                resend: None,
+            }),
+        }
+    };
     match access {
         Access::Public => Ok(()),
-        // No citizen can log in yet: a form that requires it cannot be started or filled in. An unknown
-        // form is the handler's 404.
+        // An unknown form is the handler's 404.
         Access::Form => match form {
-            Some(LoginRequirement::Required) => Err(WebError::LoginUnavailable),
+            Some((LoginRequirement::Required, level)) => need(level.unwrap_or(LoginLevel::Low)),
             _ => Ok(()),
         },
-        Access::Citizen(_) => Err(WebError::LoginUnavailable),
+        Access::Citizen(level) => need(level),
         Access::Staff(_) | Access::SuperAdmin | Access::Api(_) => Err(WebError::Forbidden),
     }
 }
@@ -329,21 +355,96 @@ mod tests {
     }
 
     #[test]
-    fn access_is_refused_for_what_does_not_exist_yet() {
+    fn access_follows_the_login_and_its_level() {
+        use crate::auth::LoginState;
         use crate::forms::LoginRequirement as L;
-        assert!(check_access(Access::Public, None).is_ok());
-        assert!(check_access(Access::Form, Some(L::None)).is_ok());
-        assert!(check_access(Access::Form, Some(L::Optional)).is_ok());
+        let valid = |level| {
+            LoginState::Valid(Box::new(crate::auth::Current {
+                login: crate::auth::records::Login {
+                    tenant: crate::ids::TenantId::parse("t").unwrap(),
+                    account: crate::ids::AccountId::generate().unwrap(),
+                    level,
+                    generation: 0,
+                    at: 0,
+                    seen: 0,
+                },
+                account: serde_json::from_value(serde_json::json!({
+                    "id": crate::ids::AccountId::generate().unwrap(), "tenant": "t",
+                    "email": "a@b.no", "password": "", "created": 0, "verified": 0,
+                    "last_login": null, "previous_login": null, "login_generation": 0, "lang": "nb"
+                }))
+                .unwrap(),
+                idle_ends: 0,
+                touch: false,
+            }))
+        };
+        let low = valid(LoginLevel::Low);
+        let high = valid(LoginLevel::High);
+        assert!(check_access(Access::Public, None, None, Some(LoginLevel::High)).is_ok());
         assert!(
-            check_access(Access::Form, None).is_ok(),
+            check_access(
+                Access::Form,
+                Some((L::None, None)),
+                None,
+                Some(LoginLevel::High)
+            )
+            .is_ok()
+        );
+        assert!(
+            check_access(
+                Access::Form,
+                Some((L::Optional, None)),
+                None,
+                Some(LoginLevel::High)
+            )
+            .is_ok()
+        );
+        assert!(
+            check_access(Access::Form, None, None, Some(LoginLevel::High)).is_ok(),
             "unknown form: the handler's 404"
         );
+        let required = Some((L::Required, Some(LoginLevel::Substantial)));
         assert!(matches!(
-            check_access(Access::Form, Some(L::Required)),
+            check_access(Access::Form, required, Some(&low), Some(LoginLevel::Low)),
             Err(WebError::LoginUnavailable)
         ));
         assert!(matches!(
-            check_access(Access::Citizen(LoginLevel::Low), None),
+            check_access(
+                Access::Form,
+                required,
+                Some(&LoginState::None),
+                Some(LoginLevel::High)
+            ),
+            Err(WebError::LoginNeeded { ended: false, .. })
+        ));
+        assert!(matches!(
+            check_access(
+                Access::Form,
+                required,
+                Some(&LoginState::Ended),
+                Some(LoginLevel::High)
+            ),
+            Err(WebError::LoginNeeded { ended: true, .. })
+        ));
+        assert!(matches!(
+            check_access(Access::Form, required, Some(&low), Some(LoginLevel::High)),
+            Err(WebError::StepUp {
+                needed: LoginLevel::Substantial,
+                have: LoginLevel::Low
+            })
+        ));
+        assert!(check_access(Access::Form, required, Some(&high), Some(LoginLevel::High)).is_ok());
+        assert!(
+            check_access(
+                Access::Citizen(LoginLevel::Low),
+                None,
+                Some(&low),
+                Some(LoginLevel::High)
+            )
+            .is_ok()
+        );
+        assert!(matches!(
+            check_access(Access::Citizen(LoginLevel::Low), None, Some(&low), None),
             Err(WebError::LoginUnavailable)
         ));
         for a in [
@@ -353,7 +454,10 @@ mod tests {
             Access::Api(Scope::ReadSubmissions),
         ] {
             assert!(
-                matches!(check_access(a, None), Err(WebError::Forbidden)),
+                matches!(
+                    check_access(a, None, Some(&high), Some(LoginLevel::High)),
+                    Err(WebError::Forbidden)
+                ),
                 "{a:?}"
             );
         }

@@ -209,11 +209,12 @@ mail-archive-subject = { $form } – { $reference }
 mail-archive-body = New submission from the { $municipality } citizens' portal: { $form }, reference { $reference }. The answers are attached as PDF and XML, with any attachments.
 
 # Access and form versions
-form-login-unavailable = You need to sign in to use this form, but signing in is not available on this service yet, so you cannot fill it in here. Download the paper form, or contact the municipality.
+form-login-needed-note = You need to log in to fill in this form. You can log in with your e-mail address and password when you start.
+form-login-unavailable = This form needs you to sign in with ID-porten (MinID, BankID or similar). That sign-in is not available on this service yet, so you cannot fill the form in here. Download the paper form, or contact the municipality.
 step-not-saved = Your answers on this page were not saved, because something is wrong on our side just now. What you typed is still here. Try pressing “Continue” again in a little while.
 form-version-kept = This form has changed since you started. You are continuing on the version you started with, so nothing you have typed is lost.
-error-403-login-title = Signing in is not available
-error-403-login-body = This form needs you to sign in, and signing in is not available on this service yet. Download the paper form from the form's page, or contact the municipality.
+error-403-login-title = Sign-in is not available for this form
+error-403-login-body = This form needs you to sign in with ID-porten, and that sign-in is not available on this service yet. Download the paper form from the form's page, or contact the municipality.
 error-403-access-title = You do not have access
 error-403-access-body = This page is not open to you.
 
@@ -235,9 +236,10 @@ privacy-basis-consent = Where a form asks for consent, it says so beside the tic
 privacy-storage-heading = How long we keep it
 privacy-storage-drafts = A form you have started but not sent is deleted when it has not been changed for { $days } days, or after { $hours } hours if you did not get past the first page.
 privacy-storage-sent = A form you have sent is archived under the Archives Act and kept or deleted according to the municipality's retention rules.
+privacy-storage-account = If you have an account, we keep your e-mail address, your password as a cryptographic checksum (never the password itself), when you last logged in, and which forms you have started and sent. Forms you start while logged in are kept with the account until they are deleted like other drafts. The account and its drafts are deleted when you delete the account under "My account"; sent cases follow the archive rules above.
 privacy-email-copies = A copy of the receipt by email holds only the form's name, the reference number and the time, never your answers.
 privacy-cookies-heading = Cookies
-privacy-cookies = These pages use two cookies that the service needs to work: one that keeps the form you are filling in, and one that remembers the language you chose. We use no analytics and no cookies from anyone else.
+privacy-cookies = These pages use two cookies that the service needs to work: one that keeps the form you are filling in and your login, and one that remembers the language you chose. We use no analytics and no cookies from anyone else.
 privacy-rights-heading = Your rights
 privacy-right-access = You can find out what information we hold about you, and get a copy.
 privacy-right-rectify = You can ask us to correct mistakes.
@@ -258,3 +260,159 @@ accessibility-feedback-heading = Tell us
 accessibility-feedback = Write to us if something on these pages is hard to use, or if you need the content in another format:
 accessibility-authority = The Authority for Universal Design of ICT (Tilsynet for universell utforming av ikt) checks that the requirements are met, and you can report problems to them:
 accessibility-official = The municipality's official accessibility statement:
+
+## Accounts, login and Mine saker
+header-my-cases = My cases
+login-title = Log in
+login-intro = Log in with the e-mail address and password you registered with. You can then continue a form you started on another device and see the cases you have sent.
+login-submit = Log in
+login-forgot = Forgotten your password?
+login-no-account = No account?
+login-register-intro = You can create an account with your e-mail address.
+login-register-link = Create an account
+login-without = You can fill in most forms without logging in.
+login-wrong = The e-mail address or the password is wrong. Check that you have typed both correctly.
+login-unverified = You have not confirmed your e-mail address yet. Select the link in the e-mail we sent when you created the account.
+login-too-many = Too many failed attempts. Wait { $minutes ->
+        [one] one minute
+       *[other] { $minutes } minutes
+    } and try again, or ask for a new password.
+login-needed = You need to log in to see this page.
+login-ended = You have been logged out because you were inactive for a while. Log in again to continue. What you typed has been kept.
+login-resend-title = You are logged in
+login-resend-body = The answers you sent before you were logged out have been kept. Select the button to send them.
+login-resend-submit = Send the answers
+logout-submit = Log out
+logout-done = You are logged out.
+account-email-label = E-mail address
+account-email-invalid = Enter a valid e-mail address, for example name@example.com.
+account-password-label = Password
+account-new-password-label = New password
+password-hint = At least { $min } characters. Several words that are easy to remember but hard to guess work well.
+password-too-short = The password must have at least { $min } characters.
+password-too-long = The password can have at most 256 characters.
+password-common = This password is too common and easy to guess. Choose another.
+password-personal = The password cannot contain your e-mail address or the name of the municipality.
+register-title = Create an account
+register-intro = With an account you can save forms as you go, continue on another device and see the cases you have sent.
+register-email-hint = We send a link to the address, so that you can confirm it is yours.
+register-privacy = We keep your e-mail address and your password (as a cryptographic checksum) until you delete the account. Read more in the
+register-submit = Create account
+register-have-account = Already have an account? Log in
+register-closed = This service cannot send e-mail, so you cannot create an account here. You can fill in the forms without logging in.
+register-sent-title = Check your e-mail
+register-sent-body = We have sent an e-mail to { $address }. Select the link in it to finish.
+register-sent-none = If no e-mail arrives within a few minutes, check your spam folder and that the address is typed correctly.
+verified-title = Your e-mail address is confirmed
+verified-body = Your account is ready. You can now log in.
+link-dead-title = The link does not work
+link-dead-body = The link has been used already, it is too old, or it was not copied in full. Ask for a new link.
+forgot-title = Forgotten password
+forgot-intro = Enter the e-mail address you registered with. We will send you a link where you can create a new password.
+forgot-submit = Send link
+forgot-sent-title = Check your e-mail
+forgot-sent-body = If { $address } has an account with us, we have sent a link there. The link works for { $minutes } minutes and can be used once.
+reset-title = Create a new password
+reset-intro = When you have saved the new password, you will be logged out on every device.
+reset-submit = Save the password
+reset-done-title = Your password has been changed
+reset-done-body = You can now log in with the new password.
+account-title = My account
+account-password-heading = Change password
+account-password-submit = Change the password
+account-password-wrong = The password is wrong.
+account-password-changed = Your password has been changed. You have been logged out on other devices.
+account-email-heading = Change e-mail address
+account-new-email-label = New e-mail address
+account-new-email-hint = We send a link to the new address. The address changes when you select it.
+account-email-submit = Change the address
+account-email-same = This is the address you have now.
+account-email-sent = We have sent a link to the new address. The address changes when you select it.
+email-changed-title = Your e-mail address has been changed
+email-changed-body = Your account now uses { $address }.
+account-delete-heading = Delete the account
+account-delete-body = Your drafts and the account are deleted. Cases you have sent are not deleted: the municipality has them and keeps them under the archive rules.
+account-delete-hint = Enter your password to confirm.
+account-delete-submit = Delete the account
+account-deleted-title = The account has been deleted
+account-deleted-body = Your account and your drafts have been deleted, and you are logged out.
+account-deleted-cases = { $count ->
+        [0] You had no sent cases.
+        [one] The case you sent is with the municipality and is kept under the archive rules.
+       *[other] The { $count } cases you sent are with the municipality and are kept under the archive rules.
+    }
+level-low = low (e-mail and password)
+level-substantial = substantial (for example MinID)
+level-high = high (for example BankID)
+stepup-title = This form needs a more secure login
+stepup-body = The form needs a login at level { $needed }. You are logged in at level { $have }.
+stepup-none-here = This service does not offer login with ID-porten yet. Contact the municipality to send the form another way.
+stepup-kept = What you typed in the form has been kept.
+stepup-back = Back to the form
+my-cases-title = My cases
+my-cases-logged-in-as = You are logged in as { $email }.
+my-cases-last-login = Previous login: { $when }.
+my-cases-when = { $date } at { $time }
+my-cases-drafts = Forms you have started
+my-cases-no-drafts = You have no forms in progress.
+my-cases-browser-drafts = Started in this browser
+my-cases-browser-drafts-intro = You started these forms before you logged in. They are only saved in this browser. Add them to your account to continue on another device.
+my-cases-form = Form
+my-cases-updated = Last changed
+my-cases-expires = Deleted on
+my-cases-actions = Actions
+my-cases-continue = Continue:
+my-cases-delete = Delete
+my-cases-attach = Add to my account
+my-cases-newer-version = There is a newer version of the form. You continue on the version you started.
+my-cases-sent = Sent cases
+my-cases-none-sent = You have not sent anything while logged in.
+my-cases-reference = Reference
+my-cases-sent-at = Sent
+my-cases-status = Status
+my-cases-deleted = The draft has been deleted.
+my-cases-attached = The draft has been added to your account.
+my-cases-has-draft = Your account already has a draft of this form. Delete it first if you want to use the one from this browser.
+case-title = Case { $reference }
+case-history = History
+status-received = Received
+status-in-progress = In progress
+status-decided = Decided
+mail-verify-subject = Confirm your e-mail address – { $municipality }
+mail-verify-body = Hello,
+
+    Someone created an account with { $municipality } using this address. Select the link to confirm that the address is yours:
+
+    { $link }
+
+    The link works for one day. If you did not create an account, you can ignore this e-mail. Replies to this e-mail are not read.
+mail-taken-subject = You already have an account – { $municipality }
+mail-taken-body = Hello,
+
+    Someone tried to create an account with { $municipality } using this address, but you already have one. Log in here:
+
+    { $link }
+
+    If you have forgotten your password, you can create a new one here: { $forgot }
+
+    If this was not you, you can ignore this e-mail. Your account has not been changed.
+mail-reset-subject = Create a new password – { $municipality }
+mail-reset-body = Hello,
+
+    Someone asked to create a new password for your account with { $municipality }. Select the link to do so:
+
+    { $link }
+
+    The link can be used once and works for a short time. If you did not ask for this, you can ignore this e-mail. Your password has not been changed.
+mail-password-changed-subject = Your password has been changed – { $municipality }
+mail-password-changed-body = Hello,
+
+    The password of your account with { $municipality } has been changed. If this was not you, create a new password at once: { $forgot }
+mail-new-email-subject = Confirm your new e-mail address – { $municipality }
+mail-new-email-body = Hello,
+
+    Someone asked to use this address for an account with { $municipality }. Select the link to confirm:
+
+    { $link }
+
+    The link works for one day. If you did not ask for this, you can ignore this e-mail.

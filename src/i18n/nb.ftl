@@ -209,11 +209,12 @@ mail-archive-subject = { $form } – { $reference }
 mail-archive-body = Ny innsending fra innbyggerportalen til { $municipality }: { $form }, referanse { $reference }. Svarene ligger ved som PDF og XML, sammen med eventuelle vedlegg.
 
 # Access and form versions
-form-login-unavailable = Du må logge inn for å bruke dette skjemaet, men innlogging er ikke tilgjengelig på denne løsningen ennå. Du kan derfor ikke fylle det ut her. Last ned skjemaet på papir, eller kontakt kommunen.
+form-login-needed-note = Du må logge inn for å fylle ut dette skjemaet. Du kan logge inn med e-postadressen og passordet ditt når du starter.
+form-login-unavailable = Dette skjemaet krever innlogging med ID-porten (MinID, BankID eller lignende). Den innloggingen er ikke tilgjengelig på denne løsningen ennå, så du kan ikke fylle ut skjemaet her. Last ned skjemaet på papir, eller kontakt kommunen.
 step-not-saved = Svarene på denne siden ble ikke lagret, fordi vi har en feil hos oss akkurat nå. Det du skrev, står her fortsatt. Prøv å trykke «Neste» igjen om litt.
 form-version-kept = Skjemaet er endret siden du begynte. Du fortsetter på den versjonen du startet på, så ingenting av det du har skrevet, går tapt.
-error-403-login-title = Innlogging er ikke tilgjengelig
-error-403-login-body = Dette skjemaet krever innlogging, og innlogging er ikke tilgjengelig på denne løsningen ennå. Last ned skjemaet på papir fra skjemaets side, eller kontakt kommunen.
+error-403-login-title = Innloggingen skjemaet krever, er ikke tilgjengelig
+error-403-login-body = Dette skjemaet krever innlogging med ID-porten, og den innloggingen er ikke tilgjengelig på denne løsningen ennå. Last ned skjemaet på papir fra skjemaets side, eller kontakt kommunen.
 error-403-access-title = Du har ikke tilgang
 error-403-access-body = Denne siden er ikke åpen for deg.
 
@@ -235,9 +236,10 @@ privacy-basis-consent = Der et skjema ber om samtykke, står det ved avkrysnings
 privacy-storage-heading = Hvor lenge vi lagrer
 privacy-storage-drafts = Et skjema du har begynt på, men ikke sendt, slettes når det ikke er endret på { $days } dager, eller etter { $hours } timer hvis du ikke kom forbi første side.
 privacy-storage-sent = Et sendt skjema blir arkivert etter arkivloven og oppbevart eller slettet etter kommunens regler for bevaring og kassasjon.
+privacy-storage-account = Har du en konto, lagrer vi e-postadressen din, passordet som en kryptografisk sjekksum (aldri selve passordet), når du sist logget inn, og hvilke skjema du har påbegynt og sendt. Skjema du begynner på mens du er logget inn, lagres med kontoen til de slettes som andre utkast. Kontoen og utkastene slettes når du sletter kontoen under «Kontoen min»; sendte saker følger arkivreglene over.
 privacy-email-copies = En kopi av kvitteringen på e-post inneholder bare skjemaets navn, referansenummeret og tidspunktet, aldri svarene dine.
 privacy-cookies-heading = Informasjonskapsler
-privacy-cookies = Sidene bruker to informasjonskapsler som er nødvendige for at tjenesten skal virke: én som holder på skjemaet du fyller ut, og én som husker språket du valgte. Vi bruker ingen analyseverktøy og ingen informasjonskapsler fra andre.
+privacy-cookies = Sidene bruker to informasjonskapsler som er nødvendige for at tjenesten skal virke: én som holder på skjemaet du fyller ut og innloggingen din, og én som husker språket du valgte. Vi bruker ingen analyseverktøy og ingen informasjonskapsler fra andre.
 privacy-rights-heading = Rettighetene dine
 privacy-right-access = Du kan få vite hvilke opplysninger vi har om deg, og få en kopi.
 privacy-right-rectify = Du kan be om at feil blir rettet.
@@ -258,3 +260,159 @@ accessibility-feedback-heading = Si fra til oss
 accessibility-feedback = Skriv til oss hvis noe på sidene er vanskelig å bruke, eller hvis du trenger innholdet i et annet format:
 accessibility-authority = Tilsynet for universell utforming av ikt fører tilsyn med at kravene følges, og du kan melde fra om mangler til dem:
 accessibility-official = Kommunens offisielle tilgjengelighetserklæring:
+
+## Accounts, login and Mine saker
+header-my-cases = Mine saker
+login-title = Logg inn
+login-intro = Logg inn med e-postadressen og passordet du registrerte deg med. Da kan du fortsette et påbegynt skjema fra en annen enhet og se sakene du har sendt.
+login-submit = Logg inn
+login-forgot = Glemt passordet?
+login-no-account = Har du ingen konto?
+login-register-intro = Du kan lage en konto med e-postadressen din.
+login-register-link = Lag en konto
+login-without = De fleste skjemaene kan du fylle ut uten å logge inn.
+login-wrong = E-postadressen eller passordet er feil. Sjekk at du har skrevet begge riktig.
+login-unverified = Du har ikke bekreftet e-postadressen ennå. Trykk på lenken i e-posten vi sendte da du lagde kontoen.
+login-too-many = For mange mislykkede forsøk. Vent { $minutes ->
+        [one] ett minutt
+       *[other] { $minutes } minutter
+    } og prøv igjen, eller be om nytt passord.
+login-needed = Du må logge inn for å se denne siden.
+login-ended = Du er logget ut fordi du ikke har gjort noe på en stund. Logg inn igjen for å fortsette. Det du har skrevet, er tatt vare på.
+login-resend-title = Du er logget inn
+login-resend-body = Svarene du sendte før du ble logget ut, er tatt vare på. Trykk på knappen for å sende dem.
+login-resend-submit = Send svarene
+logout-submit = Logg ut
+logout-done = Du er logget ut.
+account-email-label = E-postadresse
+account-email-invalid = Skriv inn en gyldig e-postadresse, for eksempel navn@eksempel.no.
+account-password-label = Passord
+account-new-password-label = Nytt passord
+password-hint = Minst { $min } tegn. Bruk gjerne flere ord som er lette å huske, men vanskelige å gjette.
+password-too-short = Passordet må ha minst { $min } tegn.
+password-too-long = Passordet kan ha høyst 256 tegn.
+password-common = Dette passordet er for vanlig og lett å gjette. Velg et annet.
+password-personal = Passordet kan ikke inneholde e-postadressen din eller navnet på kommunen.
+register-title = Lag en konto
+register-intro = Med en konto kan du lagre skjemaer underveis, fortsette fra en annen enhet og se sakene du har sendt.
+register-email-hint = Vi sender en lenke til adressen, så du kan bekrefte at den er din.
+register-privacy = Vi lagrer e-postadressen og passordet ditt (som en kryptografisk sjekksum) til du sletter kontoen. Les mer i
+register-submit = Lag konto
+register-have-account = Har du en konto? Logg inn
+register-closed = Denne tjenesten kan ikke sende e-post, så du kan ikke lage en konto her. Du kan fylle ut skjemaene uten å logge inn.
+register-sent-title = Sjekk e-posten din
+register-sent-body = Vi har sendt en e-post til { $address }. Trykk på lenken i den for å fullføre.
+register-sent-none = Kommer det ingen e-post innen noen minutter, sjekk søppelpostmappen og at adressen er riktig skrevet.
+verified-title = E-postadressen er bekreftet
+verified-body = Kontoen din er klar. Du kan nå logge inn.
+link-dead-title = Lenken virker ikke
+link-dead-body = Lenken er allerede brukt, den er for gammel, eller den er ikke kopiert helt. Be om en ny lenke.
+forgot-title = Glemt passordet
+forgot-intro = Skriv inn e-postadressen du registrerte deg med. Vi sender deg en lenke der du kan lage et nytt passord.
+forgot-submit = Send lenke
+forgot-sent-title = Sjekk e-posten din
+forgot-sent-body = Hvis { $address } har en konto hos oss, har vi sendt en lenke dit. Lenken virker i { $minutes } minutter og kan brukes én gang.
+reset-title = Lag nytt passord
+reset-intro = Når du har lagret det nye passordet, blir du logget ut på alle enheter.
+reset-submit = Lagre passordet
+reset-done-title = Passordet er endret
+reset-done-body = Du kan nå logge inn med det nye passordet.
+account-title = Kontoen min
+account-password-heading = Endre passord
+account-password-submit = Endre passordet
+account-password-wrong = Passordet er feil.
+account-password-changed = Passordet er endret. Du er logget ut på andre enheter.
+account-email-heading = Endre e-postadresse
+account-new-email-label = Ny e-postadresse
+account-new-email-hint = Vi sender en lenke til den nye adressen. Adressen endres når du trykker på den.
+account-email-submit = Endre adressen
+account-email-same = Dette er adressen du har nå.
+account-email-sent = Vi har sendt en lenke til den nye adressen. Adressen endres når du trykker på den.
+email-changed-title = E-postadressen er endret
+email-changed-body = Kontoen din bruker nå { $address }.
+account-delete-heading = Slett kontoen
+account-delete-body = Utkastene dine og kontoen blir slettet. Saker du har sendt, blir ikke slettet: kommunen har dem og tar vare på dem etter arkivreglene.
+account-delete-hint = Skriv passordet ditt for å bekrefte.
+account-delete-submit = Slett kontoen
+account-deleted-title = Kontoen er slettet
+account-deleted-body = Kontoen og utkastene dine er slettet, og du er logget ut.
+account-deleted-cases = { $count ->
+        [0] Du hadde ingen innsendte saker.
+        [one] Saken du har sendt, er hos kommunen og tas vare på etter arkivreglene.
+       *[other] De { $count } sakene du har sendt, er hos kommunen og tas vare på etter arkivreglene.
+    }
+level-low = lavt (e-post og passord)
+level-substantial = betydelig (for eksempel MinID)
+level-high = høyt (for eksempel BankID)
+stepup-title = Dette skjemaet krever sikrere innlogging
+stepup-body = Skjemaet krever innlogging på nivå { $needed }. Du er logget inn på nivå { $have }.
+stepup-none-here = Denne tjenesten tilbyr ennå ikke innlogging med ID-porten. Kontakt kommunen for å sende skjemaet på en annen måte.
+stepup-kept = Det du har skrevet i skjemaet, er tatt vare på.
+stepup-back = Tilbake til skjemaet
+my-cases-title = Mine saker
+my-cases-logged-in-as = Du er logget inn som { $email }.
+my-cases-last-login = Forrige innlogging: { $when }.
+my-cases-when = { $date } kl. { $time }
+my-cases-drafts = Påbegynte skjemaer
+my-cases-no-drafts = Du har ingen påbegynte skjemaer.
+my-cases-browser-drafts = Påbegynt i denne nettleseren
+my-cases-browser-drafts-intro = Disse skjemaene begynte du på før du logget inn. De er bare lagret i denne nettleseren. Knytt dem til kontoen for å fortsette fra en annen enhet.
+my-cases-form = Skjema
+my-cases-updated = Sist endret
+my-cases-expires = Slettes
+my-cases-actions = Handlinger
+my-cases-continue = Fortsett:
+my-cases-delete = Slett
+my-cases-attach = Knytt til kontoen
+my-cases-newer-version = Det finnes en nyere utgave av skjemaet. Du fortsetter på utgaven du begynte på.
+my-cases-sent = Innsendte saker
+my-cases-none-sent = Du har ikke sendt noe mens du var logget inn.
+my-cases-reference = Referanse
+my-cases-sent-at = Sendt
+my-cases-status = Status
+my-cases-deleted = Utkastet er slettet.
+my-cases-attached = Utkastet er knyttet til kontoen din.
+my-cases-has-draft = Du har allerede et påbegynt utkast av dette skjemaet på kontoen. Slett det først hvis du vil bruke det fra denne nettleseren.
+case-title = Sak { $reference }
+case-history = Historikk
+status-received = Mottatt
+status-in-progress = Under behandling
+status-decided = Avgjort
+mail-verify-subject = Bekreft e-postadressen din – { $municipality }
+mail-verify-body = Hei!
+
+    Noen har laget en konto hos { $municipality } med denne adressen. Trykk på lenken for å bekrefte at adressen er din:
+
+    { $link }
+
+    Lenken virker i ett døgn. Har du ikke laget en konto, kan du se bort fra e-posten. Denne e-posten kan ikke besvares.
+mail-taken-subject = Du har allerede en konto – { $municipality }
+mail-taken-body = Hei!
+
+    Noen prøvde å lage en konto hos { $municipality } med denne adressen, men du har allerede en konto. Logg inn her:
+
+    { $link }
+
+    Har du glemt passordet, kan du lage et nytt her: { $forgot }
+
+    Var det ikke deg, kan du se bort fra e-posten. Kontoen din er ikke endret.
+mail-reset-subject = Lag nytt passord – { $municipality }
+mail-reset-body = Hei!
+
+    Noen ba om å lage nytt passord for kontoen din hos { $municipality }. Trykk på lenken for å gjøre det:
+
+    { $link }
+
+    Lenken kan brukes én gang og virker en kort stund. Ba du ikke om dette, kan du se bort fra e-posten. Passordet ditt er ikke endret.
+mail-password-changed-subject = Passordet ditt er endret – { $municipality }
+mail-password-changed-body = Hei!
+
+    Passordet for kontoen din hos { $municipality } er endret. Var det ikke deg, lag et nytt passord med en gang: { $forgot }
+mail-new-email-subject = Bekreft den nye e-postadressen – { $municipality }
+mail-new-email-body = Hei!
+
+    Noen ba om å bruke denne adressen på en konto hos { $municipality }. Trykk på lenken for å bekrefte:
+
+    { $link }
+
+    Lenken virker i ett døgn. Ba du ikke om dette, kan du se bort fra e-posten.

@@ -209,11 +209,12 @@ mail-archive-subject = { $form } – { $reference }
 mail-archive-body = Ny innsending frå innbyggjarportalen til { $municipality }: { $form }, referanse { $reference }. Svara ligg ved som PDF og XML, saman med eventuelle vedlegg.
 
 # Access and form versions
-form-login-unavailable = Du må logge inn for å bruke dette skjemaet, men innlogging er ikkje tilgjengeleg på denne løysinga enno. Du kan difor ikkje fylle det ut her. Last ned skjemaet på papir, eller kontakt kommunen.
+form-login-needed-note = Du må logge inn for å fylle ut dette skjemaet. Du kan logge inn med e-postadressa og passordet ditt når du byrjar.
+form-login-unavailable = Dette skjemaet krev innlogging med ID-porten (MinID, BankID eller liknande). Den innlogginga er ikkje tilgjengeleg på denne løysinga enno, så du kan ikkje fylle ut skjemaet her. Last ned skjemaet på papir, eller kontakt kommunen.
 step-not-saved = Svara på denne sida vart ikkje lagra, fordi vi har ein feil hos oss akkurat no. Det du skreiv, står her framleis. Prøv å trykkje «Neste» igjen om litt.
 form-version-kept = Skjemaet er endra sidan du byrja. Du held fram på den versjonen du starta på, så ingenting av det du har skrive, går tapt.
-error-403-login-title = Innlogging er ikkje tilgjengeleg
-error-403-login-body = Dette skjemaet krev innlogging, og innlogging er ikkje tilgjengeleg på denne løysinga enno. Last ned skjemaet på papir frå sida til skjemaet, eller kontakt kommunen.
+error-403-login-title = Innlogginga skjemaet krev, er ikkje tilgjengeleg
+error-403-login-body = Dette skjemaet krev innlogging med ID-porten, og den innlogginga er ikkje tilgjengeleg på denne løysinga enno. Last ned skjemaet på papir frå sida til skjemaet, eller kontakt kommunen.
 error-403-access-title = Du har ikkje tilgang
 error-403-access-body = Denne sida er ikkje open for deg.
 
@@ -235,9 +236,10 @@ privacy-basis-consent = Der eit skjema ber om samtykke, står det ved avkryssing
 privacy-storage-heading = Kor lenge vi lagrar
 privacy-storage-drafts = Eit skjema du har byrja på, men ikkje sendt, vert sletta når det ikkje er endra på { $days } dagar, eller etter { $hours } timar dersom du ikkje kom forbi den første sida.
 privacy-storage-sent = Eit sendt skjema vert arkivert etter arkivlova og oppbevart eller sletta etter reglane i kommunen for bevaring og kassasjon.
+privacy-storage-account = Har du ein konto, lagrar vi e-postadressa di, passordet som ein kryptografisk sjekksum (aldri sjølve passordet), når du sist logga inn, og kva skjema du har byrja på og sendt. Skjema du byrjar på medan du er logga inn, vert lagra med kontoen til dei vert sletta som andre utkast. Kontoen og utkasta vert sletta når du slettar kontoen under «Kontoen min»; sende saker følgjer arkivreglane over.
 privacy-email-copies = Ein kopi av kvitteringa på e-post inneheld berre namnet på skjemaet, referansenummeret og tidspunktet, aldri svara dine.
 privacy-cookies-heading = Informasjonskapslar
-privacy-cookies = Sidene brukar to informasjonskapslar som er naudsynte for at tenesta skal verke: éin som held på skjemaet du fyller ut, og éin som hugsar språket du valde. Vi brukar ingen analyseverktøy og ingen informasjonskapslar frå andre.
+privacy-cookies = Sidene brukar to informasjonskapslar som er naudsynte for at tenesta skal verke: éin som held på skjemaet du fyller ut og innlogginga di, og éin som hugsar språket du valde. Vi brukar ingen analyseverktøy og ingen informasjonskapslar frå andre.
 privacy-rights-heading = Rettane dine
 privacy-right-access = Du kan få vite kva opplysningar vi har om deg, og få ein kopi.
 privacy-right-rectify = Du kan be om at feil vert retta.
@@ -258,3 +260,159 @@ accessibility-feedback-heading = Sei frå til oss
 accessibility-feedback = Skriv til oss dersom noko på sidene er vanskeleg å bruke, eller dersom du treng innhaldet i eit anna format:
 accessibility-authority = Tilsynet for universell utforming av ikt fører tilsyn med at krava vert følgde, og du kan melde frå om manglar til dei:
 accessibility-official = Den offisielle tilgjengelegheitserklæringa til kommunen:
+
+## Accounts, login and Mine saker
+header-my-cases = Mine saker
+login-title = Logg inn
+login-intro = Logg inn med e-postadressa og passordet du registrerte deg med. Då kan du halde fram med eit påbyrja skjema frå ei anna eining og sjå sakene du har sendt.
+login-submit = Logg inn
+login-forgot = Gløymt passordet?
+login-no-account = Har du ingen konto?
+login-register-intro = Du kan lage ein konto med e-postadressa di.
+login-register-link = Lag ein konto
+login-without = Dei fleste skjemaa kan du fylle ut utan å logge inn.
+login-wrong = E-postadressa eller passordet er feil. Sjekk at du har skrive begge rett.
+login-unverified = Du har ikkje stadfesta e-postadressa enno. Trykk på lenkja i e-posten vi sende då du laga kontoen.
+login-too-many = For mange mislukka forsøk. Vent { $minutes ->
+        [one] eitt minutt
+       *[other] { $minutes } minutt
+    } og prøv igjen, eller be om nytt passord.
+login-needed = Du må logge inn for å sjå denne sida.
+login-ended = Du er logga ut fordi du ikkje har gjort noko på ei stund. Logg inn igjen for å halde fram. Det du har skrive, er teke vare på.
+login-resend-title = Du er logga inn
+login-resend-body = Svara du sende før du vart logga ut, er tekne vare på. Trykk på knappen for å sende dei.
+login-resend-submit = Send svara
+logout-submit = Logg ut
+logout-done = Du er logga ut.
+account-email-label = E-postadresse
+account-email-invalid = Skriv inn ei gyldig e-postadresse, til dømes namn@eksempel.no.
+account-password-label = Passord
+account-new-password-label = Nytt passord
+password-hint = Minst { $min } teikn. Bruk gjerne fleire ord som er lette å hugse, men vanskelege å gjette.
+password-too-short = Passordet må ha minst { $min } teikn.
+password-too-long = Passordet kan ha høgst 256 teikn.
+password-common = Dette passordet er for vanleg og lett å gjette. Vel eit anna.
+password-personal = Passordet kan ikkje innehalde e-postadressa di eller namnet på kommunen.
+register-title = Lag ein konto
+register-intro = Med ein konto kan du lagre skjema undervegs, halde fram frå ei anna eining og sjå sakene du har sendt.
+register-email-hint = Vi sender ei lenkje til adressa, så du kan stadfeste at ho er di.
+register-privacy = Vi lagrar e-postadressa og passordet ditt (som ein kryptografisk sjekksum) til du slettar kontoen. Les meir i
+register-submit = Lag konto
+register-have-account = Har du ein konto? Logg inn
+register-closed = Denne tenesta kan ikkje sende e-post, så du kan ikkje lage ein konto her. Du kan fylle ut skjemaa utan å logge inn.
+register-sent-title = Sjekk e-posten din
+register-sent-body = Vi har sendt ein e-post til { $address }. Trykk på lenkja i han for å fullføre.
+register-sent-none = Kjem det ingen e-post innan nokre minutt, sjekk søppelpostmappa og at adressa er rett skriven.
+verified-title = E-postadressa er stadfesta
+verified-body = Kontoen din er klar. Du kan no logge inn.
+link-dead-title = Lenkja verkar ikkje
+link-dead-body = Lenkja er alt brukt, ho er for gammal, eller ho er ikkje kopiert heilt. Be om ei ny lenkje.
+forgot-title = Gløymt passordet
+forgot-intro = Skriv inn e-postadressa du registrerte deg med. Vi sender deg ei lenkje der du kan lage eit nytt passord.
+forgot-submit = Send lenkje
+forgot-sent-title = Sjekk e-posten din
+forgot-sent-body = Viss { $address } har ein konto hos oss, har vi sendt ei lenkje dit. Lenkja verkar i { $minutes } minutt og kan brukast éin gong.
+reset-title = Lag nytt passord
+reset-intro = Når du har lagra det nye passordet, vert du logga ut på alle einingar.
+reset-submit = Lagre passordet
+reset-done-title = Passordet er endra
+reset-done-body = Du kan no logge inn med det nye passordet.
+account-title = Kontoen min
+account-password-heading = Endre passord
+account-password-submit = Endre passordet
+account-password-wrong = Passordet er feil.
+account-password-changed = Passordet er endra. Du er logga ut på andre einingar.
+account-email-heading = Endre e-postadresse
+account-new-email-label = Ny e-postadresse
+account-new-email-hint = Vi sender ei lenkje til den nye adressa. Adressa vert endra når du trykkjer på henne.
+account-email-submit = Endre adressa
+account-email-same = Dette er adressa du har no.
+account-email-sent = Vi har sendt ei lenkje til den nye adressa. Adressa vert endra når du trykkjer på henne.
+email-changed-title = E-postadressa er endra
+email-changed-body = Kontoen din brukar no { $address }.
+account-delete-heading = Slett kontoen
+account-delete-body = Utkasta dine og kontoen vert sletta. Saker du har sendt, vert ikkje sletta: kommunen har dei og tek vare på dei etter arkivreglane.
+account-delete-hint = Skriv passordet ditt for å stadfeste.
+account-delete-submit = Slett kontoen
+account-deleted-title = Kontoen er sletta
+account-deleted-body = Kontoen og utkasta dine er sletta, og du er logga ut.
+account-deleted-cases = { $count ->
+        [0] Du hadde ingen innsende saker.
+        [one] Saka du har sendt, er hos kommunen og vert teken vare på etter arkivreglane.
+       *[other] Dei { $count } sakene du har sendt, er hos kommunen og vert tekne vare på etter arkivreglane.
+    }
+level-low = lågt (e-post og passord)
+level-substantial = betydeleg (til dømes MinID)
+level-high = høgt (til dømes BankID)
+stepup-title = Dette skjemaet krev sikrare innlogging
+stepup-body = Skjemaet krev innlogging på nivå { $needed }. Du er logga inn på nivå { $have }.
+stepup-none-here = Denne tenesta tilbyr enno ikkje innlogging med ID-porten. Kontakt kommunen for å sende skjemaet på ein annan måte.
+stepup-kept = Det du har skrive i skjemaet, er teke vare på.
+stepup-back = Tilbake til skjemaet
+my-cases-title = Mine saker
+my-cases-logged-in-as = Du er logga inn som { $email }.
+my-cases-last-login = Førre innlogging: { $when }.
+my-cases-when = { $date } kl. { $time }
+my-cases-drafts = Påbyrja skjema
+my-cases-no-drafts = Du har ingen påbyrja skjema.
+my-cases-browser-drafts = Påbyrja i denne nettlesaren
+my-cases-browser-drafts-intro = Desse skjemaa byrja du på før du logga inn. Dei er berre lagra i denne nettlesaren. Knyt dei til kontoen for å halde fram frå ei anna eining.
+my-cases-form = Skjema
+my-cases-updated = Sist endra
+my-cases-expires = Vert sletta
+my-cases-actions = Handlingar
+my-cases-continue = Hald fram:
+my-cases-delete = Slett
+my-cases-attach = Knyt til kontoen
+my-cases-newer-version = Det finst ei nyare utgåve av skjemaet. Du held fram på utgåva du byrja på.
+my-cases-sent = Innsende saker
+my-cases-none-sent = Du har ikkje sendt noko medan du var logga inn.
+my-cases-reference = Referanse
+my-cases-sent-at = Sendt
+my-cases-status = Status
+my-cases-deleted = Utkastet er sletta.
+my-cases-attached = Utkastet er knytt til kontoen din.
+my-cases-has-draft = Du har alt eit påbyrja utkast av dette skjemaet på kontoen. Slett det først viss du vil bruke det frå denne nettlesaren.
+case-title = Sak { $reference }
+case-history = Historikk
+status-received = Motteken
+status-in-progress = Under handsaming
+status-decided = Avgjord
+mail-verify-subject = Stadfest e-postadressa di – { $municipality }
+mail-verify-body = Hei!
+
+    Nokon har laga ein konto hos { $municipality } med denne adressa. Trykk på lenkja for å stadfeste at adressa er di:
+
+    { $link }
+
+    Lenkja verkar i eitt døgn. Har du ikkje laga ein konto, kan du sjå bort frå e-posten. Denne e-posten kan ikkje svarast på.
+mail-taken-subject = Du har alt ein konto – { $municipality }
+mail-taken-body = Hei!
+
+    Nokon prøvde å lage ein konto hos { $municipality } med denne adressa, men du har alt ein konto. Logg inn her:
+
+    { $link }
+
+    Har du gløymt passordet, kan du lage eit nytt her: { $forgot }
+
+    Var det ikkje deg, kan du sjå bort frå e-posten. Kontoen din er ikkje endra.
+mail-reset-subject = Lag nytt passord – { $municipality }
+mail-reset-body = Hei!
+
+    Nokon bad om å lage nytt passord for kontoen din hos { $municipality }. Trykk på lenkja for å gjere det:
+
+    { $link }
+
+    Lenkja kan brukast éin gong og verkar ei kort stund. Bad du ikkje om dette, kan du sjå bort frå e-posten. Passordet ditt er ikkje endra.
+mail-password-changed-subject = Passordet ditt er endra – { $municipality }
+mail-password-changed-body = Hei!
+
+    Passordet for kontoen din hos { $municipality } er endra. Var det ikkje deg, lag eit nytt passord med ein gong: { $forgot }
+mail-new-email-subject = Stadfest den nye e-postadressa – { $municipality }
+mail-new-email-body = Hei!
+
+    Nokon bad om å bruke denne adressa på ein konto hos { $municipality }. Trykk på lenkja for å stadfeste:
+
+    { $link }
+
+    Lenkja verkar i eitt døgn. Bad du ikkje om dette, kan du sjå bort frå e-posten.

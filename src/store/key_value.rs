@@ -53,6 +53,18 @@ pub const TENANTLIST_VALUELIST: TableDefinition<&str, &[u8]> =
 pub const TENANTFILE_REFERENCE: TableDefinition<&str, &str> =
     TableDefinition::new("tenantfile_reference");
 
+/// Citizens' password accounts, by `tenant/account id`.
+pub const TENANTACCOUNT_ACCOUNT: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("tenantaccount_account");
+
+/// Which account has an e-mail address, by `tenant/address` (lower-cased).
+pub const TENANTEMAIL_EMAILOWNER: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("tenantemail_emailowner");
+
+/// Single-use links sent by mail (verify, reset, new address), by the SHA-256 of the token (hex).
+pub const TOKENHASH_ACCOUNTTOKEN: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("tokenhash_accounttoken");
+
 /// The record tables of schema 1, for the migration that creates them.
 pub const V1: [TableDefinition<&str, &[u8]>; 6] = [
     META,
@@ -64,7 +76,7 @@ pub const V1: [TableDefinition<&str, &[u8]>; 6] = [
 ];
 
 /// Every table with record values in the current schema (the digest reads these).
-pub const ALL: [TableDefinition<&str, &[u8]>; 7] = [
+pub const ALL: [TableDefinition<&str, &[u8]>; 10] = [
     META,
     SESSIONID_SESSION,
     TENANTDRAFT_DRAFT,
@@ -72,4 +84,7 @@ pub const ALL: [TableDefinition<&str, &[u8]>; 7] = [
     TENANTREFERENCETARGET_OUTBOXROW,
     TENANTLIST_VALUELIST,
     TENANTFORMHASH_FORMVERSION,
+    TENANTACCOUNT_ACCOUNT,
+    TENANTEMAIL_EMAILOWNER,
+    TOKENHASH_ACCOUNTTOKEN,
 ];

@@ -59,6 +59,15 @@ pub fn due_time(due_key: &str) -> Option<i64> {
     due_key.split_once('/').and_then(|(t, _)| t.parse().ok())
 }
 
+pub fn account(t: &TenantId, a: &crate::ids::AccountId) -> String {
+    format!("{t}/{a}")
+}
+
+/// The e-mail index's key: the address lower-cased.
+pub fn email(t: &TenantId, address: &str) -> String {
+    format!("{t}/{}", address.to_lowercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,10 +28,22 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "drafts keyed by tenant, the due index of the outbox, pinned form versions",
         run: v3_tenant_drafts_due_index,
     },
+    Migration {
+        version: 4,
+        name: "citizens' accounts, their e-mail index and single-use links",
+        run: v4_accounts,
+    },
 ];
 
 /// The schema version this build writes.
 pub const CURRENT: u32 = MIGRATIONS.len() as u32;
+
+fn v4_accounts(tx: &WriteTransaction) -> Result<(), StoreError> {
+    tx.open_table(key_value::TENANTACCOUNT_ACCOUNT)?;
+    tx.open_table(key_value::TENANTEMAIL_EMAILOWNER)?;
+    tx.open_table(key_value::TOKENHASH_ACCOUNTTOKEN)?;
+    Ok(())
+}
 
 /// Drafts move under their tenant's key; every undelivered outbox row enters the due index.
 fn v3_tenant_drafts_due_index(tx: &WriteTransaction) -> Result<(), StoreError> {

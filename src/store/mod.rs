@@ -3,6 +3,7 @@
 //! Opening runs migrations ([`migrate`]), refuses a store written by a newer version, and refuses a data
 //! folder that another process holds open (redb locks the file) with a message that says so.
 
+pub mod accounts;
 pub mod key_value;
 pub mod keys;
 pub mod migrate;

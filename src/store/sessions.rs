@@ -28,6 +28,10 @@ pub struct Session {
     /// shows the receipts it had (a second tab's receipt arriving with the old cookie), and nothing else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moved_at: Option<i64>,
+    /// The citizen logged in on this session (checked against the account and the timeouts each time
+    /// it is used).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<crate::auth::records::Login>,
 }
 
 /// How long an id a session moved away from still shows its receipts.
@@ -46,6 +50,7 @@ impl Session {
             receipts: vec![],
             rotate: false,
             moved_at: None,
+            login: None,
         }
     }
 }

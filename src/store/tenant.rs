@@ -241,13 +241,18 @@ impl TenantStore<'_> {
         &self.tenant
     }
 
+    pub(super) fn store(&self) -> &Store {
+        self.store
+    }
+
     /// The draft, if it exists and belongs to this tenant.
     pub fn draft(&self, id: &DraftId) -> Result<Option<Draft>, StoreError> {
         self.store
             .read(key_value::TENANTDRAFT_DRAFT, &keys::draft(&self.tenant, id))
     }
 
-    /// Saves a new draft and records it in the session under `slot` (`tenant/form`), in one write.
+    /// Saves a new draft and records it in the session under `slot` (`tenant/form`), and in its account
+    /// when `draft.account` names one, in one write.
     pub async fn start_draft(
         &self,
         session: &SessionId,
@@ -260,9 +265,21 @@ impl TenantStore<'_> {
         draft.rev = 0;
         let key = keys::draft(&self.tenant, &id);
         let sid = session.as_str().to_owned();
+        let tenant = self.tenant.clone();
         self.store
             .write(true, move |tx| {
                 put(tx, key_value::TENANTDRAFT_DRAFT, &key, &draft)?;
+                if let Some(account) = &draft.account {
+                    let akey = keys::account(&tenant, account);
+                    if let Some(mut a) = get::<crate::auth::records::Account>(
+                        tx,
+                        key_value::TENANTACCOUNT_ACCOUNT,
+                        &akey,
+                    )? {
+                        a.drafts.insert(draft.form.clone(), id.clone());
+                        put(tx, key_value::TENANTACCOUNT_ACCOUNT, &akey, &a)?;
+                    }
+                }
                 let mut s = get::<Session>(tx, key_value::SESSIONID_SESSION, &sid)?
                     .unwrap_or_else(|| Session::new(now));
                 s.drafts.insert(slot, id);
@@ -537,7 +554,23 @@ fn submit_in(
                 draft_started: draft.created,
                 submitted: req.now,
                 files: req.files,
+                account: draft.account.clone(),
             };
+            if let Some(account) = &draft.account {
+                // The account lists what it sent; the draft leaves its list of drafts.
+                let akey = keys::account(tenant, account);
+                if let Some(mut a) = get::<crate::auth::records::Account>(
+                    tx,
+                    key_value::TENANTACCOUNT_ACCOUNT,
+                    &akey,
+                )? {
+                    if a.drafts.get(&draft.form) == Some(&req.draft) {
+                        a.drafts.remove(&draft.form);
+                    }
+                    a.submissions.push(reference.clone());
+                    put(tx, key_value::TENANTACCOUNT_ACCOUNT, &akey, &a)?;
+                }
+            }
             put(
                 tx,
                 key_value::TENANTREFERENCE_SUBMISSION,
@@ -614,6 +647,7 @@ mod tests {
             files: BTreeMap::new(),
             rev: 0,
             progressed: false,
+            account: None,
         }
     }
 

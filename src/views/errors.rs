@@ -57,3 +57,24 @@ pub fn error_page(frame: &Frame<'_>, v: &ErrorView<'_>) -> Markup {
         main,
     )
 }
+
+/// After a login asked for by a refused POST: what it carried, ready to send again with this session's
+/// token (nothing typed is lost when a login ends).
+pub fn resend_after_login(frame: &Frame<'_>, action: &str, fields: &[(String, String)]) -> Markup {
+    let loc = frame.loc;
+    let title = loc.t("login-resend-title");
+    let main = html! {
+        div.panel--confirmation { h1 { (title) } }
+        p.lead { (loc.t("login-resend-body")) }
+        form method="post" action=(action) {
+            input type="hidden" name="csrf" value=(frame.csrf);
+            @for (k, val) in fields {
+                input type="hidden" name=(k) value=(val);
+            }
+            div.button-group {
+                button.button type="submit" { (loc.t("login-resend-submit")) }
+            }
+        }
+    };
+    super::layout::page_under_home(frame, title, main)
+}

@@ -72,7 +72,10 @@ pub fn page(frame: &Frame<'_>, title: &str, crumbs: &[Crumb<'_>], main: Markup) 
                             img.site-header__logo src=(frame.logo_url) alt="";
                             span.site-header__name { (frame.tenant_name) }
                         }
-                        (language_switch(frame))
+                        div.site-header__tools {
+                            a.site-header__link href=(paths::MY_CASES) { (loc.t("header-my-cases")) }
+                            (language_switch(frame))
+                        }
                     }
                 }
                 @if !frame.broadcasts.is_empty() {

@@ -1,5 +1,6 @@
 //! Views: pure maud functions of a view model. No IO, no store, no request — only what the handler passes.
 
+pub mod account;
 pub mod errors;
 pub mod fields;
 pub mod form_run;

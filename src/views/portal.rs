@@ -122,16 +122,22 @@ fn login_text<'a>(loc: Loc<'a>, f: &FormDef) -> &'a str {
     }
 }
 
-pub fn landing(frame: &Frame<'_>, f: &FormDef) -> Markup {
+/// A form's landing page. `offered`: the highest login level this installation offers (none without
+/// accounts or a provider).
+pub fn landing(frame: &Frame<'_>, f: &FormDef, offered: Option<LoginLevel>) -> Markup {
     let loc = frame.loc;
     let lang = loc.lang;
     let title = f.title.get(lang);
     let main = html! {
         h1 { (title) }
         p.lead { (f.intro.get(lang)) }
-        @if f.login == LoginRequirement::Required {
+        @let needed = f.login_level.unwrap_or(LoginLevel::Low);
+        @if f.login == LoginRequirement::Required && offered.is_none_or(|o| o < needed) {
             div.notice role="note" { p { (loc.t("form-login-unavailable")) } }
         } @else {
+            @if f.login == LoginRequirement::Required {
+                div.notice role="note" { p { (loc.t("form-login-needed-note")) } }
+            }
             form method="post" action=(paths::start(&f.id)) {
                 input type="hidden" name="csrf" value=(frame.csrf);
                 button.button.button--start type="submit" { (loc.t("form-start")) }

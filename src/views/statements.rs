@@ -18,6 +18,8 @@ pub struct Facts<'a> {
     /// How long an untouched draft is kept, in days, and one never past its first step, in hours.
     pub draft_days: u64,
     pub first_step_hours: u64,
+    /// Citizens can have password accounts here.
+    pub accounts: bool,
 }
 
 fn mail(address: &str) -> Markup {
@@ -45,6 +47,7 @@ pub fn privacy(frame: &Frame<'_>, f: &Facts<'_>) -> Markup {
         h2 { (loc.t("privacy-storage-heading")) }
         p { (loc.tf("privacy-storage-drafts", &[("days", f.draft_days.into()), ("hours", f.first_step_hours.into())])) }
         p { (loc.t("privacy-storage-sent")) }
+        @if f.accounts { p { (loc.t("privacy-storage-account")) } }
         p { (loc.t("privacy-email-copies")) }
         h2 { (loc.t("privacy-cookies-heading")) }
         p { (loc.t("privacy-cookies")) }

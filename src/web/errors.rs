@@ -10,6 +10,11 @@ use crate::http::response::html;
 use crate::views::errors::{ErrorView, error_page};
 
 pub fn page(ctx: &Ctx<'_>, e: &WebError) -> Resp {
+    match e {
+        WebError::LoginNeeded { .. } => return super::account::login_needed(ctx, e),
+        WebError::StepUp { .. } => return super::account::step_up(ctx, e),
+        _ => {}
+    }
     let loc = ctx.loc();
     let (title_key, body_key) = e.keys();
     let body = match e {

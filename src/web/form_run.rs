@@ -32,6 +32,7 @@ fn session_draft(r: &Request<'_>, def: &Arc<FormDef>) -> Result<Option<OpenDraft
         &state.store,
         ctx.tenant,
         &ctx.session,
+        ctx.account(),
         def,
         state.clock.unix(),
     )?)
@@ -80,6 +81,7 @@ pub async fn start(r: &Request<'_>) -> Result<Resp, WebError> {
             ctx.lang,
             &state.clock,
             state.config.server.first_step_lifetime.as_secs() as i64,
+            ctx.account().map(|a| a.id.clone()),
         )
         .await?;
     }
@@ -547,6 +549,7 @@ fn receipt_submission<'t>(
         &ctx.state.store,
         ctx.tenant,
         &ctx.session_now(),
+        ctx.account().map(|a| &a.id),
         def,
         &reference,
         ctx.state.clock.unix(),

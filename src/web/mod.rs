@@ -2,10 +2,12 @@
 //! through. A handler reads the request, asks the case layer, the engine or the store, and renders a
 //! view; it never builds HTML itself.
 
+pub mod account;
 pub mod assets;
 pub mod errors;
 pub mod form_run;
 pub mod language;
+pub mod my_cases;
 pub mod portal;
 pub mod routes;
 pub mod system;

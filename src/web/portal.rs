@@ -38,6 +38,7 @@ fn facts<'a>(ctx: &'a crate::http::request::Ctx<'_>) -> views::statements::Facts
         statement_url: s.statement_url.as_deref(),
         draft_days: server.draft_lifetime.as_secs() / 86_400,
         first_step_hours: server.first_step_lifetime.as_secs() / 3600,
+        accounts: ctx.state.config.accounts.enabled,
     }
 }
 
@@ -94,7 +95,7 @@ pub fn landing(r: &Request<'_>) -> Result<Resp, WebError> {
         f.description = Some(form.intro.get(ctx.lang));
         let kw = form.keywords.get(ctx.lang);
         f.keywords = (!kw.is_empty()).then(|| kw.join(", "));
-        views::portal::landing(&f, form).into_string()
+        views::portal::landing(&f, form, ctx.state.login_offered()).into_string()
     });
     Ok(html(StatusCode::OK, body))
 }

@@ -3,7 +3,7 @@
 
 use crate::http::router::{Access, Audit, BodyLimit, Handler, PageFn, Route, RouteClass, Site};
 
-use super::{assets, form_run, language, portal, system};
+use super::{account, assets, form_run, language, my_cases, portal, system};
 
 /// Wraps an async handler as a [`PageFn`].
 macro_rules! page {
@@ -25,7 +25,8 @@ macro_rules! sync_page {
     }};
 }
 
-use Access::{Form, Public};
+use crate::forms::LoginLevel::Low;
+use Access::{Citizen, Form, Public};
 use Audit::None as NoAudit;
 use RouteClass as C;
 
@@ -151,6 +152,140 @@ pub static ROUTES: &[Route] = &[
         NoAudit,
         Handler::Page(sync_page!(portal::accessibility)),
     ),
+    Route::get(
+        "/logg-inn",
+        C::Public,
+        Public,
+        NoAudit,
+        Handler::Page(sync_page!(account::login_page)),
+    ),
+    Route::post(
+        "/logg-inn",
+        Public,
+        NoAudit,
+        BodyLimit::Form,
+        page!(account::login),
+    ),
+    Route::post(
+        "/logg-ut",
+        Public,
+        NoAudit,
+        BodyLimit::Form,
+        page!(account::logout),
+    ),
+    Route::get(
+        "/registrer",
+        C::Public,
+        Public,
+        NoAudit,
+        Handler::Page(sync_page!(account::register_page)),
+    ),
+    Route::post(
+        "/registrer",
+        Public,
+        NoAudit,
+        BodyLimit::Form,
+        page!(account::register),
+    ),
+    // Links from mails: the token is the key (single-use, time-limited, kept only as its hash).
+    Route::get(
+        "/konto/bekreft/{token}",
+        C::Public,
+        Public,
+        NoAudit,
+        Handler::Page(page!(account::verify)),
+    ),
+    Route::get(
+        "/konto/ny-epost/{token}",
+        C::Public,
+        Public,
+        NoAudit,
+        Handler::Page(page!(account::confirm_new_email)),
+    ),
+    Route::get(
+        "/konto/nytt-passord/{token}",
+        C::Public,
+        Public,
+        NoAudit,
+        Handler::Page(sync_page!(account::reset_page)),
+    ),
+    Route::post(
+        "/konto/nytt-passord/{token}",
+        Public,
+        NoAudit,
+        BodyLimit::Form,
+        page!(account::reset),
+    ),
+    Route::get(
+        "/glemt-passord",
+        C::Public,
+        Public,
+        NoAudit,
+        Handler::Page(sync_page!(account::forgot_page)),
+    ),
+    Route::post(
+        "/glemt-passord",
+        Public,
+        NoAudit,
+        BodyLimit::Form,
+        page!(account::forgot),
+    ),
+    Route::get(
+        "/konto",
+        C::Public,
+        Citizen(Low),
+        NoAudit,
+        Handler::Page(sync_page!(account::settings)),
+    ),
+    Route::post(
+        "/konto/passord",
+        Citizen(Low),
+        NoAudit,
+        BodyLimit::Form,
+        page!(account::change_password),
+    ),
+    Route::post(
+        "/konto/epost",
+        Citizen(Low),
+        NoAudit,
+        BodyLimit::Form,
+        page!(account::change_email),
+    ),
+    Route::post(
+        "/konto/slett",
+        Citizen(Low),
+        NoAudit,
+        BodyLimit::Form,
+        page!(account::delete),
+    ),
+    Route::get(
+        "/mine-saker",
+        C::Public,
+        Citizen(Low),
+        NoAudit,
+        Handler::Page(sync_page!(my_cases::list)),
+    ),
+    Route::get(
+        "/mine-saker/sak/{reference}",
+        C::Public,
+        Citizen(Low),
+        NoAudit,
+        Handler::Page(sync_page!(my_cases::case)),
+    ),
+    Route::post(
+        "/mine-saker/utkast/{draft}/slett",
+        Citizen(Low),
+        NoAudit,
+        BodyLimit::Form,
+        page!(my_cases::delete_draft),
+    ),
+    Route::post(
+        "/mine-saker/knytt/{form}",
+        Citizen(Low),
+        NoAudit,
+        BodyLimit::Form,
+        page!(my_cases::attach_draft),
+    ),
     Route::post(
         "/sprak",
         Public,
@@ -218,6 +353,16 @@ mod tests {
             (paths::receipt_pdf(&f, &r), Access::Public),
             (paths::receipt_confirm(&f, &r), Access::Public),
             (paths::blank_pdf(&f), Access::Public),
+            (paths::LOGIN.to_owned(), Access::Public),
+            (paths::login_then("/mine-saker"), Access::Public),
+            (paths::REGISTER.to_owned(), Access::Public),
+            (paths::FORGOT.to_owned(), Access::Public),
+            (paths::verify("t"), Access::Public),
+            (paths::new_email("t"), Access::Public),
+            (paths::reset("t"), Access::Public),
+            (paths::MY_CASES.to_owned(), Access::Citizen(Low)),
+            (paths::ACCOUNT.to_owned(), Access::Citizen(Low)),
+            (paths::case(&r), Access::Citizen(Low)),
         ];
         let posts = [
             (paths::start(&f), Access::Form),
@@ -226,10 +371,23 @@ mod tests {
             (paths::receipt_email(&f, &r), Access::Public),
             (paths::receipt_confirm(&f, &r), Access::Public),
             (paths::LANGUAGE.to_owned(), Access::Public),
+            (paths::LOGIN.to_owned(), Access::Public),
+            (paths::LOGOUT.to_owned(), Access::Public),
+            (paths::REGISTER.to_owned(), Access::Public),
+            (paths::FORGOT.to_owned(), Access::Public),
+            (paths::reset("t"), Access::Public),
+            (paths::ACCOUNT_PASSWORD.to_owned(), Access::Citizen(Low)),
+            (paths::ACCOUNT_EMAIL.to_owned(), Access::Citizen(Low)),
+            (paths::ACCOUNT_DELETE.to_owned(), Access::Citizen(Low)),
+            (
+                paths::draft_delete(&crate::ids::DraftId::generate().unwrap()),
+                Access::Citizen(Low),
+            ),
+            (paths::draft_attach(&f), Access::Citizen(Low)),
         ];
         for (method, list) in [(Method::GET, &gets[..]), (Method::POST, &posts[..])] {
             for (p, access) in list {
-                match find(ROUTES, &method, p) {
+                match find(ROUTES, &method, p.split('?').next().unwrap_or(p)) {
                     Match::Found { route, .. } => assert_eq!(route.access, *access, "{p}"),
                     other => panic!("{method} {p}: {other:?}"),
                 }

@@ -877,3 +877,142 @@ async fn every_step_of_every_library_form_passes_axe() {
     );
     assert!(checked >= 250, "only {checked} pages checked");
 }
+
+/// The account pages in Chromium: axe-core over each (empty, with errors, logged in) in three
+/// languages, and the whole journey — log in, Mine saker, a case, the account page, log out — with
+/// JavaScript off as well as on.
+#[tokio::test]
+async fn the_account_pages_pass_axe_and_work_without_javascript() {
+    let srv = TestServer::start_with(|c| {
+        // Registration needs a mail server in the configuration; nothing is sent in this test.
+        c.smtp = Some(crate::targets::smtp_on(1));
+    })
+    .await;
+    radhus::demo::seed_citizens(srv.running().state())
+        .await
+        .unwrap();
+    let (_, email, password) = radhus::demo::CITIZENS[0];
+    let host = "eksempel.localhost";
+    let mut failures = vec![];
+    let b = Browser::start(true).await;
+    for lang in ["nb", "nn", "en"] {
+        b.goto(&srv.url(host, "/")).await;
+        b.choose_language(lang).await;
+        for (kind, path) in [
+            ("login", "/logg-inn"),
+            ("register", "/registrer"),
+            ("forgot", "/glemt-passord"),
+            ("link-dead", "/konto/bekreft/ugyldig"),
+        ] {
+            b.goto(&srv.url(host, path)).await;
+            check_page(&b, lang, kind, &mut failures).await;
+        }
+        // The register form with its errors.
+        b.goto(&srv.url(host, "/registrer")).await;
+        b.el("#f-epost")
+            .await
+            .send_keys("ikke-en-adresse")
+            .await
+            .unwrap();
+        b.el("#f-passord").await.send_keys("kort").await.unwrap();
+        b.el("main form button[type=submit]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        b.el(".error-summary").await;
+        check_page(&b, lang, "register-errors", &mut failures).await;
+        // A wrong password, then the right one.
+        b.goto(&srv.url(host, "/logg-inn")).await;
+        b.el("#f-epost").await.send_keys(email).await.unwrap();
+        b.el("#f-passord")
+            .await
+            .send_keys("feil passord")
+            .await
+            .unwrap();
+        b.el("main form button[type=submit]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        b.el(".error-summary").await;
+        check_page(&b, lang, "login-error", &mut failures).await;
+        b.el("#f-epost").await.clear().await.unwrap();
+        b.el("#f-epost").await.send_keys(email).await.unwrap();
+        b.el("#f-passord").await.send_keys(password).await.unwrap();
+        b.el("main form button[type=submit]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        b.wait_for_path("/mine-saker").await;
+        check_page(&b, lang, "my-cases", &mut failures).await;
+        let case = b
+            .el("a[href^='/mine-saker/sak/']")
+            .await
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+        b.goto(&srv.url(host, &case)).await;
+        check_page(&b, lang, "case", &mut failures).await;
+        b.goto(&srv.url(host, "/konto")).await;
+        check_page(&b, lang, "account", &mut failures).await;
+        b.el("#f-slett-passord")
+            .await
+            .send_keys("feil")
+            .await
+            .unwrap();
+        b.el("form[action='/konto/slett'] button")
+            .await
+            .click()
+            .await
+            .unwrap();
+        b.el(".error-summary").await;
+        check_page(&b, lang, "account-errors", &mut failures).await;
+        b.goto(&srv.url(host, "/mine-saker")).await;
+        b.el("form[action='/logg-ut'] button")
+            .await
+            .click()
+            .await
+            .unwrap();
+        b.wait_for_path("/logg-inn").await;
+        check_page(&b, lang, "logged-out", &mut failures).await;
+    }
+    b.stop().await;
+    assert!(
+        failures.is_empty(),
+        "axe found violations:\n{}",
+        failures.join("\n")
+    );
+    // Without JavaScript: the same journey, plain forms and links all the way.
+    let b = Browser::start(false).await;
+    b.goto(&srv.url(host, "/mine-saker")).await;
+    b.wait_for_path("/logg-inn").await;
+    b.el("#f-epost").await.send_keys(email).await.unwrap();
+    b.el("#f-passord").await.send_keys(password).await.unwrap();
+    b.el("main form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_for_path("/mine-saker").await;
+    let text = b.el("main").await.text().await.unwrap();
+    assert!(text.contains(email), "{text}");
+    b.el("a[href^='/mine-saker/sak/']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.el(".case-history").await;
+    b.goto(&srv.url(host, "/mine-saker")).await;
+    b.el("form[action='/logg-ut'] button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_for_path("/logg-inn").await;
+    b.goto(&srv.url(host, "/mine-saker")).await;
+    b.wait_for_path("/logg-inn").await;
+    b.stop().await;
+}

@@ -50,7 +50,13 @@ fn binary_is_statically_linked() {
 }
 
 /// Starts `radhus demo` on a free port in `dir`; returns the child and its port once it prints its URLs.
-fn start_demo(dir: &std::path::Path) -> (std::process::Child, u16) {
+pub fn start_demo(dir: &std::path::Path) -> (std::process::Child, u16) {
+    let (child, port, _) = start_demo_banner(dir);
+    (child, port)
+}
+
+/// As [`start_demo`], with the whole banner it printed.
+pub fn start_demo_banner(dir: &std::path::Path) -> (std::process::Child, u16, String) {
     let mut child = Command::new(bin())
         .args(["demo", "--listen", "127.0.0.1:0", "--data"])
         .arg(dir)
@@ -60,16 +66,24 @@ fn start_demo(dir: &std::path::Path) -> (std::process::Child, u16) {
         .unwrap();
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
+    let mut banner = String::new();
+    let mut port = None;
     use std::io::BufRead;
-    for _ in 0..50 {
+    for _ in 0..60 {
         line.clear();
         if stdout.read_line(&mut line).unwrap() == 0 {
             break;
         }
+        banner.push_str(&line);
         if let Some(rest) = line.split("https://eksempel.localhost:").nth(1) {
-            let port = rest.trim().trim_end_matches('/').parse().unwrap();
-            return (child, port);
+            port = Some(rest.trim().trim_end_matches('/').parse().unwrap());
         }
+        if line.contains("Stop with") {
+            break;
+        }
+    }
+    if let Some(port) = port {
+        return (child, port, banner);
     }
     let _ = child.kill();
     let _ = child.wait();

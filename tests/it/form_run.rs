@@ -446,9 +446,9 @@ async fn forms_that_require_login_cannot_be_started_and_say_why() {
     );
     let before = srv.running().state().store.system().digest().unwrap();
     for (lang, says) in [
-        ("nb", "innlogging er ikke tilgjengelig"),
-        ("nn", "innlogging er ikkje tilgjengeleg"),
-        ("en", "signing in is not available"),
+        ("nb", "innloggingen er ikke tilgjengelig"),
+        ("nn", "innlogginga er ikkje tilgjengeleg"),
+        ("en", "sign-in is not available"),
     ] {
         for def in &required {
             let w = Walk {

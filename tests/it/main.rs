@@ -7,6 +7,7 @@
     clippy::indexing_slicing
 )]
 
+mod accounts;
 mod acme;
 mod attachments;
 mod backup;

@@ -394,7 +394,7 @@ fn mailbox() -> radhus::config::TargetConfig {
     }
 }
 
-async fn parse_eml(path: &Path) -> serde_json::Value {
+pub async fn parse_eml(path: &Path) -> serde_json::Value {
     const SCRIPT: &str = r#"
 import email, email.policy, hashlib, json, sys
 msg = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)

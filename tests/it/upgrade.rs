@@ -120,6 +120,47 @@ async fn freeze_this_schema() {
     walk(&w, "kulturmidler", &example("kulturmidler")).await;
     // Delivered, without.
     walk(&w, "kontaktskjema", &example("kontaktskjema")).await;
+    // Schema 4: a verified password account, logged in, with a case sent and a draft kept with it.
+    {
+        let state = srv.running().state();
+        let t = TenantId::parse("eksempel").unwrap();
+        let now = state.clock.unix();
+        let made = radhus::auth::register(
+            &state.store,
+            &t,
+            "kari@example.no",
+            "blå hest på tur i fjellet",
+            radhus::i18n::Lang::Nn,
+            &state.config.accounts,
+            now,
+        )
+        .await
+        .unwrap();
+        let radhus::auth::Registration::Verify { token, .. } = made else {
+            panic!("a new address");
+        };
+        state
+            .store
+            .tenant(&t)
+            .use_token(radhus::auth::token_hash(&token), |_| true, None, now)
+            .await
+            .unwrap()
+            .unwrap();
+        let form = w.get("/logg-inn").await;
+        let r = w
+            .post(
+                "/logg-inn",
+                &[
+                    ("csrf".into(), csrf_of(&form.html)),
+                    ("epost".into(), "kari@example.no".into()),
+                    ("passord".into(), "blå hest på tur i fjellet".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 200);
+        walk(&w, "kontaktskjema", &example("kontaktskjema")).await;
+        fill(&w, "kulturmidler", &example("kulturmidler")).await;
+    }
     srv.stop().await;
     // Sent while the archive folder is a file: its archive row fails.
     let archive = srv.data_dir().join("archive/eksempel");
@@ -141,6 +182,38 @@ async fn freeze_this_schema() {
     std::fs::create_dir_all(&dest).unwrap();
     std::fs::copy(srv.data_dir().join("radhus.redb"), dest.join("radhus.redb")).unwrap();
     eprintln!("frozen: {}", dest.display());
+}
+
+/// Schema 4, as this release writes it: the account with its address, its sent case and its draft.
+#[test]
+fn a_schema_4_store_opens_with_its_account() {
+    let dir = copy_of(4);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.ping().unwrap(), CURRENT);
+    let t = TenantId::parse("eksempel").unwrap();
+    let ts = store.tenant(&t);
+    let account = ts.account_by_email("Kari@Example.no").unwrap().unwrap();
+    assert!(account.verified.is_some());
+    assert!(radhus::auth::password::verify(
+        "blå hest på tur i fjellet",
+        &account.password
+    ));
+    assert_eq!(account.submissions, [crate::support::rf("2026-00003")]);
+    let sub = ts.submission(&account.submissions[0]).unwrap().unwrap();
+    assert_eq!(sub.account.as_ref(), Some(&account.id));
+    assert_eq!(sub.form.as_str(), "kontaktskjema");
+    let draft_id = &account.drafts[&radhus::ids::FormId::parse("kulturmidler").unwrap()];
+    let draft = ts.draft(draft_id).unwrap().unwrap();
+    assert_eq!(draft.account.as_ref(), Some(&account.id));
+    assert!(draft.submitted.is_none());
+    let others: Vec<_> = ts
+        .submissions()
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.reference.as_str() != "2026-00003")
+        .collect();
+    assert_eq!(others.len(), 3);
+    assert!(others.iter().all(|s| s.account.is_none()));
 }
 
 /// Schema 3, as this release writes it: opens unchanged, with its submissions, attachments' owners,

@@ -1,0 +1,200 @@
+//! Mine saker: the logged-in citizen's drafts (kept with the account, resumed from any device), this
+//! browser's drafts that are not (attached only when she asks), and her submitted cases with their
+//! status. Only her own: another account's draft or case is a 404, whatever id is guessed.
+
+use hyper::StatusCode;
+
+use super::{Read as _, Request, frame};
+use crate::http::Resp;
+use crate::http::error::WebError;
+use crate::http::response::{html, see_other};
+use crate::ids::{DraftId, FormId};
+use crate::paths;
+use crate::store::accounts::Attached;
+use crate::views::account::{self as v, CaseRow, CaseView, DraftRow, MyCasesView};
+
+fn when(loc: crate::i18n::Loc<'_>, unix: i64) -> String {
+    let t = crate::forms::engine::norway_time(
+        time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+    );
+    loc.tf(
+        "my-cases-when",
+        &[
+            ("date", crate::forms::engine::format_date(t.date()).into()),
+            ("time", format!("{:02}:{:02}", t.hour(), t.minute()).into()),
+        ],
+    )
+}
+
+/// GET /mine-saker
+pub fn list(r: &Request<'_>) -> Result<Resp, WebError> {
+    let ctx = r.ctx;
+    let Some(current) = ctx.login().current() else {
+        return Err(WebError::NotFound);
+    };
+    let state = ctx.state;
+    let loc = ctx.loc();
+    let now = state.clock.unix();
+    let ts = state.store.tenant(&ctx.tenant.config.id);
+    let account = &current.account;
+    let title = |f: &FormId| {
+        ctx.tenant
+            .form(f)
+            .map_or_else(|| f.to_string(), |d| d.title.get(ctx.lang).to_owned())
+    };
+    let mut drafts = vec![];
+    for (form, id) in &account.drafts {
+        let Some(d) = ts.draft(id)? else { continue };
+        if d.submitted.is_some() || d.expires <= now || d.account.as_ref() != Some(&account.id) {
+            continue;
+        }
+        drafts.push(DraftRow {
+            form_title: title(form),
+            continue_href: paths::landing(form),
+            delete_action: Some(paths::draft_delete(id)),
+            attach_action: None,
+            updated: when(loc, d.updated),
+            expires: when(loc, d.expires),
+            newer_version: ctx
+                .tenant
+                .form(form)
+                .is_some_and(|f| f.content_hash != d.form_hash),
+        });
+    }
+    let mut browser_drafts = vec![];
+    if let Some(s) = state.store.session(&ctx.session)? {
+        for id in s.drafts.values() {
+            let Some(d) = ts.draft(id)? else { continue };
+            if d.account.is_some() || d.submitted.is_some() || d.expires <= now {
+                continue;
+            }
+            browser_drafts.push(DraftRow {
+                form_title: title(&d.form),
+                continue_href: paths::landing(&d.form),
+                delete_action: None,
+                attach_action: Some(paths::draft_attach(&d.form)),
+                updated: when(loc, d.updated),
+                expires: when(loc, d.expires),
+                newer_version: false,
+            });
+        }
+    }
+    let mut cases = vec![];
+    for reference in account.submissions.iter().rev() {
+        let Some(sub) = ts.submission(reference)? else {
+            continue;
+        };
+        let status = crate::cases::history(&sub)
+            .last()
+            .map(|(_, s)| loc.t(s.key()).to_owned())
+            .unwrap_or_default();
+        cases.push(CaseRow {
+            reference: reference.to_string(),
+            form_title: title(&sub.form),
+            sent: when(loc, sub.submitted),
+            status,
+            href: paths::case(reference),
+        });
+    }
+    let notice = match ctx.query_param("melding").as_deref() {
+        Some("slettet") => Some(loc.t("my-cases-deleted").to_owned()),
+        Some("knyttet") => Some(loc.t("my-cases-attached").to_owned()),
+        Some("har-utkast") => Some(loc.t("my-cases-has-draft").to_owned()),
+        _ => None,
+    };
+    let view = MyCasesView {
+        email: &account.email,
+        last_login: account.previous_login.map(|t| when(loc, t)),
+        drafts,
+        browser_drafts,
+        cases,
+        notice,
+    };
+    let csrf = ctx.csrf_token();
+    let here = ctx.here();
+    let f = frame(ctx, &csrf, &here);
+    Ok(html(StatusCode::OK, v::my_cases(&f, &view).into_string()))
+}
+
+/// GET /mine-saker/sak/{reference}
+pub fn case(r: &Request<'_>) -> Result<Resp, WebError> {
+    let ctx = r.ctx;
+    let Some(current) = ctx.login().current() else {
+        return Err(WebError::NotFound);
+    };
+    let reference = r.reference()?;
+    let state = ctx.state;
+    let sub = crate::cases::case_of(&state.store, ctx.tenant, &current.account.id, &reference)?
+        .ok_or(WebError::NotFound)?;
+    let loc = ctx.loc();
+    let form_title = ctx.tenant.form(&sub.form).map_or_else(
+        || sub.form.to_string(),
+        |d| d.title.get(ctx.lang).to_owned(),
+    );
+    let history: Vec<(String, String)> = crate::cases::history(&sub)
+        .into_iter()
+        .map(|(t, s)| (when(loc, t), loc.t(s.key()).to_owned()))
+        .collect();
+    let reference_text = reference.to_string();
+    let view = CaseView {
+        reference: &reference_text,
+        form_title: &form_title,
+        sent: when(loc, sub.submitted),
+        status: history.last().map(|(_, s)| s.clone()).unwrap_or_default(),
+        history,
+        pdf_href: paths::receipt_pdf(&sub.form, &reference),
+    };
+    let csrf = ctx.csrf_token();
+    let here = ctx.here();
+    let f = frame(ctx, &csrf, &here);
+    Ok(html(StatusCode::OK, v::case(&f, &view).into_string()))
+}
+
+/// POST /mine-saker/utkast/{draft}/slett
+pub async fn delete_draft(r: &Request<'_>) -> Result<Resp, WebError> {
+    let ctx = r.ctx;
+    let Some(current) = ctx.login().current() else {
+        return Err(WebError::NotFound);
+    };
+    let draft = r
+        .params
+        .get("draft")
+        .and_then(|d| DraftId::parse(d).ok())
+        .ok_or(WebError::NotFound)?;
+    let done = ctx
+        .state
+        .store
+        .tenant(&ctx.tenant.config.id)
+        .delete_account_draft(&current.account.id, &draft)
+        .await?;
+    if !done {
+        return Err(WebError::NotFound);
+    }
+    Ok(see_other(&format!("{}?melding=slettet", paths::MY_CASES)))
+}
+
+/// POST /mine-saker/knytt/{form}: this browser's draft of the form is kept with the account from now on.
+pub async fn attach_draft(r: &Request<'_>) -> Result<Resp, WebError> {
+    let ctx = r.ctx;
+    let Some(current) = ctx.login().current() else {
+        return Err(WebError::NotFound);
+    };
+    let form = r
+        .params
+        .get("form")
+        .and_then(|f| FormId::parse(f).ok())
+        .ok_or(WebError::NotFound)?;
+    let slot = format!("{}/{}", ctx.tenant.config.id, form);
+    let done = ctx
+        .state
+        .store
+        .tenant(&ctx.tenant.config.id)
+        .attach_draft(&ctx.session, slot, form, &current.account.id)
+        .await?;
+    let msg = match done {
+        Attached::Done => "knyttet",
+        Attached::HasOne => "har-utkast",
+        Attached::Missing => return Err(WebError::NotFound),
+    };
+    Ok(see_other(&format!("{}?melding={msg}", paths::MY_CASES)))
+}
