@@ -141,6 +141,7 @@ impl App {
             budgets: crate::budgets::Budgets::new(budgets),
             limiter: crate::auth::Limiter::default(),
             https_port: addr.port(),
+            oidc: Default::default(),
             blank_pdfs: Default::default(),
         });
         warn_if_expiring(&state);

@@ -45,6 +45,32 @@ pub fn login_then(back: &str) -> String {
     format!("{LOGIN}?{q}")
 }
 
+/// The login page for a page that needs `level` (an ID-porten level shows the provider's button).
+pub fn login_for(back: &str, level: crate::forms::LoginLevel) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("til", back);
+    match level {
+        crate::forms::LoginLevel::Low => {}
+        crate::forms::LoginLevel::Substantial => {
+            q.append_pair("niva", "substantial");
+        }
+        crate::forms::LoginLevel::High => {
+            q.append_pair("niva", "high");
+        }
+    }
+    format!("{LOGIN}?{}", q.finish())
+}
+
+/// Starts a login through an OpenID provider (POST).
+pub fn oidc_start(provider: &str) -> String {
+    format!("/logg-inn/oidc/{provider}")
+}
+
+/// Where the provider sends the citizen back (the redirect URI to register with it).
+pub fn oidc_back(provider: &str) -> String {
+    format!("/logg-inn/oidc/{provider}/tilbake")
+}
+
 /// One of the citizen's cases on Mine saker.
 pub fn case(r: &Reference) -> String {
     format!("/mine-saker/sak/{r}")

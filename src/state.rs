@@ -268,6 +268,8 @@ pub struct State {
     pub budgets: crate::budgets::Budgets,
     /// Failed logins and account mails per address and client (src/auth).
     pub limiter: crate::auth::Limiter,
+    /// The OpenID providers' discovery documents and key sets.
+    pub oidc: crate::auth::oidc::Providers,
     /// The port the HTTPS listener is bound to, for links in mails (`https://<tenant's host>:<port>`).
     pub https_port: u16,
 }
@@ -359,13 +361,29 @@ impl State {
     }
 
     /// Whether receipt copies can be sent by e-mail (an SMTP server is configured).
-    /// The highest login level a citizen can reach here: a password account gives the lowest; none
-    /// when accounts are off (and no OpenID provider is configured).
-    pub fn login_offered(&self) -> Option<crate::forms::LoginLevel> {
-        self.config
+    /// The highest login level a citizen of `tenant` can reach: a password account gives the lowest, an
+    /// OpenID provider the levels its `acr` values map to; none when neither is on.
+    pub fn login_offered(&self, tenant: &Tenant) -> Option<crate::forms::LoginLevel> {
+        let password = self
+            .config
             .accounts
             .enabled
-            .then_some(crate::forms::LoginLevel::Low)
+            .then_some(crate::forms::LoginLevel::Low);
+        self.providers(tenant)
+            .filter_map(crate::config::OidcConfig::top_level)
+            .chain(password)
+            .max()
+    }
+
+    /// The OpenID providers `tenant` offers.
+    pub fn providers<'s>(
+        &'s self,
+        tenant: &'s Tenant,
+    ) -> impl Iterator<Item = &'s crate::config::OidcConfig> + 's {
+        self.config
+            .oidc
+            .iter()
+            .filter(|o| o.offered_by(tenant.config.id.as_str()))
     }
 
     pub fn can_send_mail(&self) -> bool {

@@ -10,6 +10,7 @@
 //!   password has not changed since, and neither the idle nor the absolute timeout has passed.
 //! - Links: [`new_token`] makes a token and the SHA-256 the store keeps; the token is only in the mail.
 
+pub mod oidc;
 pub mod password;
 pub mod records;
 
@@ -162,6 +163,7 @@ pub async fn register(
         lang,
         drafts: Default::default(),
         submissions: vec![],
+        pid: None,
     };
     let record = AccountToken {
         tenant: tenant.clone(),
@@ -243,6 +245,8 @@ pub async fn log_in(
         account: account.id.clone(),
         level: LoginLevel::Low,
         generation: account.login_generation,
+        provider: None,
+        id_token: None,
         at: now,
         seen: now,
     };

@@ -35,6 +35,34 @@ pub struct Account {
     /// Submissions sent while logged in, oldest first.
     #[serde(default)]
     pub submissions: Vec<Reference>,
+    /// The verified national identity number from an OpenID provider (ID-porten's `pid`); an account
+    /// made by a provider login has no e-mail address or password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<String>,
+}
+
+impl Account {
+    /// Whether the citizen logs in with a password (else only through a provider).
+    pub fn has_password(&self) -> bool {
+        !self.password.is_empty()
+    }
+}
+
+/// A login through a provider under way: what the session keeps until the provider sends the citizen
+/// back (single-use; ten minutes).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OidcPending {
+    pub provider: String,
+    pub state: String,
+    pub nonce: String,
+    pub verifier: String,
+    pub level: LoginLevel,
+    /// A same-site path to return to.
+    pub back: Option<String>,
+    /// What a refused POST carried (its action and url-encoded fields), sent again after the login.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resend: Option<(String, String)>,
+    pub created: i64,
 }
 
 /// The e-mail index's value: which account has the address.
@@ -73,6 +101,12 @@ pub struct Login {
     pub tenant: TenantId,
     pub account: AccountId,
     pub level: LoginLevel,
+    /// The provider that logged the citizen in, and its ID token (for the provider's logout); `None`
+    /// for a password login.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
     /// The account's [`Account::login_generation`] when the login was made.
     #[serde(default)]
     pub generation: u64,

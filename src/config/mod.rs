@@ -82,9 +82,133 @@ pub struct Config {
     pub budgets: crate::budgets::BudgetConfig,
     /// Citizens' password accounts and logins.
     pub accounts: AccountsConfig,
+    /// OpenID Connect providers citizens log in with.
+    pub oidc: Vec<OidcConfig>,
     pub tenants: Vec<TenantConfig>,
     /// Index into `tenants` of the tenant that answers any host name.
     pub default_tenant: Option<usize>,
+}
+
+/// `[[oidc]]`: an OpenID Connect provider (ID-porten or another) citizens log in with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcConfig {
+    pub name: String,
+    pub title: String,
+    pub issuer: String,
+    pub discovery_url: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// `acr` value → level, in the order of the levels (lowest first).
+    pub levels: Vec<(String, crate::forms::LoginLevel)>,
+    pub scopes: String,
+    pub pid_claim: String,
+    pub ca_pem: Option<Vec<u8>>,
+    pub timeout: Duration,
+    /// Tenant ids that offer it; `None`: every tenant.
+    pub tenants: Option<Vec<String>>,
+}
+
+impl OidcConfig {
+    /// The highest level this provider can give.
+    pub fn top_level(&self) -> Option<crate::forms::LoginLevel> {
+        self.levels.iter().map(|(_, l)| *l).max()
+    }
+
+    /// The `acr` to ask for to reach at least `level` (the lowest that does).
+    pub fn acr_for(&self, level: crate::forms::LoginLevel) -> Option<&str> {
+        self.levels
+            .iter()
+            .filter(|(_, l)| *l >= level)
+            .min_by_key(|(_, l)| *l)
+            .map(|(a, _)| a.as_str())
+    }
+
+    pub fn offered_by(&self, tenant: &str) -> bool {
+        self.tenants
+            .as_ref()
+            .is_none_or(|t| t.iter().any(|x| x == "*" || x == tenant))
+    }
+}
+
+fn oidc_config(
+    errs: &mut Errors<'_>,
+    base: &Path,
+    i: usize,
+    o: raw::RawOidc,
+) -> Option<OidcConfig> {
+    let k = |f: &str| format!("oidc[{i}].{f}");
+    let mut ok = true;
+    if o.name.is_empty()
+        || !o
+            .name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        errs.push(k("name"), "must be a–z, 0–9 and -");
+        ok = false;
+    }
+    let loopback = |u: &str| {
+        u.strip_prefix("http://")
+            .and_then(|r| r.split(['/', ':']).next())
+            .is_some_and(targets::is_loopback_host)
+    };
+    for (key, url) in [
+        ("issuer", Some(&o.issuer)),
+        ("discovery_url", o.discovery_url.as_ref()),
+    ] {
+        if let Some(url) = url
+            && !(url.starts_with("https://") || loopback(url))
+        {
+            errs.push(k(key), "must be an https:// URL (http:// only on loopback)");
+            ok = false;
+        }
+    }
+    let mut levels = vec![];
+    for (acr, level) in &o.levels {
+        match level.as_str() {
+            "low" => levels.push((acr.clone(), crate::forms::LoginLevel::Low)),
+            "substantial" => levels.push((acr.clone(), crate::forms::LoginLevel::Substantial)),
+            "high" => levels.push((acr.clone(), crate::forms::LoginLevel::High)),
+            other => {
+                errs.push(
+                    k("levels"),
+                    format!("\"{other}\" is not one of low, substantial, high"),
+                );
+                ok = false;
+            }
+        }
+    }
+    if levels.is_empty() {
+        errs.push(k("levels"), "must map at least one acr value to a level");
+        ok = false;
+    }
+    levels.sort_by_key(|(_, l)| *l);
+    let secret = read_secret_as(errs, base, o.client_secret, &k("client_secret"), 1)
+        .and_then(|b| String::from_utf8(b).ok());
+    let ca_pem = o
+        .ca_file
+        .as_ref()
+        .and_then(|f| read_pem(errs, base, &k("ca_file"), f));
+    let secret = secret?;
+    ok.then(|| OidcConfig {
+        discovery_url: o.discovery_url.clone().unwrap_or_else(|| {
+            format!(
+                "{}/.well-known/openid-configuration",
+                o.issuer.trim_end_matches('/')
+            )
+        }),
+        name: o.name,
+        title: o.title,
+        issuer: o.issuer,
+        client_id: o.client_id,
+        client_secret: secret,
+        levels,
+        scopes: o.scopes,
+        pid_claim: o.pid_claim,
+        ca_pem,
+        timeout: Duration::from_secs(o.timeout_secs.max(1)),
+        tenants: o.tenants,
+    })
 }
 
 /// `[accounts]`: citizens' password accounts and the timeouts of every login.
@@ -761,6 +885,18 @@ fn validate(
     });
     let smtp = raw.smtp.and_then(|m| smtp_config(&mut errs, base, m));
     let accounts = accounts_config(&mut errs, &raw.accounts);
+    let mut oidc = vec![];
+    for (i, o) in raw.oidc.into_iter().enumerate() {
+        if let Some(c) = oidc_config(&mut errs, base, i, o) {
+            if oidc.iter().any(|x: &OidcConfig| x.name == c.name) {
+                errs.push(
+                    format!("oidc[{i}].name"),
+                    format!("\"{}\" is used twice", c.name),
+                );
+            }
+            oidc.push(c);
+        }
+    }
     for (key, v) in [
         ("limits.header_timeout_secs", l.header_timeout_secs),
         ("limits.body_timeout_secs", l.body_timeout_secs),
@@ -1049,6 +1185,7 @@ fn validate(
         acme,
         budgets,
         accounts,
+        oidc,
         server: ServerConfig {
             listen,
             redirect_listen,

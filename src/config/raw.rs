@@ -25,8 +25,46 @@ pub struct RawConfig {
     /// Citizens' password accounts and logins; on with defaults when absent.
     #[serde(default)]
     pub accounts: RawAccounts,
+    /// OpenID Connect providers (ID-porten and the like) citizens log in with.
+    #[serde(default)]
+    pub oidc: Vec<RawOidc>,
     #[serde(default, rename = "tenant")]
     pub tenants: Vec<RawTenant>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOidc {
+    /// A short name (a–z, 0–9, -) in URLs: `/logg-inn/oidc/<name>`.
+    pub name: String,
+    /// What the login button says ("ID-porten").
+    pub title: String,
+    pub issuer: String,
+    /// The discovery document; `<issuer>/.well-known/openid-configuration` when absent.
+    pub discovery_url: Option<String>,
+    pub client_id: String,
+    pub client_secret: RawSecret,
+    /// `acr` value → Rådhus level (`low`, `substantial`, `high`).
+    pub levels: std::collections::BTreeMap<String, String>,
+    #[serde(default = "default_oidc_scopes")]
+    pub scopes: String,
+    /// The claim that carries the person's national identity number (ID-porten: `pid`).
+    #[serde(default = "default_pid_claim")]
+    pub pid_claim: String,
+    /// An extra trusted CA certificate (PEM).
+    pub ca_file: Option<PathBuf>,
+    #[serde(default = "default_target_timeout")]
+    pub timeout_secs: u64,
+    /// Tenants that offer it (`["*"]`, the default: every tenant).
+    pub tenants: Option<Vec<String>>,
+}
+
+fn default_oidc_scopes() -> String {
+    "openid profile".into()
+}
+
+fn default_pid_claim() -> String {
+    "pid".into()
 }
 
 #[derive(Debug, Default, Deserialize)]

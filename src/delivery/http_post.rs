@@ -193,11 +193,22 @@ fn check_url(url: &str) -> Result<(), Failure> {
 /// A fresh agent per delivery (deliveries are rare; nothing is pooled between them): no redirects,
 /// statuses returned rather than turned into errors, ring, Mozilla's roots plus `ca_pem`.
 fn agent(t: &HttpTarget) -> Result<ureq::Agent, Failure> {
+    client(&t.url, t.ca_pem.as_deref(), t.timeout)
+}
+
+/// An HTTPS client for `url` as the appliance makes them (also for OpenID providers): no redirects,
+/// statuses returned rather than turned into errors, rustls with ring, Mozilla's roots plus `ca_pem`, a
+/// proxy from the environment except for loopback, and one timeout for the whole exchange.
+pub fn client(
+    url: &str,
+    ca_pem: Option<&[u8]>,
+    timeout: std::time::Duration,
+) -> Result<ureq::Agent, Failure> {
     let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
         .iter()
         .map(|c| Certificate::from_der(c.as_ref()))
         .collect();
-    if let Some(pem) = &t.ca_pem {
+    if let Some(pem) = ca_pem {
         roots.extend(extra_roots(pem)?);
     }
     let tls = TlsConfig::builder()
@@ -206,8 +217,7 @@ fn agent(t: &HttpTarget) -> Result<ureq::Agent, Failure> {
         .root_certs(RootCerts::Specific(Arc::new(roots)))
         .build();
     // A proxy from the environment (HTTPS_PROXY, honouring NO_PROXY) is used, except for loopback.
-    let loopback = t
-        .url
+    let loopback = url
         .parse::<ureq::http::Uri>()
         .ok()
         .and_then(|u| u.host().map(is_loopback_host))
@@ -219,7 +229,7 @@ fn agent(t: &HttpTarget) -> Result<ureq::Agent, Failure> {
     let config = config
         .http_status_as_error(false)
         .max_redirects(0)
-        .timeout_global(Some(t.timeout))
+        .timeout_global(Some(timeout))
         .user_agent(concat!("Radhus/", env!("CARGO_PKG_VERSION")))
         .tls_config(tls)
         .build();

@@ -156,6 +156,7 @@ async fn dispatch(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
         login: std::sync::OnceLock::new(),
+        host: request::host(&req).unwrap_or_default(),
         cookie_on_post: std::sync::atomic::AtomicBool::new(false),
     };
 
@@ -230,7 +231,7 @@ async fn run(
         route.access,
         form_login,
         have.as_ref(),
-        ctx.state.login_offered(),
+        ctx.state.login_offered(ctx.tenant),
     ) {
         Ok(()) => None,
         // A POST refused for want of a login keeps what it carried (below), so that nothing typed is

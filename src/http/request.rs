@@ -113,6 +113,8 @@ pub struct Ctx<'a> {
     pub if_none_match: Option<String>,
     /// The client's address (behind a trusted proxy, from `X-Forwarded-For`).
     pub client_ip: std::net::IpAddr,
+    /// The host name the request was for (lower case, no port).
+    pub host: String,
     /// The session's login, read when first asked for ([`Ctx::login`]).
     pub login: std::sync::OnceLock<crate::auth::LoginState>,
     /// The response sets the session cookie even though it answers a POST (a login or logout moved the

@@ -365,6 +365,8 @@ mod tests {
                     account: crate::ids::AccountId::generate().unwrap(),
                     level,
                     generation: 0,
+                    provider: None,
+                    id_token: None,
                     at: 0,
                     seen: 0,
                 },

@@ -416,3 +416,17 @@ mail-new-email-body = Hello,
     { $link }
 
     The link works for one day. If you did not ask for this, you can ignore this e-mail.
+login-with = Log in with { $provider }
+login-provider-intro = Log in with an electronic ID. The first time, we create an account for you, linked to your national identity number.
+login-password-heading = Or log in with e-mail and password
+stepup-login-again = Log in again at the right level, and you will come back to the form.
+level-unknown = unknown
+account-pid = national identity number { $pid }
+account-provider = electronic ID
+oidc-failed-title = The login could not be completed
+oidc-unavailable = The login service is not answering right now. Try again in a little while.
+oidc-refused = We could not verify the login. This can happen if you used an old link, went back in the browser or waited too long. Try again.
+oidc-nothing-changed = You are not logged in, and nothing has changed.
+oidc-try-again = Try to log in again
+oidc-cancelled-title = The login was cancelled
+oidc-cancelled-body = You cancelled the login, or the login service could not log you in. You are not logged in.

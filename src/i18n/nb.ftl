@@ -416,3 +416,17 @@ mail-new-email-body = Hei!
     { $link }
 
     Lenken virker i ett døgn. Ba du ikke om dette, kan du se bort fra e-posten.
+login-with = Logg inn med { $provider }
+login-provider-intro = Logg inn med elektronisk ID. Første gang lager vi en konto til deg, knyttet til fødselsnummeret ditt.
+login-password-heading = Eller logg inn med e-post og passord
+stepup-login-again = Logg inn på nytt på riktig nivå, så kommer du tilbake til skjemaet.
+level-unknown = ukjent
+account-pid = fødselsnummer { $pid }
+account-provider = elektronisk ID
+oidc-failed-title = Innloggingen kunne ikke fullføres
+oidc-unavailable = Innloggingstjenesten svarer ikke akkurat nå. Prøv igjen om litt.
+oidc-refused = Vi kunne ikke bekrefte innloggingen. Det kan skje hvis du brukte en gammel lenke, gikk tilbake i nettleseren eller ventet for lenge. Prøv igjen.
+oidc-nothing-changed = Du er ikke logget inn, og ingenting er endret.
+oidc-try-again = Prøv å logge inn igjen
+oidc-cancelled-title = Innloggingen ble avbrutt
+oidc-cancelled-body = Du avbrøt innloggingen, eller innloggingstjenesten kunne ikke logge deg inn. Du er ikke logget inn.

@@ -416,3 +416,17 @@ mail-new-email-body = Hei!
     { $link }
 
     Lenkja verkar i eitt døgn. Bad du ikkje om dette, kan du sjå bort frå e-posten.
+login-with = Logg inn med { $provider }
+login-provider-intro = Logg inn med elektronisk ID. Første gongen lagar vi ein konto til deg, knytt til fødselsnummeret ditt.
+login-password-heading = Eller logg inn med e-post og passord
+stepup-login-again = Logg inn på nytt på rett nivå, så kjem du tilbake til skjemaet.
+level-unknown = ukjent
+account-pid = fødselsnummer { $pid }
+account-provider = elektronisk ID
+oidc-failed-title = Innlogginga kunne ikkje fullførast
+oidc-unavailable = Innloggingstenesta svarar ikkje akkurat no. Prøv igjen om litt.
+oidc-refused = Vi kunne ikkje stadfeste innlogginga. Det kan skje viss du brukte ei gammal lenkje, gjekk tilbake i nettlesaren eller venta for lenge. Prøv igjen.
+oidc-nothing-changed = Du er ikkje logga inn, og ingenting er endra.
+oidc-try-again = Prøv å logge inn igjen
+oidc-cancelled-title = Innlogginga vart avbroten
+oidc-cancelled-body = Du avbraut innlogginga, eller innloggingstenesta kunne ikkje logge deg inn. Du er ikkje logga inn.

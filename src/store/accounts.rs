@@ -264,6 +264,57 @@ impl TenantStore<'_> {
             .await
     }
 
+    /// The account of a verified identity (`pid:<number>` or `oidc:<provider>:<sub>`), made in the same
+    /// write when it is the first login of that identity here.
+    pub async fn account_for_identity(
+        &self,
+        identity: String,
+        pid: Option<String>,
+        lang: Lang,
+        now: i64,
+    ) -> Result<Account, StoreError> {
+        let tenant = self.id().clone();
+        let id = AccountId::generate().map_err(|e| StoreError::Random(e.to_string()))?;
+        self.store()
+            .write(true, move |tx| {
+                let key = keys::identity(&tenant, &identity);
+                if let Some(owner) = get::<EmailOwner>(tx, key_value::TENANTEMAIL_EMAILOWNER, &key)?
+                    && let Some(a) = account_in(tx, &tenant, &owner.account)?
+                {
+                    return Ok(a);
+                }
+                let a = Account {
+                    id: id.clone(),
+                    tenant: tenant.clone(),
+                    email: String::new(),
+                    password: String::new(),
+                    created: now,
+                    verified: Some(now),
+                    last_login: None,
+                    previous_login: None,
+                    login_generation: 0,
+                    lang,
+                    drafts: Default::default(),
+                    submissions: vec![],
+                    pid,
+                };
+                put(
+                    tx,
+                    key_value::TENANTEMAIL_EMAILOWNER,
+                    &key,
+                    &EmailOwner { account: id },
+                )?;
+                put(
+                    tx,
+                    key_value::TENANTACCOUNT_ACCOUNT,
+                    &keys::account(&tenant, &a.id),
+                    &a,
+                )?;
+                Ok(a)
+            })
+            .await
+    }
+
     /// Deletes the account, its e-mail index entry, its links and its drafts (their files are left to
     /// the orphan sweep), in one durable write. Submissions stay: they are the municipality's record.
     pub async fn delete_account(&self, id: &AccountId) -> Result<bool, StoreError> {
@@ -501,6 +552,7 @@ mod tests {
             lang: Lang::Nb,
             drafts: Default::default(),
             submissions: vec![],
+            pid: None,
         }
     }
 

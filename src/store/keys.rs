@@ -63,6 +63,12 @@ pub fn account(t: &TenantId, a: &crate::ids::AccountId) -> String {
     format!("{t}/{a}")
 }
 
+/// The identity index's key (in the e-mail index's table; addresses always have an `@`, these never):
+/// `identity` is `pid:<number>` or `oidc:<provider>:<sub>`.
+pub fn identity(t: &TenantId, identity: &str) -> String {
+    format!("{t}/{identity}")
+}
+
 /// The e-mail index's key: the address lower-cased.
 pub fn email(t: &TenantId, address: &str) -> String {
     format!("{t}/{}", address.to_lowercase())

@@ -32,6 +32,9 @@ pub struct Session {
     /// it is used).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login: Option<crate::auth::records::Login>,
+    /// A login through an OpenID provider under way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oidc: Option<crate::auth::records::OidcPending>,
 }
 
 /// How long an id a session moved away from still shows its receipts.
@@ -51,6 +54,7 @@ impl Session {
             rotate: false,
             moved_at: None,
             login: None,
+            oidc: None,
         }
     }
 }

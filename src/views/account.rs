@@ -74,7 +74,42 @@ pub struct Kept<'a> {
     pub fields: &'a str,
 }
 
+/// A button that logs in through an OpenID provider (a POST, so the provider is only asked when the
+/// citizen presses it).
+pub struct ProviderButton<'a> {
+    pub title: &'a str,
+    pub action: String,
+    /// The level asked for (`substantial`, `high`), when the page needs one.
+    pub level: Option<&'static str>,
+}
+
+fn provider_buttons(
+    frame: &Frame<'_>,
+    buttons: &[ProviderButton<'_>],
+    back: Option<&str>,
+    kept: Option<&Kept<'_>>,
+) -> Markup {
+    let loc = frame.loc;
+    html! {
+        @for b in buttons {
+            form.provider-login method="post" action=(b.action) {
+                input type="hidden" name="csrf" value=(frame.csrf);
+                @if let Some(t) = back { input type="hidden" name="til" value=(t); }
+                @if let Some(l) = b.level { input type="hidden" name="niva" value=(l); }
+                @if let Some(k) = kept {
+                    input type="hidden" name="bevart-til" value=(k.action);
+                    input type="hidden" name="bevart" value=(k.fields);
+                }
+                button.button type="submit" { (loc.tf("login-with", &[("provider", b.title.to_owned().into())])) }
+            }
+        }
+    }
+}
+
 pub struct LoginView<'a> {
+    pub providers: Vec<ProviderButton<'a>>,
+    /// The password form is shown (not when the page needs a level a password cannot give).
+    pub password_form: bool,
     pub email: Input<'a>,
     pub password: Input<'a>,
     /// A same-site path to return to after the login.
@@ -93,6 +128,12 @@ pub fn login(frame: &Frame<'_>, v: &LoginView<'_>) -> Markup {
         (summary(loc, &[&v.email, &v.password], v.general_error.as_deref()))
         (notice(v.notice.as_deref()))
         h1 { (title) }
+        @if !v.providers.is_empty() {
+            p.lead { (loc.t("login-provider-intro")) }
+            (provider_buttons(frame, &v.providers, v.back_to, v.kept.as_ref()))
+            @if v.password_form { h2 { (loc.t("login-password-heading")) } }
+        }
+        @if v.password_form {
         p.lead { (loc.t("login-intro")) }
         form method="post" action=(paths::LOGIN) novalidate {
             input type="hidden" name="csrf" value=(frame.csrf);
@@ -111,6 +152,7 @@ pub fn login(frame: &Frame<'_>, v: &LoginView<'_>) -> Markup {
         @if v.can_register {
             h2 { (loc.t("login-no-account")) }
             p { (loc.t("login-register-intro")) " " a href=(paths::REGISTER) { (loc.t("login-register-link")) } }
+        }
         }
         p { (loc.t("login-without")) }
     };
@@ -196,6 +238,8 @@ pub struct StepUpView<'a> {
     pub needed: &'a str,
     pub have: &'a str,
     pub back_to: &'a str,
+    /// Providers that can give the level needed.
+    pub providers: Vec<ProviderButton<'a>>,
 }
 
 pub fn step_up(frame: &Frame<'_>, v: &StepUpView<'_>) -> Markup {
@@ -204,7 +248,12 @@ pub fn step_up(frame: &Frame<'_>, v: &StepUpView<'_>) -> Markup {
     let main = html! {
         h1 { (title) }
         p.lead { (loc.tf("stepup-body", &[("needed", v.needed.to_owned().into()), ("have", v.have.to_owned().into())])) }
-        p { (loc.t("stepup-none-here")) }
+        @if v.providers.is_empty() {
+            p { (loc.t("stepup-none-here")) }
+        } @else {
+            p { (loc.t("stepup-login-again")) }
+            (provider_buttons(frame, &v.providers, Some(v.back_to), None))
+        }
         p { (loc.t("stepup-kept")) }
         ul.link-list {
             li { a href=(v.back_to) { (loc.t("stepup-back")) } }
@@ -382,6 +431,9 @@ pub fn case(frame: &Frame<'_>, v: &CaseView<'_>) -> Markup {
 
 pub struct AccountView<'a> {
     pub email: &'a str,
+    /// The account logs in with a password (else only through a provider: no password or address to
+    /// change, and deleting needs no password).
+    pub password_account: bool,
     pub notice: Option<String>,
     pub change_password: [Input<'a>; 2],
     pub change_email: [Input<'a>; 2],
@@ -402,6 +454,7 @@ pub fn account(frame: &Frame<'_>, v: &AccountView<'_>) -> Markup {
         (notice(v.notice.as_deref()))
         h1 { (title) }
         p.lead { (loc.tf("my-cases-logged-in-as", &[("email", v.email.to_owned().into())])) }
+        @if v.password_account {
         h2 #passord { (loc.t("account-password-heading")) }
         form method="post" action=(paths::ACCOUNT_PASSWORD) novalidate {
             input type="hidden" name="csrf" value=(frame.csrf);
@@ -414,11 +467,12 @@ pub fn account(frame: &Frame<'_>, v: &AccountView<'_>) -> Markup {
             @for i in &v.change_email { (input(loc, i)) }
             div.button-group { button.button type="submit" { (loc.t("account-email-submit")) } }
         }
+        }
         h2 #slett { (loc.t("account-delete-heading")) }
         p { (loc.t("account-delete-body")) }
         form method="post" action=(paths::ACCOUNT_DELETE) novalidate {
             input type="hidden" name="csrf" value=(frame.csrf);
-            (input(loc, &v.delete))
+            @if v.password_account { (input(loc, &v.delete)) }
             div.button-group { button.button type="submit" { (loc.t("account-delete-submit")) } }
         }
         p { a href=(paths::MY_CASES) { (loc.t("my-cases-title")) } }

@@ -24,7 +24,7 @@ use crate::views::account::{
 
 /// `https://<host>[:port]` of this tenant, for links in mails: the host the request came to when it is
 /// one of the tenant's own (never a name a client made up), else the tenant's first.
-fn origin(ctx: &Ctx<'_>, request_host: Option<&str>) -> String {
+pub(super) fn origin(ctx: &Ctx<'_>, request_host: Option<&str>) -> String {
     let hosts = &ctx.tenant.config.hosts;
     let host = request_host
         .filter(|h| hosts.iter().any(|x| x == h))
@@ -95,6 +95,67 @@ fn message(
                 paragraphs,
                 links,
                 confirmation,
+            },
+        )
+    })
+}
+
+/// A page that says what happened, with links on (not a confirmation).
+pub(super) fn message_page(
+    ctx: &Ctx<'_>,
+    title: &str,
+    paragraphs: Vec<String>,
+    links: Vec<(&str, String)>,
+) -> Resp {
+    message(ctx, title, paragraphs, links, false)
+}
+
+/// The login buttons of the tenant's providers that reach `level` (all of them for `None`).
+fn provider_buttons<'c>(
+    ctx: &'c Ctx<'_>,
+    level: Option<crate::forms::LoginLevel>,
+) -> Vec<v::ProviderButton<'c>> {
+    ctx.state
+        .providers(ctx.tenant)
+        .filter(|p| level.is_none_or(|l| p.acr_for(l).is_some()))
+        .map(|p| v::ProviderButton {
+            title: &p.title,
+            action: paths::oidc_start(&p.name),
+            level: match level {
+                Some(crate::forms::LoginLevel::Substantial) => Some("substantial"),
+                Some(crate::forms::LoginLevel::High) => Some("high"),
+                _ => None,
+            },
+        })
+        .collect()
+}
+
+fn level_name(loc: Loc<'_>, l: crate::forms::LoginLevel) -> &str {
+    loc.t(match l {
+        crate::forms::LoginLevel::Low => "level-low",
+        crate::forms::LoginLevel::Substantial => "level-substantial",
+        crate::forms::LoginLevel::High => "level-high",
+    })
+}
+
+/// The page for a login below the level a form needs, with the providers' buttons that reach it.
+pub(super) fn step_up_page(
+    ctx: &Ctx<'_>,
+    needed: crate::forms::LoginLevel,
+    have: Option<crate::forms::LoginLevel>,
+    back: &str,
+) -> Resp {
+    let loc = ctx.loc();
+    let providers = provider_buttons(ctx, Some(needed));
+    let have = have.map_or_else(|| loc.t("level-unknown"), |h| level_name(loc, h));
+    page(ctx, StatusCode::FORBIDDEN, |f| {
+        v::step_up(
+            f,
+            &v::StepUpView {
+                needed: level_name(loc, needed),
+                have,
+                back_to: back,
+                providers,
             },
         )
     })
@@ -192,10 +253,12 @@ pub fn login_needed(ctx: &Ctx<'_>, e: &WebError) -> Resp {
         Some((action, _)) => action.clone(),
         None => ctx.here(),
     };
+    let level = match e {
+        WebError::LoginNeeded { level, .. } => *level,
+        _ => crate::forms::LoginLevel::Low,
+    };
     if kept_fields.is_none() && !*ended {
-        let mut r = see_other(&paths::login_then(&back));
-        *r.status_mut() = StatusCode::SEE_OTHER;
-        return r;
+        return see_other(&paths::login_for(&back, level));
     }
     let mut r = login_form(
         ctx,
@@ -204,6 +267,7 @@ pub fn login_needed(ctx: &Ctx<'_>, e: &WebError) -> Resp {
         Some(notice.to_owned()),
         None,
         kept_fields.as_ref().map(|(a, f)| (a.as_str(), f.as_str())),
+        level,
     );
     *r.status_mut() = StatusCode::UNAUTHORIZED;
     r
@@ -214,33 +278,15 @@ pub fn step_up(ctx: &Ctx<'_>, e: &WebError) -> Resp {
     let WebError::StepUp { needed, have } = e else {
         return see_other(paths::LOGIN);
     };
-    let loc = ctx.loc();
-    let name = |l: crate::forms::LoginLevel| {
-        loc.t(match l {
-            crate::forms::LoginLevel::Low => "level-low",
-            crate::forms::LoginLevel::Substantial => "level-substantial",
-            crate::forms::LoginLevel::High => "level-high",
-        })
+    // Back to the same page after the new login (a GET; a POST's page is its form's step).
+    let back = if ctx.path.ends_with("/start") || ctx.path.ends_with("/send") {
+        ctx.path
+            .rsplit_once('/')
+            .map_or(paths::PORTAL.to_owned(), |(p, _)| p.to_owned())
+    } else {
+        ctx.here()
     };
-    let back = ctx
-        .path
-        .split("/steg/")
-        .next()
-        .filter(|p| p.starts_with("/skjema/"))
-        .unwrap_or(paths::PORTAL)
-        .to_owned();
-    let mut r = page(ctx, StatusCode::FORBIDDEN, |f| {
-        v::step_up(
-            f,
-            &v::StepUpView {
-                needed: name(*needed),
-                have: name(*have),
-                back_to: &back,
-            },
-        )
-    });
-    *r.status_mut() = StatusCode::FORBIDDEN;
-    r
+    step_up_page(ctx, *needed, Some(*have), &back)
 }
 
 fn login_form(
@@ -250,8 +296,14 @@ fn login_form(
     notice: Option<String>,
     error: Option<String>,
     kept: Option<(&str, &str)>,
+    level: crate::forms::LoginLevel,
 ) -> Resp {
     let loc = ctx.loc();
+    let providers = provider_buttons(
+        ctx,
+        (level > crate::forms::LoginLevel::Low).then_some(level),
+    );
+    let password_form = level == crate::forms::LoginLevel::Low && ctx.state.config.accounts.enabled;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -261,6 +313,8 @@ fn login_form(
         v::login(
             f,
             &LoginView {
+                providers,
+                password_form,
                 email: email_input(loc, email, None),
                 password: password_input(
                     loc,
@@ -290,6 +344,8 @@ pub fn login_page(r: &Request<'_>) -> Result<Resp, WebError> {
         return Ok(see_other(back.unwrap_or(paths::MY_CASES)));
     }
     let loc = ctx.loc();
+    let level = super::oidc::parse_level(ctx.query_param("niva").as_deref())
+        .unwrap_or(crate::forms::LoginLevel::Low);
     let notice = if ctx.query_param("utlogget").is_some() {
         Some(loc.t("logout-done").to_owned())
     } else if back.is_some() {
@@ -297,11 +353,12 @@ pub fn login_page(r: &Request<'_>) -> Result<Resp, WebError> {
     } else {
         None
     };
-    Ok(login_form(ctx, "", back, notice, None, None))
+    Ok(login_form(ctx, "", back, notice, None, None, level))
 }
 
 /// POST /logg-inn
 pub async fn login(r: &Request<'_>) -> Result<Resp, WebError> {
+    use crate::forms::LoginLevel::Low;
     let ctx = r.ctx;
     accounts_on(ctx)?;
     let loc = ctx.loc();
@@ -317,10 +374,10 @@ pub async fn login(r: &Request<'_>) -> Result<Resp, WebError> {
     };
     let wrong = || loc.t("login-wrong").to_owned();
     let Ok(email) = auth::normalise_email(typed) else {
-        return Ok(login_form(ctx, typed, back, None, Some(wrong()), kept));
+        return Ok(login_form(ctx, typed, back, None, Some(wrong()), kept, Low));
     };
     if pass.is_empty() || pass.chars().count() > password::MAX_LENGTH {
-        return Ok(login_form(ctx, typed, back, None, Some(wrong()), kept));
+        return Ok(login_form(ctx, typed, back, None, Some(wrong()), kept, Low));
     }
     let state = ctx.state;
     let to = SessionId::generate().map_err(|e| WebError::Internal(e.to_string()))?;
@@ -345,7 +402,7 @@ pub async fn login(r: &Request<'_>) -> Result<Resp, WebError> {
         }
     };
     if let Some(e) = error {
-        let mut resp = login_form(ctx, typed, back, None, Some(e.clone()), kept);
+        let mut resp = login_form(ctx, typed, back, None, Some(e.clone()), kept, Low);
         if e == loc.t("login-wrong") {
             *resp.status_mut() = StatusCode::UNAUTHORIZED;
         } else if matches!(outcome, Err(Refused::TooMany(_))) {
@@ -356,26 +413,35 @@ pub async fn login(r: &Request<'_>) -> Result<Resp, WebError> {
     ctx.move_session(to.clone());
     tracing::info!(request_id = %ctx.request_id, "a citizen logged in with a password");
     if let Some((action, fields)) = kept {
-        // What the refused POST carried, ready to send again under the new session's token.
-        let fields: Vec<(String, String)> = form_urlencoded::parse(fields.as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .filter(|(k, _)| k != crate::http::csrf::FIELD)
-            .collect();
-        let csrf = crate::http::csrf::token(&state.site_key, &to);
-        let here = ctx.here();
-        let f = frame(ctx, &csrf, &here);
-        return Ok(html(
-            StatusCode::OK,
-            crate::views::errors::resend_after_login(&f, action, &fields).into_string(),
-        ));
+        return Ok(resend_page(ctx, &to, action, fields));
     }
     Ok(see_other(back.unwrap_or(paths::MY_CASES)))
 }
 
-/// POST /logg-ut
+/// What a refused POST carried (url-encoded), ready to send again under the new session's token.
+pub(super) fn resend_page(ctx: &Ctx<'_>, to: &SessionId, action: &str, fields: &str) -> Resp {
+    let fields: Vec<(String, String)> = form_urlencoded::parse(fields.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .filter(|(k, _)| k != crate::http::csrf::FIELD)
+        .collect();
+    let csrf = crate::http::csrf::token(&ctx.state.site_key, to);
+    let here = ctx.here();
+    let f = frame(ctx, &csrf, &here);
+    html(
+        StatusCode::OK,
+        crate::views::errors::resend_after_login(&f, action, &fields).into_string(),
+    )
+}
+
+/// POST /logg-ut: this session ends here; a provider's login is ended at the provider too (its
+/// logout page sends the citizen back to the login page).
 pub async fn logout(r: &Request<'_>) -> Result<Resp, WebError> {
     let ctx = r.ctx;
     let state = ctx.state;
+    let at_provider = match ctx.login().current() {
+        Some(c) => super::oidc::logout_url(ctx, &c.login).await,
+        None => None,
+    };
     let to = SessionId::generate().map_err(|e| WebError::Internal(e.to_string()))?;
     let lang = ctx.lang_chosen.then_some(ctx.lang);
     state
@@ -384,7 +450,9 @@ pub async fn logout(r: &Request<'_>) -> Result<Resp, WebError> {
         .log_out(&ctx.session, &to, lang, state.clock.unix())
         .await?;
     ctx.move_session(to);
-    Ok(see_other(&format!("{}?utlogget=1", paths::LOGIN)))
+    Ok(see_other(
+        &at_provider.unwrap_or_else(|| format!("{}?utlogget=1", paths::LOGIN)),
+    ))
 }
 
 fn register_form(
@@ -795,6 +863,21 @@ pub async fn reset(r: &Request<'_>) -> Result<Resp, WebError> {
     })
 }
 
+/// How the account is named on its pages: its address, or for a provider's account the identity number
+/// with the last five digits hidden.
+pub(super) fn who(ctx: &Ctx<'_>, a: &crate::auth::records::Account) -> String {
+    if !a.email.is_empty() {
+        return a.email.clone();
+    }
+    match &a.pid {
+        Some(p) => ctx.loc().tf(
+            "account-pid",
+            &[("pid", format!("{}*****", p.get(..6).unwrap_or("")).into())],
+        ),
+        None => ctx.loc().t("account-provider").to_owned(),
+    }
+}
+
 /// The errors of the settings page's inputs, by input name.
 #[derive(Default)]
 struct SettingsErrors {
@@ -830,11 +913,13 @@ fn settings_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let hint = new_password_hint(ctx);
+    let shown = who(ctx, &current.account);
     Ok(page(ctx, status, |f| {
         v::account(
             f,
             &AccountView {
-                email: &current.account.email,
+                email: &shown,
+                password_account: current.account.has_password(),
                 notice,
                 change_password: [
                     password_input(
@@ -1053,7 +1138,9 @@ pub async fn delete(r: &Request<'_>) -> Result<Resp, WebError> {
         return Err(WebError::NotFound);
     };
     let pass = r.field("slett-passord").unwrap_or("");
-    if !password_right(ctx, pass).await? {
+    // An account made by a provider login has no password: its login (at a provider's level) is the
+    // proof.
+    if current.account.has_password() && !password_right(ctx, pass).await? {
         let errors = SettingsErrors {
             by_name: vec![("slett-passord", loc.t("account-password-wrong").to_owned())],
             ..Default::default()

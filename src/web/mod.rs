@@ -8,6 +8,7 @@ pub mod errors;
 pub mod form_run;
 pub mod language;
 pub mod my_cases;
+pub mod oidc;
 pub mod portal;
 pub mod routes;
 pub mod system;

@@ -102,8 +102,9 @@ pub fn list(r: &Request<'_>) -> Result<Resp, WebError> {
         Some("har-utkast") => Some(loc.t("my-cases-has-draft").to_owned()),
         _ => None,
     };
+    let shown = super::account::who(ctx, account);
     let view = MyCasesView {
-        email: &account.email,
+        email: &shown,
         last_login: account.previous_login.map(|t| when(loc, t)),
         drafts,
         browser_drafts,

@@ -95,7 +95,7 @@ pub fn landing(r: &Request<'_>) -> Result<Resp, WebError> {
         f.description = Some(form.intro.get(ctx.lang));
         let kw = form.keywords.get(ctx.lang);
         f.keywords = (!kw.is_empty()).then(|| kw.join(", "));
-        views::portal::landing(&f, form, ctx.state.login_offered()).into_string()
+        views::portal::landing(&f, form, ctx.state.login_offered(ctx.tenant)).into_string()
     });
     Ok(html(StatusCode::OK, body))
 }

@@ -3,7 +3,7 @@
 
 use crate::http::router::{Access, Audit, BodyLimit, Handler, PageFn, Route, RouteClass, Site};
 
-use super::{account, assets, form_run, language, my_cases, portal, system};
+use super::{account, assets, form_run, language, my_cases, oidc, portal, system};
 
 /// Wraps an async handler as a [`PageFn`].
 macro_rules! page {
@@ -165,6 +165,22 @@ pub static ROUTES: &[Route] = &[
         NoAudit,
         BodyLimit::Form,
         page!(account::login),
+    ),
+    Route::post(
+        "/logg-inn/oidc/{provider}",
+        Public,
+        NoAudit,
+        BodyLimit::Form,
+        page!(oidc::start),
+    ),
+    // The provider sends the citizen back here (a cross-site top-level GET: the Lax session cookie
+    // comes with it); the state in the session is the CSRF protection.
+    Route::get(
+        "/logg-inn/oidc/{provider}/tilbake",
+        C::Public,
+        Public,
+        NoAudit,
+        Handler::Page(page!(oidc::back)),
     ),
     Route::post(
         "/logg-ut",
@@ -355,6 +371,7 @@ mod tests {
             (paths::blank_pdf(&f), Access::Public),
             (paths::LOGIN.to_owned(), Access::Public),
             (paths::login_then("/mine-saker"), Access::Public),
+            (paths::oidc_back("idporten"), Access::Public),
             (paths::REGISTER.to_owned(), Access::Public),
             (paths::FORGOT.to_owned(), Access::Public),
             (paths::verify("t"), Access::Public),
@@ -373,6 +390,7 @@ mod tests {
             (paths::LANGUAGE.to_owned(), Access::Public),
             (paths::LOGIN.to_owned(), Access::Public),
             (paths::LOGOUT.to_owned(), Access::Public),
+            (paths::oidc_start("idporten"), Access::Public),
             (paths::REGISTER.to_owned(), Access::Public),
             (paths::FORGOT.to_owned(), Access::Public),
             (paths::reset("t"), Access::Public),

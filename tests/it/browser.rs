@@ -886,6 +886,8 @@ async fn the_account_pages_pass_axe_and_work_without_javascript() {
     let srv = TestServer::start_with(|c| {
         // Registration needs a mail server in the configuration; nothing is sent in this test.
         c.smtp = Some(crate::targets::smtp_on(1));
+        // A provider that is not running: its button and the page for a provider that is down.
+        c.oidc = vec![crate::oidc::provider_config(crate::support::free_port())];
     })
     .await;
     radhus::demo::seed_citizens(srv.running().state())
@@ -900,6 +902,7 @@ async fn the_account_pages_pass_axe_and_work_without_javascript() {
         b.choose_language(lang).await;
         for (kind, path) in [
             ("login", "/logg-inn"),
+            ("login-substantial", "/logg-inn?til=%2F&niva=substantial"),
             ("register", "/registrer"),
             ("forgot", "/glemt-passord"),
             ("link-dead", "/konto/bekreft/ugyldig"),
@@ -907,6 +910,16 @@ async fn the_account_pages_pass_axe_and_work_without_javascript() {
             b.goto(&srv.url(host, path)).await;
             check_page(&b, lang, kind, &mut failures).await;
         }
+        // The provider is down: its page.
+        b.goto(&srv.url(host, "/logg-inn?til=%2F&niva=substantial"))
+            .await;
+        b.el("form[action='/logg-inn/oidc/idporten'] button")
+            .await
+            .click()
+            .await
+            .unwrap();
+        b.wait_for_path("/logg-inn/oidc/idporten").await;
+        check_page(&b, lang, "provider-down", &mut failures).await;
         // The register form with its errors.
         b.goto(&srv.url(host, "/registrer")).await;
         b.el("#f-epost")
@@ -930,7 +943,7 @@ async fn the_account_pages_pass_axe_and_work_without_javascript() {
             .send_keys("feil passord")
             .await
             .unwrap();
-        b.el("main form button[type=submit]")
+        b.el("form[action='/logg-inn'] button[type=submit]")
             .await
             .click()
             .await
@@ -940,7 +953,7 @@ async fn the_account_pages_pass_axe_and_work_without_javascript() {
         b.el("#f-epost").await.clear().await.unwrap();
         b.el("#f-epost").await.send_keys(email).await.unwrap();
         b.el("#f-passord").await.send_keys(password).await.unwrap();
-        b.el("main form button[type=submit]")
+        b.el("form[action='/logg-inn'] button[type=submit]")
             .await
             .click()
             .await
@@ -991,7 +1004,7 @@ async fn the_account_pages_pass_axe_and_work_without_javascript() {
     b.wait_for_path("/logg-inn").await;
     b.el("#f-epost").await.send_keys(email).await.unwrap();
     b.el("#f-passord").await.send_keys(password).await.unwrap();
-    b.el("main form button[type=submit]")
+    b.el("form[action='/logg-inn'] button[type=submit]")
         .await
         .click()
         .await

@@ -26,6 +26,7 @@ mod hostile;
 mod house;
 mod http_limits;
 mod layers;
+mod oidc;
 mod portal;
 mod security;
 mod server_lifecycle;
