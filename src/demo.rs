@@ -178,7 +178,7 @@ pub async fn seed_citizens(state: &crate::state::State) -> Result<(), String> {
                 tenant.config.default_lang,
                 &state.clock,
                 lifetime,
-                Some(account.id.clone()),
+                Some(&account),
             )
             .await
             .map_err(e)?;

@@ -19,6 +19,7 @@ pub const MY_CASES: &str = "/mine-saker";
 /// The account's settings: password, address, deletion.
 pub const ACCOUNT: &str = "/konto";
 pub const ACCOUNT_PASSWORD: &str = "/konto/passord";
+pub const ACCOUNT_PROFILE: &str = "/konto/profil";
 pub const ACCOUNT_EMAIL: &str = "/konto/epost";
 pub const ACCOUNT_DELETE: &str = "/konto/slett";
 
@@ -74,6 +75,11 @@ pub fn oidc_back(provider: &str) -> String {
 /// One of the citizen's cases on Mine saker.
 pub fn case(r: &Reference) -> String {
     format!("/mine-saker/sak/{r}")
+}
+
+/// Starts a new draft of a case's form with its answers.
+pub fn case_copy(r: &Reference) -> String {
+    format!("/mine-saker/sak/{r}/kopier")
 }
 
 /// Deletes one of the account's drafts.

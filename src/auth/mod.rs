@@ -164,6 +164,7 @@ pub async fn register(
         drafts: Default::default(),
         submissions: vec![],
         pid: None,
+        profile: Default::default(),
     };
     let record = AccountToken {
         tenant: tenant.clone(),

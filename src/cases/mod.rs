@@ -105,7 +105,35 @@ pub async fn start_draft(
     lang: Lang,
     clock: &Clock,
     lifetime_secs: i64,
-    account: Option<crate::ids::AccountId>,
+    account: Option<&crate::auth::records::Account>,
+) -> Result<DraftId, StoreError> {
+    start_draft_with(
+        store,
+        tenant,
+        session,
+        form,
+        lang,
+        clock,
+        lifetime_secs,
+        account,
+        None,
+    )
+    .await
+}
+
+/// [`start_draft`] with answers to start from (a case sent before, "use my answers from last time")
+/// instead of the account's prefill.
+#[allow(clippy::too_many_arguments)]
+pub async fn start_draft_with(
+    store: &Store,
+    tenant: &Tenant,
+    session: &SessionId,
+    form: &Arc<FormDef>,
+    lang: Lang,
+    clock: &Clock,
+    lifetime_secs: i64,
+    account: Option<&crate::auth::records::Account>,
+    answers: Option<crate::forms::answers::Answers>,
 ) -> Result<DraftId, StoreError> {
     let now = clock.unix();
     let id = DraftId::generate().map_err(|e| StoreError::Random(e.to_string()))?;
@@ -125,7 +153,9 @@ pub async fn start_draft(
         form_version: form.version,
         form_hash: form.content_hash.clone(),
         lang,
-        answers: Default::default(),
+        answers: answers
+            .or_else(|| account.map(|a| a.prefill(form)))
+            .unwrap_or_default(),
         created: now,
         updated: now,
         expires: now + lifetime_secs,
@@ -133,7 +163,7 @@ pub async fn start_draft(
         files: Default::default(),
         rev: 0,
         progressed: false,
-        account,
+        account: account.map(|a| a.id.clone()),
     };
     ts.start_draft(session, slot(tenant, form), id.clone(), draft, now)
         .await?;

@@ -119,6 +119,56 @@ pub struct Field {
     /// A consent box where the citizen's consent is the legal basis for what it names
     /// (`consent_is_legal_basis = true`); every other box is a confirmation and must be worded as one.
     pub consent_basis: bool,
+    /// What a logged-in citizen's draft starts with in this field: `prefill = "profile.name"` and the
+    /// like, or (outside groups) what the field's `autocomplete` token says it takes from the person
+    /// filling in the form (`name`, `tel`, `email`, `street-address`).
+    pub prefill: Option<Prefill>,
+}
+
+/// Where a prefilled answer comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prefill {
+    /// The account's profile.
+    Name,
+    Phone,
+    Email,
+    Address,
+    /// The national identity number a provider (ID-porten) vouched for.
+    Fnr,
+}
+
+impl Prefill {
+    pub fn parse(s: &str) -> Option<Prefill> {
+        Some(match s {
+            "profile.name" => Prefill::Name,
+            "profile.phone" => Prefill::Phone,
+            "profile.email" => Prefill::Email,
+            "profile.address" => Prefill::Address,
+            "person.fnr" => Prefill::Fnr,
+            _ => return None,
+        })
+    }
+
+    fn from_autocomplete(token: &str) -> Option<Prefill> {
+        Some(match token {
+            "name" => Prefill::Name,
+            "tel" => Prefill::Phone,
+            "email" => Prefill::Email,
+            "street-address" => Prefill::Address,
+            _ => return None,
+        })
+    }
+
+    /// Whether a field of `kind` can hold it.
+    fn fits(self, kind: &Kind) -> bool {
+        match self {
+            Prefill::Name => matches!(kind, Kind::Text { .. }),
+            Prefill::Phone => matches!(kind, Kind::Phone | Kind::Text { .. }),
+            Prefill::Email => matches!(kind, Kind::Email | Kind::Text { .. }),
+            Prefill::Address => matches!(kind, Kind::Address),
+            Prefill::Fnr => matches!(kind, Kind::Fodselsnummer),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -194,6 +244,7 @@ struct RawField {
     max_files: Option<u32>,
     fields: Option<Vec<Spanned<RawField>>>,
     consent_is_legal_basis: Option<bool>,
+    prefill: Option<Spanned<String>>,
 }
 
 impl RawField {
@@ -719,6 +770,7 @@ fn build_field(
                 show_if,
                 autocomplete: None,
                 consent_basis: false,
+                prefill: None,
             });
         }
         "info" | "heading" => {
@@ -734,7 +786,41 @@ fn build_field(
         }
         _ => return None,
     };
+    // Explicit, or from the autocomplete token of a field outside a group (a group's rows are about
+    // others: children, siblings).
+    let prefill = match &f.prefill {
+        Some(p) => match Prefill::parse(p.get_ref()) {
+            Some(x) if x.fits(&kind) => Some(x),
+            Some(_) => {
+                loc.at(
+                    p.span().start,
+                    format!(
+                        "field \"{id}\": prefill \"{}\" does not fit a field of kind \"{kind_name}\"",
+                        p.get_ref()
+                    ),
+                );
+                None
+            }
+            None => {
+                loc.at(
+                    p.span().start,
+                    format!(
+                        "field \"{id}\": prefill \"{}\" is not one of profile.name, profile.phone, profile.email, profile.address, person.fnr",
+                        p.get_ref()
+                    ),
+                );
+                None
+            }
+        },
+        None if row.is_empty() => f
+            .autocomplete
+            .as_deref()
+            .and_then(Prefill::from_autocomplete)
+            .filter(|p| p.fits(&kind)),
+        None => None,
+    };
     Some(Field {
+        prefill,
         id,
         kind,
         label: f.label,

@@ -297,6 +297,7 @@ impl TenantStore<'_> {
                     drafts: Default::default(),
                     submissions: vec![],
                     pid,
+                    profile: Default::default(),
                 };
                 put(
                     tx,
@@ -553,6 +554,7 @@ mod tests {
             drafts: Default::default(),
             submissions: vec![],
             pid: None,
+            profile: Default::default(),
         }
     }
 

@@ -383,6 +383,8 @@ pub fn my_cases(frame: &Frame<'_>, v: &MyCasesView<'_>) -> Markup {
 }
 
 pub struct CaseView<'a> {
+    /// Starts a new draft of the form with this case's answers (when the form is still offered).
+    pub copy_action: Option<String>,
     pub reference: &'a str,
     pub form_title: &'a str,
     pub sent: String,
@@ -410,6 +412,14 @@ pub fn case(frame: &Frame<'_>, v: &CaseView<'_>) -> Markup {
             @for (when, what) in &v.history { li { (when) ": " (what) } }
         }
         p { a href=(v.pdf_href) download { (loc.t("receipt-pdf")) } }
+        @if let Some(a) = &v.copy_action {
+            h2 { (loc.t("case-copy-heading")) }
+            p { (loc.t("case-copy-body")) }
+            form method="post" action=(a) {
+                input type="hidden" name="csrf" value=(frame.csrf);
+                button.button.button--secondary type="submit" { (loc.t("case-copy-submit")) }
+            }
+        }
     };
     let my = loc.t("my-cases-title");
     let crumbs = [
@@ -435,6 +445,8 @@ pub struct AccountView<'a> {
     /// change, and deleting needs no password).
     pub password_account: bool,
     pub notice: Option<String>,
+    /// Name, phone, street address, postnummer: what forms are prefilled with.
+    pub profile: [Input<'a>; 4],
     pub change_password: [Input<'a>; 2],
     pub change_email: [Input<'a>; 2],
     pub delete: Input<'a>,
@@ -444,8 +456,9 @@ pub fn account(frame: &Frame<'_>, v: &AccountView<'_>) -> Markup {
     let loc = frame.loc;
     let title = loc.t("account-title");
     let all: Vec<&Input<'_>> = v
-        .change_password
+        .profile
         .iter()
+        .chain(v.change_password.iter())
         .chain(v.change_email.iter())
         .chain(std::iter::once(&v.delete))
         .collect();
@@ -455,6 +468,13 @@ pub fn account(frame: &Frame<'_>, v: &AccountView<'_>) -> Markup {
         h1 { (title) }
         p.lead { (loc.tf("my-cases-logged-in-as", &[("email", v.email.to_owned().into())])) }
         @if v.password_account {
+        h2 #profil { (loc.t("account-profile-heading")) }
+        p { (loc.t("account-profile-intro")) }
+        form method="post" action=(paths::ACCOUNT_PROFILE) novalidate {
+            input type="hidden" name="csrf" value=(frame.csrf);
+            @for i in &v.profile { (input(loc, i)) }
+            div.button-group { button.button type="submit" { (loc.t("account-profile-submit")) } }
+        }
         h2 #passord { (loc.t("account-password-heading")) }
         form method="post" action=(paths::ACCOUNT_PASSWORD) novalidate {
             input type="hidden" name="csrf" value=(frame.csrf);

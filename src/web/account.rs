@@ -883,6 +883,8 @@ pub(super) fn who(ctx: &Ctx<'_>, a: &crate::auth::records::Account) -> String {
 struct SettingsErrors {
     by_name: Vec<(&'static str, String)>,
     email_value: String,
+    /// The profile as typed, when it was refused.
+    profile: Option<crate::auth::records::Profile>,
 }
 
 impl SettingsErrors {
@@ -914,12 +916,45 @@ fn settings_page(
     };
     let hint = new_password_hint(ctx);
     let shown = who(ctx, &current.account);
+    let p = errors
+        .profile
+        .clone()
+        .unwrap_or_else(|| current.account.profile.clone());
+    let input =
+        |name: &'static str, label: &'static str, kind: &'static str, ac: &'static str| Input {
+            name,
+            label: loc.t(label),
+            kind,
+            value: "",
+            autocomplete: ac,
+            hint: None,
+            error: errors.get(name),
+        };
+    let profile = [
+        Input {
+            value: &p.name,
+            ..input("navn", "profile-name", "text", "name")
+        },
+        Input {
+            value: &p.phone,
+            ..input("telefon", "profile-phone", "tel", "tel")
+        },
+        Input {
+            value: &p.street,
+            ..input("gate", "profile-street", "text", "street-address")
+        },
+        Input {
+            value: &p.postnummer,
+            ..input("postnummer", "profile-postnummer", "text", "postal-code")
+        },
+    ];
     Ok(page(ctx, status, |f| {
         v::account(
             f,
             &AccountView {
                 email: &shown,
                 password_account: current.account.has_password(),
+                profile,
                 notice,
                 change_password: [
                     password_input(
@@ -977,6 +1012,7 @@ pub fn settings(r: &Request<'_>) -> Result<Resp, WebError> {
     let notice = match r.ctx.query_param("endret").as_deref() {
         Some("passord") => Some(loc.t("account-password-changed").to_owned()),
         Some("epost") => Some(loc.t("account-email-sent").to_owned()),
+        Some("profil") => Some(loc.t("account-profile-saved").to_owned()),
         _ => None,
     };
     settings_page(r.ctx, &SettingsErrors::default(), notice)
@@ -1061,6 +1097,62 @@ pub async fn change_password(r: &Request<'_>) -> Result<Resp, WebError> {
         ),
     );
     Ok(see_other(&format!("{}?endret=passord", paths::ACCOUNT)))
+}
+
+/// POST /konto/profil: the details forms are prefilled with. Each may be left empty.
+pub async fn change_profile(r: &Request<'_>) -> Result<Resp, WebError> {
+    let ctx = r.ctx;
+    let loc = ctx.loc();
+    let Some(current) = ctx.login().current().cloned() else {
+        return Err(WebError::NotFound);
+    };
+    let field = |n: &str| {
+        r.field(n)
+            .unwrap_or("")
+            .trim()
+            .chars()
+            .take(200)
+            .collect::<String>()
+    };
+    let mut profile = crate::auth::records::Profile {
+        name: field("navn"),
+        phone: field("telefon"),
+        street: field("gate"),
+        postnummer: field("postnummer"),
+    };
+    let mut errors = SettingsErrors::default();
+    let message = |e: crate::forms::validate::Invalid, label: &str| {
+        crate::views::fields::message_text(
+            loc,
+            &crate::forms::engine::Message::Key(e.key, e.args),
+            label,
+        )
+    };
+    if !profile.phone.is_empty() {
+        match crate::forms::validate::phone::check(&profile.phone) {
+            Ok(p) => profile.phone = p,
+            Err(e) => errors
+                .by_name
+                .push(("telefon", message(e, loc.t("profile-phone")))),
+        }
+    }
+    if !profile.postnummer.is_empty()
+        && let Err(e) = crate::forms::validate::postnummer::check(&profile.postnummer)
+    {
+        errors
+            .by_name
+            .push(("postnummer", message(e, loc.t("profile-postnummer"))));
+    }
+    if !errors.by_name.is_empty() {
+        errors.profile = Some(profile);
+        return settings_page(ctx, &errors, None);
+    }
+    ctx.state
+        .store
+        .tenant(&ctx.tenant.config.id)
+        .change_account(&current.account.id, move |a| a.profile = profile)
+        .await?;
+    Ok(see_other(&format!("{}?endret=profil", paths::ACCOUNT)))
 }
 
 /// POST /konto/epost: a link goes to the new address; the account moves when it is followed.

@@ -81,7 +81,7 @@ pub async fn start(r: &Request<'_>) -> Result<Resp, WebError> {
             ctx.lang,
             &state.clock,
             state.config.server.first_step_lifetime.as_secs() as i64,
-            ctx.account().map(|a| a.id.clone()),
+            ctx.account(),
         )
         .await?;
     }

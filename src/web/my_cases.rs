@@ -137,7 +137,13 @@ pub fn case(r: &Request<'_>) -> Result<Resp, WebError> {
         .map(|(t, s)| (when(loc, t), loc.t(s.key()).to_owned()))
         .collect();
     let reference_text = reference.to_string();
+    let copy_action = ctx
+        .tenant
+        .form(&sub.form)
+        .is_some()
+        .then(|| paths::case_copy(&reference));
     let view = CaseView {
+        copy_action,
         reference: &reference_text,
         form_title: &form_title,
         sent: when(loc, sub.submitted),
@@ -149,6 +155,51 @@ pub fn case(r: &Request<'_>) -> Result<Resp, WebError> {
     let here = ctx.here();
     let f = frame(ctx, &csrf, &here);
     Ok(html(StatusCode::OK, v::case(&f, &view).into_string()))
+}
+
+/// POST /mine-saker/sak/{reference}/kopier: "use my answers from last time" — a new draft of the form's
+/// current version starts from the case's answers (those the form still asks; files are not carried),
+/// and the citizen goes through every step to see and change them.
+pub async fn copy_case(r: &Request<'_>) -> Result<Resp, WebError> {
+    let ctx = r.ctx;
+    let Some(current) = ctx.login().current().cloned() else {
+        return Err(WebError::NotFound);
+    };
+    let reference = r.reference()?;
+    let state = ctx.state;
+    let sub = crate::cases::case_of(&state.store, ctx.tenant, &current.account.id, &reference)?
+        .ok_or(WebError::NotFound)?;
+    let def = ctx
+        .tenant
+        .form(&sub.form)
+        .ok_or(WebError::NotFound)?
+        .clone();
+    let today = state.clock.today();
+    let lists = ctx.tenant.lists(today);
+    let engine = crate::forms::engine::Engine::new(&def, &lists, today);
+    let mut answers = engine.prune(&sub.answers);
+    // Files belong to the case sent; the new draft asks for them again.
+    let file_ids = engine.file_ids(&answers);
+    answers.values.retain(|_, v| match v {
+        crate::forms::answers::Answer::One(s) => !file_ids.iter().any(|f| f.as_str() == s),
+        crate::forms::answers::Answer::Many(m) => {
+            !m.iter().any(|s| file_ids.iter().any(|f| f.as_str() == s))
+        }
+    });
+    ctx.spend(crate::budgets::Spend::Draft, 1)?;
+    crate::cases::start_draft_with(
+        &state.store,
+        ctx.tenant,
+        &ctx.session,
+        &def,
+        ctx.lang,
+        &state.clock,
+        state.config.server.first_step_lifetime.as_secs() as i64,
+        Some(&current.account),
+        Some(answers),
+    )
+    .await?;
+    Ok(see_other(&paths::step(&def.id, 0)))
 }
 
 /// POST /mine-saker/utkast/{draft}/slett

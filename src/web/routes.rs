@@ -261,6 +261,20 @@ pub static ROUTES: &[Route] = &[
         page!(account::change_password),
     ),
     Route::post(
+        "/konto/profil",
+        Citizen(Low),
+        NoAudit,
+        BodyLimit::Form,
+        page!(account::change_profile),
+    ),
+    Route::post(
+        "/mine-saker/sak/{reference}/kopier",
+        Citizen(Low),
+        NoAudit,
+        BodyLimit::Form,
+        page!(my_cases::copy_case),
+    ),
+    Route::post(
         "/konto/epost",
         Citizen(Low),
         NoAudit,
@@ -396,6 +410,8 @@ mod tests {
             (paths::reset("t"), Access::Public),
             (paths::ACCOUNT_PASSWORD.to_owned(), Access::Citizen(Low)),
             (paths::ACCOUNT_EMAIL.to_owned(), Access::Citizen(Low)),
+            (paths::ACCOUNT_PROFILE.to_owned(), Access::Citizen(Low)),
+            (paths::case_copy(&r), Access::Citizen(Low)),
             (paths::ACCOUNT_DELETE.to_owned(), Access::Citizen(Low)),
             (
                 paths::draft_delete(&crate::ids::DraftId::generate().unwrap()),

@@ -1026,3 +1026,125 @@ async fn the_demo_prints_sample_citizens_who_can_log_in_and_see_their_cases() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// The profile on the account page fills the fields whose autocomplete tokens take the citizen's own
+/// details; she sees and can change them. A sent case
+/// starts a new draft with its answers ("use my answers from last time"), without its files.
+#[tokio::test]
+async fn the_profile_and_an_earlier_case_prefill_new_drafts_that_the_citizen_can_change() {
+    let rig = rig().await;
+    let w = rig.verified("nora@example.no").await;
+    login(&w, "nora@example.no", PASSWORD).await;
+    let page = w.get("/konto").await;
+    let csrf = csrf_of(&page.html);
+    // A bad phone number and postnummer: translated messages, nothing saved.
+    let bad = w
+        .post(
+            "/konto/profil",
+            &[
+                ("csrf".into(), csrf.clone()),
+                ("navn".into(), "Nora Nordmann".into()),
+                ("telefon".into(), "12".into()),
+                ("gate".into(), "Storgata 1".into()),
+                ("postnummer".into(), "99999".into()),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(
+        bad.html.count(".error-summary li"),
+        2,
+        "{}",
+        bad.html.text(".error-summary")
+    );
+    assert_eq!(
+        bad.html.attr("#f-navn", "value").as_deref(),
+        Some("Nora Nordmann"),
+        "kept as typed"
+    );
+    let saved = w
+        .post(
+            "/konto/profil",
+            &[
+                ("csrf".into(), csrf),
+                ("navn".into(), "Nora Nordmann".into()),
+                ("telefon".into(), "+47 912 34 567".into()),
+                ("gate".into(), "Storgata 1".into()),
+                ("postnummer".into(), "3801".into()),
+            ],
+        )
+        .await;
+    assert!(saved.html.text("main").contains("Opplysningene er lagret"));
+    let landing = w.get("/skjema/innlogget-test").await;
+    let step = w
+        .post(
+            "/skjema/innlogget-test/start",
+            &[("csrf".into(), csrf_of(&landing.html))],
+        )
+        .await;
+    let value = |css: &str| step.html.attr(css, "value");
+    assert_eq!(value("#f-navn").as_deref(), Some("Nora Nordmann"));
+    assert_eq!(value("#f-epost").as_deref(), Some("nora@example.no"));
+    assert!(
+        value("#f-telefon").unwrap().contains("912"),
+        "{:?}",
+        value("#f-telefon")
+    );
+    assert_eq!(value("#f-adresse-gate").as_deref(), Some("Storgata 1"));
+    assert_eq!(value("#f-adresse-postnummer").as_deref(), Some("3801"));
+    assert_eq!(
+        value("#f-adresse-poststed").as_deref(),
+        Some("Bø i Telemark")
+    );
+    // She changes her name in this form; the change is what is sent.
+    let body: Vec<(String, String)> = vec![
+        ("csrf".into(), csrf_of(&step.html)),
+        ("navn".into(), "Nora N. Nordmann".into()),
+        ("telefon".into(), value("#f-telefon").unwrap()),
+        ("epost".into(), "nora@example.no".into()),
+        ("adresse.gate".into(), "Storgata 1".into()),
+        ("adresse.postnummer".into(), "3801".into()),
+        ("adresse.poststed".into(), "".into()),
+    ];
+    let two = w.post("/skjema/innlogget-test/steg/1", &body).await;
+    assert_eq!(two.status, 200, "{}", two.html.text("main"));
+    let check = w
+        .post(
+            "/skjema/innlogget-test/steg/2",
+            &[
+                ("csrf".into(), csrf_of(&two.html)),
+                ("melding".into(), "Første".into()),
+            ],
+        )
+        .await;
+    let sent = w
+        .post(
+            "/skjema/innlogget-test/send",
+            &[("csrf".into(), csrf_of(&check.html))],
+        )
+        .await;
+    let reference = sent.html.text("#reference-id");
+    // From the case: a new draft with its answers (the changed name), not the profile's.
+    let case = w.get(&format!("/mine-saker/sak/{reference}")).await;
+    let action = case.html.attr("form[action$='/kopier']", "action").unwrap();
+    let again = w
+        .post(&action, &[("csrf".into(), csrf_of(&case.html))])
+        .await;
+    assert_eq!(again.status, 200);
+    assert_eq!(
+        again.html.attr("#f-navn", "value").as_deref(),
+        Some("Nora N. Nordmann")
+    );
+    assert_eq!(
+        again.html.attr("#f-adresse-gate", "value").as_deref(),
+        Some("Storgata 1")
+    );
+    // Someone else's case cannot be copied.
+    let other = rig.verified("per@example.no").await;
+    login(&other, "per@example.no", PASSWORD).await;
+    let mine = other.get("/mine-saker").await;
+    let r = other
+        .post(&action, &[("csrf".into(), csrf_of(&mine.html))])
+        .await;
+    assert_eq!(r.status, 404);
+}

@@ -257,6 +257,18 @@ async fn a_form_at_level_substantial_logs_in_through_the_provider_and_comes_back
     assert_eq!(loc.as_deref(), Some("/skjema/idporten-test/steg/1"));
     let step = w.get("/skjema/idporten-test/steg/1").await;
     assert_eq!(step.status, 200);
+    // No draft yet on a GET of a step: start one; the identity number ID-porten vouched for is filled in.
+    let landing = w.get("/skjema/idporten-test").await;
+    let step = w
+        .post(
+            "/skjema/idporten-test/start",
+            &[("csrf".into(), csrf_of(&landing.html))],
+        )
+        .await;
+    assert_eq!(
+        step.html.attr("#f-fnr", "value").as_deref(),
+        Some("10915596784")
+    );
     // Mine saker names the identity by its number, the last five digits hidden.
     let mine = w.get("/mine-saker").await;
     assert!(
