@@ -261,6 +261,8 @@ pub enum Target {
     /// A mail asking the citizen to confirm the address a receipt copy is to go to (its link queues the
     /// copy): `kvittering-bekreft-<n>`.
     ReceiptConfirm(u32),
+    /// A notice to the citizen that her case changed (status or message): `varsel-<n>`.
+    Notice(u32),
 }
 
 /// A configured delivery target's name, e.g. `saksystem`: 1–40 of a–z, 0–9 and `-` (the configuration's
@@ -282,7 +284,10 @@ impl TargetName {
         {
             return Err(IdError::BadChar);
         }
-        if s == "archive" || s.starts_with(Target::RECEIPT_PREFIX.trim_end_matches('-')) {
+        if s == "archive"
+            || s.starts_with(Target::RECEIPT_PREFIX.trim_end_matches('-'))
+            || s.starts_with(Target::NOTICE_PREFIX)
+        {
             return Err(IdError::Malformed);
         }
         Ok(TargetName(s.to_owned()))
@@ -294,6 +299,7 @@ string_id!(TargetName);
 impl Target {
     const RECEIPT_PREFIX: &'static str = "kvittering-";
     const CONFIRM_PREFIX: &'static str = "kvittering-bekreft-";
+    const NOTICE_PREFIX: &'static str = "varsel-";
 
     pub fn parse(s: &str) -> Result<Target, IdError> {
         if s == "archive" {
@@ -306,6 +312,15 @@ impl Target {
             return n
                 .parse()
                 .map(Target::ReceiptConfirm)
+                .map_err(|_| IdError::Malformed);
+        }
+        if let Some(n) = s.strip_prefix(Self::NOTICE_PREFIX)
+            && !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+        {
+            return n
+                .parse()
+                .map(Target::Notice)
                 .map_err(|_| IdError::Malformed);
         }
         if let Some(n) = s.strip_prefix(Self::RECEIPT_PREFIX)
@@ -344,6 +359,7 @@ impl fmt::Display for Target {
             Target::Configured(n) => f.write_str(n.as_str()),
             Target::ReceiptCopy(n) => write!(f, "{}{n}", Self::RECEIPT_PREFIX),
             Target::ReceiptConfirm(n) => write!(f, "{}{n}", Self::CONFIRM_PREFIX),
+            Target::Notice(n) => write!(f, "{}{n}", Self::NOTICE_PREFIX),
         }
     }
 }

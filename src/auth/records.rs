@@ -219,6 +219,10 @@ title = { nb = "A", nn = "A", en = "A" }
         .unwrap();
         let a = account.prefill(&def);
         let keys: Vec<&String> = a.values.keys().collect();
-        assert_eq!(keys, ["fnr", "navn"], "no autocomplete token on tlf; no group row");
+        assert_eq!(
+            keys,
+            ["fnr", "navn"],
+            "no autocomplete token on tlf; no group row"
+        );
     }
 }

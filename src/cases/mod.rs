@@ -591,10 +591,89 @@ pub fn case_of(
         .filter(|s| s.account.as_ref() == Some(account)))
 }
 
-/// A case's status history as the citizen sees it: (when, status), oldest first. Every submission is
-/// received when it is committed; the caseworker inbox (the staff issue) adds the later changes.
-pub fn history(sub: &Submission) -> Vec<(i64, records::Status)> {
-    vec![(sub.submitted, records::Status::Received)]
+/// A case as the citizen sees it on Mine saker.
+pub struct Timeline {
+    /// Oldest first; the first is "received" at the moment the submission was committed.
+    pub events: Vec<records::CaseEvent>,
+    /// The status now.
+    pub status: records::Status,
+    /// Changes the citizen has not seen yet.
+    pub unread: usize,
+}
+
+/// The case's timeline: received, then every change recorded by [`change_case`].
+pub fn timeline(store: &Store, tenant: &Tenant, sub: &Submission) -> Result<Timeline, StoreError> {
+    let h = store
+        .tenant(&tenant.config.id)
+        .case_history(&sub.reference)?;
+    let mut events = vec![records::CaseEvent {
+        at: sub.submitted,
+        status: Some(records::Status::Received),
+        message: None,
+    }];
+    let unread = h.events.len().saturating_sub(h.seen);
+    events.extend(h.events);
+    let status = events
+        .iter()
+        .rev()
+        .find_map(|e| e.status)
+        .unwrap_or(records::Status::Received);
+    Ok(Timeline {
+        events,
+        status,
+        unread,
+    })
+}
+
+/// What [`change_case`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changed {
+    /// Recorded; `notified`: a notice to the citizen's address is in the outbox.
+    Done {
+        notified: bool,
+    },
+    NoSuchCase,
+    /// Neither a status nor a message.
+    Nothing,
+}
+
+/// Changes a case: a new status, a message to the citizen, or both — what the caseworker inbox (the
+/// staff issue), the API or the command line call. Recorded in one durable write with, when the case
+/// was sent from an account with an address, a notice to it in the outbox (a mail in the language the
+/// form was sent in, with the reference, the status and a link to the case; never the message or the
+/// answers). Mine saker shows the change and counts it unread until the case is opened.
+pub async fn change_case(
+    store: &Store,
+    tenant: &Tenant,
+    reference: &Reference,
+    status: Option<records::Status>,
+    message: Option<String>,
+    now: i64,
+) -> Result<Changed, StoreError> {
+    let message = message
+        .map(|m| m.trim().to_owned())
+        .filter(|m| !m.is_empty());
+    if status.is_none() && message.is_none() {
+        return Ok(Changed::Nothing);
+    }
+    let ts = store.tenant(&tenant.config.id);
+    let Some(sub) = ts.submission(reference)? else {
+        return Ok(Changed::NoSuchCase);
+    };
+    let notify = match &sub.account {
+        Some(a) => ts.account(a)?.map(|a| a.email).filter(|e| !e.is_empty()),
+        None => None,
+    };
+    let notified = notify.is_some();
+    let event = records::CaseEvent {
+        at: now,
+        status,
+        message,
+    };
+    Ok(match ts.change_case(reference, event, notify).await? {
+        Some(_) => Changed::Done { notified },
+        None => Changed::NoSuchCase,
+    })
 }
 
 /// The form version a submission was filled in on: the current one, or the one kept for it. A

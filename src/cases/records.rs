@@ -62,6 +62,27 @@ impl Status {
     }
 }
 
+/// One change of a case as the citizen sees it: a new status, a message to her, or both.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CaseEvent {
+    /// Unix seconds.
+    pub at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// What happened to a submitted case after it was received, and how much of it the citizen has seen on
+/// Mine saker.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CaseHistory {
+    pub events: Vec<CaseEvent>,
+    /// How many of `events` the citizen has seen.
+    #[serde(default)]
+    pub seen: usize,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Submission {
     pub tenant: TenantId,

@@ -70,7 +70,9 @@ fn is_archive(row: &OutboxRow) -> bool {
 /// receiver holds at most [`PER_TARGET_IN_FLIGHT`] slots.
 fn target_key(row: &OutboxRow) -> String {
     match &row.target {
-        Target::ReceiptCopy(_) | Target::ReceiptConfirm(_) => "receipt-copy".to_owned(),
+        Target::ReceiptCopy(_) | Target::ReceiptConfirm(_) | Target::Notice(_) => {
+            "receipt-copy".to_owned()
+        }
         t => format!("{}/{t}", row.tenant),
     }
 }
@@ -479,7 +481,7 @@ impl Worker {
                     "archive deliveries are made by the archive lane".into(),
                 ));
             }
-            Target::ReceiptCopy(_) | Target::ReceiptConfirm(_) => {
+            Target::ReceiptCopy(_) | Target::ReceiptConfirm(_) | Target::Notice(_) => {
                 // Mails to an address a citizen typed: fixed texts with the receipt's facts only (form,
                 // reference, time, a link), never the answers or the PDF; and the copy itself only
                 // after the address has confirmed (its link is in the confirmation mail).
@@ -530,6 +532,29 @@ impl Worker {
                     (
                         loc.tf("mail-confirm-subject", &args),
                         loc.tf("mail-confirm-body", &args),
+                    )
+                } else if let Target::Notice(_) = row.target {
+                    // That the case changed, and where to read it: the status in the words of the
+                    // language the form was sent in, never the message itself or the answers.
+                    let history = self
+                        .store
+                        .tenant(&sub.tenant)
+                        .case_history(&sub.reference)
+                        .map_err(|e| Failure::Retry(e.to_string()))?;
+                    let status = history
+                        .events
+                        .iter()
+                        .rev()
+                        .find_map(|e| e.status)
+                        .unwrap_or(crate::cases::records::Status::Received);
+                    args.push(("status", loc.t(status.key()).to_owned().into()));
+                    args.push((
+                        "link",
+                        format!("{origin}{}", crate::paths::case(&sub.reference)).into(),
+                    ));
+                    (
+                        loc.tf("mail-notice-subject", &args),
+                        loc.tf("mail-notice-body", &args),
                     )
                 } else {
                     args.push(("link", format!("{origin}/").into()));

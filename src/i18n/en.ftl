@@ -441,3 +441,22 @@ profile-postnummer = Postcode
 case-copy-heading = Send a new form
 case-copy-body = Start a new form of the same kind, filled in with the answers from this case. You go through every step and can change the answers before you send. Attachments must be uploaded again.
 case-copy-submit = Use the answers from this case
+my-cases-unread = { $count ->
+        [one] 1 new change
+       *[other] { $count } new changes
+    }
+my-cases-unread-total = { $count ->
+        [one] You have 1 change in your cases that you have not seen.
+       *[other] You have { $count } changes in your cases that you have not seen.
+    }
+case-message = Message from the municipality: { $message }
+mail-notice-subject = Your case { $reference } has been updated – { $municipality }
+mail-notice-body = Hello,
+
+    Your case { $reference } ({ $form }) with { $municipality } has been updated. Status now: { $status }.
+
+    Log in to My cases to see what is new:
+
+    { $link }
+
+    Replies to this e-mail are not read.

@@ -441,3 +441,22 @@ profile-postnummer = Postnummer
 case-copy-heading = Send et nytt skjema
 case-copy-body = Start et nytt skjema av samme slag, fylt ut med svarene fra denne saken. Du går gjennom alle stegene og kan endre svarene før du sender. Vedlegg må lastes opp på nytt.
 case-copy-submit = Bruk svarene fra denne saken
+my-cases-unread = { $count ->
+        [one] 1 ny endring
+       *[other] { $count } nye endringer
+    }
+my-cases-unread-total = { $count ->
+        [one] Du har 1 endring i sakene dine som du ikke har sett.
+       *[other] Du har { $count } endringer i sakene dine som du ikke har sett.
+    }
+case-message = Melding fra kommunen: { $message }
+mail-notice-subject = Saken din { $reference } er oppdatert – { $municipality }
+mail-notice-body = Hei!
+
+    Saken din { $reference } ({ $form }) hos { $municipality } er oppdatert. Status nå: { $status }.
+
+    Logg inn på Mine saker for å se hva som er nytt:
+
+    { $link }
+
+    Denne e-posten kan ikke besvares.

@@ -441,3 +441,22 @@ profile-postnummer = Postnummer
 case-copy-heading = Send eit nytt skjema
 case-copy-body = Byrja på eit nytt skjema av same slag, fylt ut med svara frå denne saka. Du går gjennom alle stega og kan endre svara før du sender. Vedlegg må lastast opp på nytt.
 case-copy-submit = Bruk svara frå denne saka
+my-cases-unread = { $count ->
+        [one] 1 ny endring
+       *[other] { $count } nye endringar
+    }
+my-cases-unread-total = { $count ->
+        [one] Du har 1 endring i sakene dine som du ikkje har sett.
+       *[other] Du har { $count } endringar i sakene dine som du ikkje har sett.
+    }
+case-message = Melding frå kommunen: { $message }
+mail-notice-subject = Saka di { $reference } er oppdatert – { $municipality }
+mail-notice-body = Hei!
+
+    Saka di { $reference } ({ $form }) hos { $municipality } er oppdatert. Status no: { $status }.
+
+    Logg inn på Mine saker for å sjå kva som er nytt:
+
+    { $link }
+
+    Denne e-posten kan ikkje svarast på.

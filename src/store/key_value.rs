@@ -65,6 +65,10 @@ pub const TENANTEMAIL_EMAILOWNER: TableDefinition<&str, &[u8]> =
 pub const TOKENHASH_ACCOUNTTOKEN: TableDefinition<&str, &[u8]> =
     TableDefinition::new("tokenhash_accounttoken");
 
+/// What happened to a case after it was received (status changes, messages), by `tenant/reference`.
+pub const TENANTREFERENCE_CASEHISTORY: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("tenantreference_casehistory");
+
 /// The record tables of schema 1, for the migration that creates them.
 pub const V1: [TableDefinition<&str, &[u8]>; 6] = [
     META,
@@ -76,7 +80,7 @@ pub const V1: [TableDefinition<&str, &[u8]>; 6] = [
 ];
 
 /// Every table with record values in the current schema (the digest reads these).
-pub const ALL: [TableDefinition<&str, &[u8]>; 10] = [
+pub const ALL: [TableDefinition<&str, &[u8]>; 11] = [
     META,
     SESSIONID_SESSION,
     TENANTDRAFT_DRAFT,
@@ -87,4 +91,5 @@ pub const ALL: [TableDefinition<&str, &[u8]>; 10] = [
     TENANTACCOUNT_ACCOUNT,
     TENANTEMAIL_EMAILOWNER,
     TOKENHASH_ACCOUNTTOKEN,
+    TENANTREFERENCE_CASEHISTORY,
 ];

@@ -30,7 +30,7 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 4,
-        name: "citizens' accounts, their e-mail index and single-use links",
+        name: "citizens' accounts, their e-mail index and single-use links; case histories",
         run: v4_accounts,
     },
 ];
@@ -42,6 +42,7 @@ fn v4_accounts(tx: &WriteTransaction) -> Result<(), StoreError> {
     tx.open_table(key_value::TENANTACCOUNT_ACCOUNT)?;
     tx.open_table(key_value::TENANTEMAIL_EMAILOWNER)?;
     tx.open_table(key_value::TOKENHASH_ACCOUNTTOKEN)?;
+    tx.open_table(key_value::TENANTREFERENCE_CASEHISTORY)?;
     Ok(())
 }
 

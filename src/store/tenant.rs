@@ -77,6 +77,11 @@ pub enum ReceiptMailAdded {
     TooSoon,
 }
 
+impl records::Record for crate::cases::records::CaseHistory {
+    const KIND: &'static str = "case history";
+    const VERSION: u8 = 1;
+}
+
 impl records::Record for PinnedForm {
     const KIND: &'static str = "pinned form";
     const VERSION: u8 = 1;
@@ -350,6 +355,94 @@ impl TenantStore<'_> {
             key_value::TENANTREFERENCETARGET_OUTBOXROW,
             &keys::outbox_prefix(&self.tenant, reference),
         )
+    }
+
+    /// What happened to a case after it was received (empty when nothing has).
+    pub fn case_history(
+        &self,
+        reference: &Reference,
+    ) -> Result<crate::cases::records::CaseHistory, StoreError> {
+        Ok(self
+            .store
+            .read(
+                key_value::TENANTREFERENCE_CASEHISTORY,
+                &keys::submission(&self.tenant, reference),
+            )?
+            .unwrap_or_default())
+    }
+
+    /// Records a change of a case and, when `notify` names an address, a notice to it in the outbox, in
+    /// one durable write. `None` when there is no such submission.
+    pub async fn change_case(
+        &self,
+        reference: &Reference,
+        event: crate::cases::records::CaseEvent,
+        notify: Option<String>,
+    ) -> Result<Option<crate::cases::records::CaseHistory>, StoreError> {
+        let key = keys::submission(&self.tenant, reference);
+        let prefix = keys::outbox_prefix(&self.tenant, reference);
+        let (tenant, reference) = (self.tenant.clone(), reference.clone());
+        self.store
+            .write(true, move |tx| {
+                if get::<Submission>(tx, key_value::TENANTREFERENCE_SUBMISSION, &key)?.is_none() {
+                    return Ok(None);
+                }
+                let mut h: crate::cases::records::CaseHistory =
+                    get(tx, key_value::TENANTREFERENCE_CASEHISTORY, &key)?.unwrap_or_default();
+                let now = event.at;
+                h.events.push(event);
+                put(tx, key_value::TENANTREFERENCE_CASEHISTORY, &key, &h)?;
+                if let Some(to) = notify {
+                    let n = {
+                        let t = tx.open_table(key_value::TENANTREFERENCETARGET_OUTBOXROW)?;
+                        let mut n = 0u32;
+                        for e in t.range(prefix.as_str()..)? {
+                            let (k, v) = e?;
+                            if !k.value().starts_with(&prefix) {
+                                break;
+                            }
+                            let row: OutboxRow = super::records::decode(v.value())?;
+                            n += u32::from(matches!(row.target, Target::Notice(_)));
+                        }
+                        n
+                    };
+                    let target = Target::Notice(n.saturating_add(1));
+                    let okey = keys::outbox(&tenant, &reference, &target);
+                    let row = OutboxRow {
+                        tenant: tenant.clone(),
+                        reference: reference.clone(),
+                        target,
+                        state: OutboxState::Pending,
+                        created: now,
+                        to: Some(to),
+                    };
+                    put_outbox(tx, &okey, None, &row)?;
+                }
+                Ok(Some(h))
+            })
+            .await
+    }
+
+    /// Marks a case's history seen by the citizen (Mine saker's unread count).
+    pub async fn mark_case_seen(&self, reference: &Reference) -> Result<(), StoreError> {
+        let key = keys::submission(&self.tenant, reference);
+        self.store
+            .write(false, move |tx| {
+                let Some(mut h) = get::<crate::cases::records::CaseHistory>(
+                    tx,
+                    key_value::TENANTREFERENCE_CASEHISTORY,
+                    &key,
+                )?
+                else {
+                    return Ok(());
+                };
+                if h.seen != h.events.len() {
+                    h.seen = h.events.len();
+                    put(tx, key_value::TENANTREFERENCE_CASEHISTORY, &key, &h)?;
+                }
+                Ok(())
+            })
+            .await
     }
 
     /// Adds a receipt mail to the outbox: a confirmation of the address ([`Target::ReceiptConfirm`]) or,

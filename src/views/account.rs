@@ -274,6 +274,8 @@ pub struct DraftRow {
 }
 
 pub struct CaseRow {
+    /// Changes not seen yet.
+    pub unread: usize,
     pub reference: String,
     pub form_title: String,
     pub sent: String,
@@ -282,6 +284,8 @@ pub struct CaseRow {
 }
 
 pub struct MyCasesView<'a> {
+    /// Changes of all cases not seen yet.
+    pub unread: usize,
     pub email: &'a str,
     pub last_login: Option<String>,
     pub drafts: Vec<DraftRow>,
@@ -356,6 +360,7 @@ pub fn my_cases(frame: &Frame<'_>, v: &MyCasesView<'_>) -> Markup {
             (draft_table(frame, &v.browser_drafts, loc.t("my-cases-browser-drafts")))
         }
         h2 { (loc.t("my-cases-sent")) }
+        @if v.unread > 0 { p { strong { (loc.tf("my-cases-unread-total", &[("count", v.unread.into())])) } } }
         @if v.cases.is_empty() { p { (loc.t("my-cases-none-sent")) } }
         @else {
             div.table-wrap { table.table {
@@ -369,7 +374,10 @@ pub fn my_cases(frame: &Frame<'_>, v: &MyCasesView<'_>) -> Markup {
                 tbody {
                     @for c in &v.cases {
                         tr {
-                            td { a href=(c.href) { (c.reference) } }
+                            td {
+                                a href=(c.href) { (c.reference) }
+                                @if c.unread > 0 { " " strong.badge { (loc.tf("my-cases-unread", &[("count", c.unread.into())])) } }
+                            }
                             td { (c.form_title) }
                             td { (c.sent) }
                             td { (c.status) }

@@ -84,11 +84,10 @@ pub fn list(r: &Request<'_>) -> Result<Resp, WebError> {
         let Some(sub) = ts.submission(reference)? else {
             continue;
         };
-        let status = crate::cases::history(&sub)
-            .last()
-            .map(|(_, s)| loc.t(s.key()).to_owned())
-            .unwrap_or_default();
+        let t = crate::cases::timeline(&state.store, ctx.tenant, &sub)?;
+        let status = loc.t(t.status.key()).to_owned();
         cases.push(CaseRow {
+            unread: t.unread,
             reference: reference.to_string(),
             form_title: title(&sub.form),
             sent: when(loc, sub.submitted),
@@ -104,6 +103,7 @@ pub fn list(r: &Request<'_>) -> Result<Resp, WebError> {
     };
     let shown = super::account::who(ctx, account);
     let view = MyCasesView {
+        unread: cases.iter().map(|c| c.unread).sum(),
         email: &shown,
         last_login: account.previous_login.map(|t| when(loc, t)),
         drafts,
@@ -117,8 +117,8 @@ pub fn list(r: &Request<'_>) -> Result<Resp, WebError> {
     Ok(html(StatusCode::OK, v::my_cases(&f, &view).into_string()))
 }
 
-/// GET /mine-saker/sak/{reference}
-pub fn case(r: &Request<'_>) -> Result<Resp, WebError> {
+/// GET /mine-saker/sak/{reference}: the case's timeline; opening it marks its changes seen.
+pub async fn case(r: &Request<'_>) -> Result<Resp, WebError> {
     let ctx = r.ctx;
     let Some(current) = ctx.login().current() else {
         return Err(WebError::NotFound);
@@ -132,10 +132,27 @@ pub fn case(r: &Request<'_>) -> Result<Resp, WebError> {
         || sub.form.to_string(),
         |d| d.title.get(ctx.lang).to_owned(),
     );
-    let history: Vec<(String, String)> = crate::cases::history(&sub)
-        .into_iter()
-        .map(|(t, s)| (when(loc, t), loc.t(s.key()).to_owned()))
+    let t = crate::cases::timeline(&state.store, ctx.tenant, &sub)?;
+    let history: Vec<(String, String)> = t
+        .events
+        .iter()
+        .map(|e| {
+            let what = match (&e.status, &e.message) {
+                (Some(s), Some(m)) => format!("{}. {m}", loc.t(s.key())),
+                (Some(s), None) => loc.t(s.key()).to_owned(),
+                (None, Some(m)) => loc.tf("case-message", &[("message", m.clone().into())]),
+                (None, None) => String::new(),
+            };
+            (when(loc, e.at), what)
+        })
         .collect();
+    if t.unread > 0 {
+        state
+            .store
+            .tenant(&ctx.tenant.config.id)
+            .mark_case_seen(&reference)
+            .await?;
+    }
     let reference_text = reference.to_string();
     let copy_action = ctx
         .tenant
@@ -147,7 +164,7 @@ pub fn case(r: &Request<'_>) -> Result<Resp, WebError> {
         reference: &reference_text,
         form_title: &form_title,
         sent: when(loc, sub.submitted),
-        status: history.last().map(|(_, s)| s.clone()).unwrap_or_default(),
+        status: loc.t(t.status.key()).to_owned(),
         history,
         pdf_href: paths::receipt_pdf(&sub.form, &reference),
     };

@@ -300,7 +300,7 @@ pub static ROUTES: &[Route] = &[
         C::Public,
         Citizen(Low),
         NoAudit,
-        Handler::Page(sync_page!(my_cases::case)),
+        Handler::Page(page!(my_cases::case)),
     ),
     Route::post(
         "/mine-saker/utkast/{draft}/slett",

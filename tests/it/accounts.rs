@@ -1148,3 +1148,124 @@ async fn the_profile_and_an_earlier_case_prefill_new_drafts_that_the_citizen_can
         .await;
     assert_eq!(r.status, 404);
 }
+
+/// Sends the two-step test form that needs a login; returns its reference.
+async fn send_logged_in_form(w: &Walk<'_>) -> String {
+    let one = start_and_fill(w, "innlogget-test", &[("navn", "Tone Lie")]).await;
+    assert_eq!(one.status, 200, "{}", one.html.text("main"));
+    let check = w
+        .post(
+            "/skjema/innlogget-test/steg/2",
+            &[
+                ("csrf".into(), csrf_of(&one.html)),
+                ("melding".into(), "Hemmelig innhold".into()),
+            ],
+        )
+        .await;
+    let sent = w
+        .post(
+            "/skjema/innlogget-test/send",
+            &[("csrf".into(), csrf_of(&check.html))],
+        )
+        .await;
+    assert_eq!(sent.status, 200, "{}", sent.html.text("main"));
+    sent.html.text("#reference-id")
+}
+
+/// The case layer's change (what the caseworker inbox will call): Mine saker shows the new status with
+/// an unread count until the case is opened, the case shows the message, and the citizen gets a mail
+/// in the language she sent the form in, with the reference, the status and a link, never the message
+/// or her answers. A case sent without an account changes, and nobody is mailed.
+#[tokio::test]
+async fn a_case_change_shows_on_mine_saker_as_unread_and_mails_the_citizen_in_her_language() {
+    let rig = rig().await;
+    let mut w = rig.verified("tone@example.no").await;
+    w.lang = "nn";
+    login(&w, "tone@example.no", PASSWORD).await;
+    let reference = send_logged_in_form(&w).await;
+    let state = rig.srv.running().state();
+    let tenant = &state.tenants[0];
+    let r = radhus::ids::Reference::parse(&reference).unwrap();
+    let n = rig.settled_count().await;
+    let done = radhus::cases::change_case(
+        &state.store,
+        tenant,
+        &r,
+        Some(radhus::cases::records::Status::InProgress),
+        Some("Vi treng eit vedlegg til.".into()),
+        state.clock.unix(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(done, radhus::cases::Changed::Done { notified: true });
+    state.deliveries.wake();
+    let mails = rig.mails(n + 1).await;
+    let mail = mails.last().unwrap();
+    assert_eq!(mail["to"], "tone@example.no");
+    let subject = mail["subject"].as_str().unwrap();
+    assert!(
+        subject.contains(&reference) && subject.contains("Saka di"),
+        "{subject}"
+    );
+    let text = mail["text"].as_str().unwrap();
+    assert!(text.contains("Under handsaming"), "{text}");
+    assert!(
+        link_in(text).ends_with(&format!("/mine-saker/sak/{reference}")),
+        "{text}"
+    );
+    for secret in ["Vi treng eit vedlegg", "Hemmelig innhold", "Tone Lie"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+    // Mine saker: the status and one unread change, until the case is opened.
+    let mine = w.get("/mine-saker").await;
+    assert!(
+        mine.html.text("table").contains("Under handsaming"),
+        "{}",
+        mine.html.text("main")
+    );
+    assert_eq!(mine.html.count(".badge"), 1);
+    let case = w.get(&format!("/mine-saker/sak/{reference}")).await;
+    let history = case.html.text(".case-history");
+    assert!(
+        history.contains("Motteken") && history.contains("Vi treng eit vedlegg til."),
+        "{history}"
+    );
+    assert_eq!(w.get("/mine-saker").await.html.count(".badge"), 0, "seen");
+    // Nothing to change, or no such case: nothing recorded.
+    let nothing = radhus::cases::change_case(&state.store, tenant, &r, None, Some("  ".into()), 0)
+        .await
+        .unwrap();
+    assert_eq!(nothing, radhus::cases::Changed::Nothing);
+    let missing = radhus::ids::Reference::parse("2026-99999").unwrap();
+    let none = radhus::cases::change_case(
+        &state.store,
+        tenant,
+        &missing,
+        Some(radhus::cases::records::Status::Decided),
+        None,
+        0,
+    )
+    .await
+    .unwrap();
+    assert_eq!(none, radhus::cases::Changed::NoSuchCase);
+    // A case sent without an account: recorded, nobody mailed.
+    let (anon, _) = rig.browser();
+    let reference = crate::form_run::walk(
+        &anon,
+        "kontaktskjema",
+        &crate::form_run::example("kontaktskjema"),
+    )
+    .await;
+    let r = radhus::ids::Reference::parse(&reference).unwrap();
+    let done = radhus::cases::change_case(
+        &state.store,
+        tenant,
+        &r,
+        Some(radhus::cases::records::Status::Decided),
+        None,
+        state.clock.unix(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(done, radhus::cases::Changed::Done { notified: false });
+}

@@ -158,8 +158,19 @@ async fn freeze_this_schema() {
             )
             .await;
         assert_eq!(r.status, 200);
-        walk(&w, "kontaktskjema", &example("kontaktskjema")).await;
+        let sent = walk(&w, "kontaktskjema", &example("kontaktskjema")).await;
         fill(&w, "kulturmidler", &example("kulturmidler")).await;
+        let state = srv.running().state();
+        radhus::cases::change_case(
+            &state.store,
+            &state.tenants[0],
+            &radhus::ids::Reference::parse(&sent).unwrap(),
+            Some(radhus::cases::records::Status::InProgress),
+            Some("Saka er hos ein sakshandsamar.".into()),
+            state.clock.unix(),
+        )
+        .await
+        .unwrap();
     }
     srv.stop().await;
     // Sent while the archive folder is a file: its archive row fails.
@@ -201,6 +212,13 @@ fn a_schema_4_store_opens_with_its_account() {
     assert_eq!(account.submissions, [crate::support::rf("2026-00003")]);
     let sub = ts.submission(&account.submissions[0]).unwrap().unwrap();
     assert_eq!(sub.account.as_ref(), Some(&account.id));
+    let history = ts.case_history(&sub.reference).unwrap();
+    assert_eq!(history.events.len(), 1);
+    assert_eq!(
+        history.events[0].status,
+        Some(radhus::cases::records::Status::InProgress)
+    );
+    assert_eq!(history.seen, 0);
     assert_eq!(sub.form.as_str(), "kontaktskjema");
     let draft_id = &account.drafts[&radhus::ids::FormId::parse("kulturmidler").unwrap()];
     let draft = ts.draft(draft_id).unwrap().unwrap();
