@@ -460,3 +460,10 @@ mail-notice-body = Hello,
     { $link }
 
     Replies to this e-mail are not read.
+my-cases-elsewhere = In other municipalities
+my-cases-elsewhere-intro = You also have cases in these municipalities, which use the same service. Log in with the municipality to see them.
+my-cases-elsewhere-drafts = { $count ->
+        [one] 1 form in progress
+       *[other] { $count } forms in progress
+    }
+my-cases-elsewhere-link = My cases with { $municipality }

@@ -460,3 +460,10 @@ mail-notice-body = Hei!
     { $link }
 
     Denne e-posten kan ikke besvares.
+my-cases-elsewhere = I andre kommuner
+my-cases-elsewhere-intro = Du har også saker i disse kommunene, som bruker den samme løsningen. Logg inn hos kommunen for å se dem.
+my-cases-elsewhere-drafts = { $count ->
+        [one] 1 påbegynt skjema
+       *[other] { $count } påbegynte skjemaer
+    }
+my-cases-elsewhere-link = Mine saker hos { $municipality }

@@ -460,3 +460,10 @@ mail-notice-body = Hei!
     { $link }
 
     Denne e-posten kan ikkje svarast på.
+my-cases-elsewhere = I andre kommunar
+my-cases-elsewhere-intro = Du har òg saker i desse kommunane, som brukar den same løysinga. Logg inn hos kommunen for å sjå dei.
+my-cases-elsewhere-drafts = { $count ->
+        [one] 1 påbyrja skjema
+       *[other] { $count } påbyrja skjema
+    }
+my-cases-elsewhere-link = Mine saker hos { $municipality }

@@ -78,6 +78,18 @@ impl TenantStore<'_> {
         self.account(&owner.account)
     }
 
+    /// The account of a verified identity (`pid:<number>`), if it has logged in here.
+    pub fn account_by_identity(&self, identity: &str) -> Result<Option<Account>, StoreError> {
+        let Some(owner) = self.store().read::<EmailOwner>(
+            key_value::TENANTEMAIL_EMAILOWNER,
+            &keys::identity(self.id(), identity),
+        )?
+        else {
+            return Ok(None);
+        };
+        self.account(&owner.account)
+    }
+
     /// Registers `account` under its address, with its verification token, in one durable write. An
     /// unverified account with the address is replaced (its owner never proved the address); a verified
     /// one is left as it is.

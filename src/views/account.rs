@@ -283,7 +283,18 @@ pub struct CaseRow {
     pub href: String,
 }
 
+/// The same identity's cases and drafts in another municipality of this installation.
+pub struct Elsewhere {
+    pub municipality: String,
+    pub cases: Vec<CaseRow>,
+    pub drafts: usize,
+    /// That municipality's Mine saker (its own host: the citizen logs in there too).
+    pub href: String,
+}
+
 pub struct MyCasesView<'a> {
+    /// Other municipalities where the same e-ID has cases or drafts.
+    pub elsewhere: Vec<Elsewhere>,
     /// Changes of all cases not seen yet.
     pub unread: usize,
     pub email: &'a str,
@@ -385,6 +396,36 @@ pub fn my_cases(frame: &Frame<'_>, v: &MyCasesView<'_>) -> Markup {
                     }
                 }
             } }
+        }
+        @if !v.elsewhere.is_empty() {
+            h2 { (loc.t("my-cases-elsewhere")) }
+            p { (loc.t("my-cases-elsewhere-intro")) }
+            @for e in &v.elsewhere {
+                h3 { (e.municipality) }
+                @if e.drafts > 0 { p { (loc.tf("my-cases-elsewhere-drafts", &[("count", e.drafts.into())])) } }
+                @if !e.cases.is_empty() {
+                    div.table-wrap { table.table {
+                        caption.visually-hidden { (loc.t("my-cases-sent")) ": " (e.municipality) }
+                        thead { tr {
+                            th scope="col" { (loc.t("my-cases-reference")) }
+                            th scope="col" { (loc.t("my-cases-form")) }
+                            th scope="col" { (loc.t("my-cases-sent-at")) }
+                            th scope="col" { (loc.t("my-cases-status")) }
+                        } }
+                        tbody {
+                            @for c in &e.cases {
+                                tr {
+                                    td { a href=(c.href) { (c.reference) } }
+                                    td { (c.form_title) }
+                                    td { (c.sent) }
+                                    td { (c.status) }
+                                }
+                            }
+                        }
+                    } }
+                }
+                p { a href=(e.href) { (loc.tf("my-cases-elsewhere-link", &[("municipality", e.municipality.clone().into())])) } }
+            }
         }
     };
     page_under_home(frame, title, main)

@@ -101,8 +101,10 @@ pub fn list(r: &Request<'_>) -> Result<Resp, WebError> {
         Some("har-utkast") => Some(loc.t("my-cases-has-draft").to_owned()),
         _ => None,
     };
+    let elsewhere = elsewhere(ctx, &current.login, account, now)?;
     let shown = super::account::who(ctx, account);
     let view = MyCasesView {
+        elsewhere,
         unread: cases.iter().map(|c| c.unread).sum(),
         email: &shown,
         last_login: account.previous_login.map(|t| when(loc, t)),
@@ -115,6 +117,71 @@ pub fn list(r: &Request<'_>) -> Result<Resp, WebError> {
     let here = ctx.here();
     let f = frame(ctx, &csrf, &here);
     Ok(html(StatusCode::OK, v::my_cases(&f, &view).into_string()))
+}
+
+/// One e-ID, every municipality of the installation: for a login through a provider with a verified
+/// identity number, the same identity's cases and drafts in the other tenants that offer a provider,
+/// each linking to its own host (password accounts stay per municipality).
+fn elsewhere(
+    ctx: &crate::http::request::Ctx<'_>,
+    login: &crate::auth::records::Login,
+    account: &crate::auth::records::Account,
+    now: i64,
+) -> Result<Vec<crate::views::account::Elsewhere>, WebError> {
+    let (Some(_), Some(pid)) = (&login.provider, &account.pid) else {
+        return Ok(vec![]);
+    };
+    let state = ctx.state;
+    let loc = ctx.loc();
+    let mut out = vec![];
+    for t in state.tenants.iter() {
+        if t.config.id == ctx.tenant.config.id || state.providers(t).next().is_none() {
+            continue;
+        }
+        let ts = state.store.tenant(&t.config.id);
+        let Some(other) = ts.account_by_identity(&format!("pid:{pid}"))? else {
+            continue;
+        };
+        let origin = match (t.config.hosts.first(), state.https_port) {
+            (Some(h), 443) => format!("https://{h}"),
+            (Some(h), p) => format!("https://{h}:{p}"),
+            (None, _) => continue,
+        };
+        let mut cases = vec![];
+        for reference in other.submissions.iter().rev() {
+            let Some(sub) = ts.submission(reference)? else {
+                continue;
+            };
+            let tl = crate::cases::timeline(&state.store, t, &sub)?;
+            cases.push(CaseRow {
+                unread: tl.unread,
+                reference: reference.to_string(),
+                form_title: t.form(&sub.form).map_or_else(
+                    || sub.form.to_string(),
+                    |d| d.title.get(ctx.lang).to_owned(),
+                ),
+                sent: when(loc, sub.submitted),
+                status: loc.t(tl.status.key()).to_owned(),
+                href: format!("{origin}{}", paths::case(reference)),
+            });
+        }
+        let drafts = other
+            .drafts
+            .values()
+            .filter_map(|d| ts.draft(d).ok().flatten())
+            .filter(|d| d.submitted.is_none() && d.expires > now)
+            .count();
+        if cases.is_empty() && drafts == 0 {
+            continue;
+        }
+        out.push(crate::views::account::Elsewhere {
+            municipality: t.config.name.clone(),
+            cases,
+            drafts,
+            href: format!("{origin}{}", paths::MY_CASES),
+        });
+    }
+    Ok(out)
 }
 
 /// GET /mine-saker/sak/{reference}: the case's timeline; opening it marks its changes seen.

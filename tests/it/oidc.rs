@@ -23,7 +23,9 @@ impl Peer {
         let mut p = Peer {
             child: None,
             port,
-            redirect: format!("https://{HOST}:{server_port}/logg-inn/oidc/idporten/tilbake"),
+            redirect: format!(
+                "https://{HOST}:{server_port}/logg-inn/oidc/idporten/tilbake https://provestad.localhost:{server_port}/logg-inn/oidc/idporten/tilbake"
+            ),
             logout: format!("https://{HOST}:{server_port}/logg-inn?utlogget=1"),
         };
         p.restart(kid).await;
@@ -142,7 +144,14 @@ async fn through_provider(
         .await
         .unwrap();
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
-    let mut url = tamper(r.headers()["location"].to_str().unwrap().to_owned());
+    let url = tamper(r.headers()["location"].to_str().unwrap().to_owned());
+    follow_provider(&url).await
+}
+
+/// Goes through the provider from `url` (its authorization endpoint) until it sends the browser back
+/// to the appliance; returns that address.
+async fn follow_provider(start: &str) -> String {
+    let mut url = start.to_owned();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let op = provider_browser();
     for _ in 0..8 {
@@ -155,12 +164,8 @@ async fn through_provider(
             .unwrap()
             .to_owned();
         let next = if loc.starts_with('/') {
-            format!(
-                "{}{loc}",
-                &url[..url.find('/').unwrap()
-                    + 2
-                    + url[url.find('/').unwrap() + 2..].find('/').unwrap()]
-            )
+            let origin_end = url[8..].find('/').map_or(url.len(), |i| i + 8);
+            format!("{}{loc}", &url[..origin_end])
         } else {
             loc
         };
@@ -533,5 +538,66 @@ async fn an_ended_login_keeps_what_was_posted_through_the_provider() {
             )
             .as_deref(),
         Some("Kari Nordmann")
+    );
+}
+
+/// One e-ID, every municipality: a case sent in Prøvestad after an ID-porten login there shows on
+/// Eksempel's Mine saker for the same identity, linking to Prøvestad's own host; another identity sees
+/// nothing of it, and neither does a password account.
+#[tokio::test]
+async fn one_e_id_sees_its_cases_in_every_municipality_of_the_installation() {
+    let (srv, _peer) = rig().await;
+    // Prøvestad: Kari logs in (its host has its own session) and sends the contact form.
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    let p = Walk {
+        srv: &srv,
+        client: client_with_jar(srv.addr, &srv.cert_pem, jar),
+        lang: "nn",
+        host: "provestad.localhost",
+    };
+    let page = p.get("/logg-inn").await;
+    let r = p
+        .client
+        .post(srv.url("provestad.localhost", "/logg-inn/oidc/idporten"))
+        .form(&[("csrf", csrf_of(&page.html).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let url = r.headers()["location"].to_str().unwrap().to_owned();
+    let back = follow_provider(&url).await;
+    // The provider sends the browser back to the host it came from.
+    assert!(back.starts_with("https://provestad.localhost:"), "{back}");
+    assert_eq!(p.client.get(&back).send().await.unwrap().status(), 303);
+    let reference = crate::form_run::walk(
+        &p,
+        "kontaktskjema",
+        &crate::form_run::example("kontaktskjema"),
+    )
+    .await;
+    // Eksempel: the same identity sees it, linking to Prøvestad.
+    let w = browser(&srv);
+    let back = through_provider(&w, &[], |u| u).await;
+    assert_eq!(come_back(&w, &back).await.0, 303);
+    let mine = w.get("/mine-saker").await;
+    let text = mine.html.text("main");
+    assert!(
+        text.contains("I andre kommuner") && text.contains("Prøvestad kommune"),
+        "{text}"
+    );
+    let href = mine
+        .html
+        .attr(&format!("a[href$='/mine-saker/sak/{reference}']"), "href")
+        .unwrap();
+    assert!(href.starts_with("https://provestad.localhost:"), "{href}");
+    // Another identity (ola) sees nothing of Kari's.
+    let o = browser(&srv);
+    let back = through_provider(&o, &[], |u| format!("{u}&login_hint=ola")).await;
+    assert_eq!(come_back(&o, &back).await.0, 303);
+    let theirs = o.get("/mine-saker").await.html.text("main");
+    assert!(theirs.contains("05910298382".get(..6).unwrap()), "{theirs}");
+    assert!(
+        !theirs.contains(&reference) && !theirs.contains("I andre kommuner"),
+        "{theirs}"
     );
 }
