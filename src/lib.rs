@@ -53,6 +53,7 @@ pub mod memory;
 pub mod metrics;
 pub mod paths;
 pub mod pdf;
+pub mod registers;
 pub mod site_key;
 pub mod state;
 pub mod store;

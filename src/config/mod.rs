@@ -84,9 +84,78 @@ pub struct Config {
     pub accounts: AccountsConfig,
     /// OpenID Connect providers citizens log in with.
     pub oidc: Vec<OidcConfig>,
+    /// Register lookups; all off by default.
+    pub registers: RegistersConfig,
     pub tenants: Vec<TenantConfig>,
     /// Index into `tenants` of the tenant that answers any host name.
     pub default_tenant: Option<usize>,
+}
+
+/// `[registers]`: the registers forms are prefilled from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RegistersConfig {
+    pub organisations: Option<RegisterConfig>,
+    pub population: Option<RegisterConfig>,
+    pub contact: Option<RegisterConfig>,
+    /// How long one lookup may take before the form goes on without it.
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterConfig {
+    pub url: String,
+    pub token: Option<String>,
+}
+
+fn registers_config(
+    errs: &mut Errors<'_>,
+    base: &Path,
+    r: Option<raw::RawRegisters>,
+) -> RegistersConfig {
+    let Some(r) = r else {
+        return RegistersConfig {
+            timeout: Duration::from_millis(2000),
+            ..Default::default()
+        };
+    };
+    let mut one = |key: &str, reg: Option<raw::RawRegister>| -> Option<RegisterConfig> {
+        let reg = reg?;
+        let loopback = reg
+            .url
+            .strip_prefix("http://")
+            .and_then(|r| r.split(['/', ':']).next())
+            .is_some_and(targets::is_loopback_host);
+        if !(reg.url.starts_with("https://") || loopback) {
+            errs.push(
+                format!("registers.{key}.url"),
+                "must be an https:// URL (http:// only on loopback)",
+            );
+            return None;
+        }
+        let token = match reg.token {
+            Some(t) => Some(
+                read_secret_as(errs, base, t, &format!("registers.{key}.token"), 1)
+                    .and_then(|b| String::from_utf8(b).ok())?,
+            ),
+            None => None,
+        };
+        Some(RegisterConfig {
+            url: reg.url,
+            token,
+        })
+    };
+    let organisations = one("enhetsregisteret", r.enhetsregisteret);
+    let population = one("folkeregisteret", r.folkeregisteret);
+    let contact = one("kontaktregisteret", r.kontaktregisteret);
+    if r.timeout_ms == 0 || r.timeout_ms > 30_000 {
+        errs.push("registers.timeout_ms", "must be between 1 and 30000");
+    }
+    RegistersConfig {
+        organisations,
+        population,
+        contact,
+        timeout: Duration::from_millis(r.timeout_ms.clamp(1, 30_000)),
+    }
 }
 
 /// `[[oidc]]`: an OpenID Connect provider (ID-porten or another) citizens log in with.
@@ -885,6 +954,7 @@ fn validate(
     });
     let smtp = raw.smtp.and_then(|m| smtp_config(&mut errs, base, m));
     let accounts = accounts_config(&mut errs, &raw.accounts);
+    let registers = registers_config(&mut errs, base, raw.registers);
     let mut oidc = vec![];
     for (i, o) in raw.oidc.into_iter().enumerate() {
         if let Some(c) = oidc_config(&mut errs, base, i, o) {
@@ -1186,6 +1256,7 @@ fn validate(
         budgets,
         accounts,
         oidc,
+        registers,
         server: ServerConfig {
             listen,
             redirect_listen,

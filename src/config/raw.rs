@@ -28,8 +28,35 @@ pub struct RawConfig {
     /// OpenID Connect providers (ID-porten and the like) citizens log in with.
     #[serde(default)]
     pub oidc: Vec<RawOidc>,
+    /// Register lookups (Enhetsregisteret, population and contact registers); off when absent.
+    pub registers: Option<RawRegisters>,
     #[serde(default, rename = "tenant")]
     pub tenants: Vec<RawTenant>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegisters {
+    /// Enhetsregisteret's API (e.g. `https://data.brreg.no/enhetsregisteret/api`).
+    pub enhetsregisteret: Option<RawRegister>,
+    /// A population register answering `GET <url>/personer/<fnr>` with the Folkeregister document.
+    pub folkeregisteret: Option<RawRegister>,
+    /// The contact register (KRR): `POST <url>/rest/v1/personer`.
+    pub kontaktregisteret: Option<RawRegister>,
+    #[serde(default = "default_register_timeout_ms")]
+    pub timeout_ms: u64,
+}
+
+fn default_register_timeout_ms() -> u64 {
+    2000
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegister {
+    pub url: String,
+    /// A bearer token, when the register needs one.
+    pub token: Option<RawSecret>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -60,7 +60,11 @@ pub enum Kind {
     Email,
     Phone,
     Fodselsnummer,
-    Orgnr,
+    /// `fills`: a text field the organisation's name from Enhetsregisteret goes into (when a lookup is
+    /// configured and the field is empty).
+    Orgnr {
+        fills: Option<String>,
+    },
     Kontonummer,
     Postnummer {
         fills: Option<String>,
@@ -292,9 +296,9 @@ fn allowed_keys(kind: &str) -> Option<&'static [&'static str]> {
         "textarea" => &["max_length", "rows"],
         "number" => &["min", "max", "integer", "unit"],
         "date" => &["not_before", "not_after", "min_age", "max_age"],
-        "email" | "phone" | "fodselsnummer" | "orgnr" | "kontonummer" | "address" | "yes-no" => &[],
+        "email" | "phone" | "fodselsnummer" | "kontonummer" | "address" | "yes-no" => &[],
         "consent" => &["consent_is_legal_basis"],
-        "postnummer" => &["fills"],
+        "postnummer" | "orgnr" => &["fills"],
         "radio" | "select" => &["options", "option_labels"],
         "checkboxes" => &["options", "option_labels", "min_selected", "max_selected"],
         "list" => &["list", "display"],
@@ -612,7 +616,23 @@ fn build_field(
         "email" => Kind::Email,
         "phone" => Kind::Phone,
         "fodselsnummer" => Kind::Fodselsnummer,
-        "orgnr" => Kind::Orgnr,
+        "orgnr" => {
+            if let Some(target) = &f.fills
+                && !cat.types.contains_key(target.get_ref())
+                && !row.iter().any(|(r, _)| r == target.get_ref())
+            {
+                loc.at(
+                    target.span().start,
+                    format!(
+                        "fills = \"{}\" names no field in this form",
+                        target.get_ref()
+                    ),
+                );
+            }
+            Kind::Orgnr {
+                fills: f.fills.as_ref().map(|s| s.get_ref().clone()),
+            }
+        }
         "kontonummer" => Kind::Kontonummer,
         "postnummer" => {
             if let Some(target) = &f.fills

@@ -146,7 +146,9 @@ pub fn normalised(kind: &Kind, value: &str) -> String {
             .filter(|d| !d.is_empty())
     };
     let out = match kind {
-        Kind::Fodselsnummer | Kind::Orgnr | Kind::Kontonummer | Kind::Postnummer { .. } => digits(),
+        Kind::Fodselsnummer | Kind::Orgnr { .. } | Kind::Kontonummer | Kind::Postnummer { .. } => {
+            digits()
+        }
         Kind::Date { .. } => parse_date(v)
             .ok()
             .map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())),
@@ -666,7 +668,7 @@ impl<'a> Engine<'a> {
             Kind::Email => validate::email::check(s).map(drop)?,
             Kind::Phone => validate::phone::check(s).map(drop)?,
             Kind::Fodselsnummer => validate::fnr::check(s, self.today).map(drop)?,
-            Kind::Orgnr => validate::orgnr::check(s).map(drop)?,
+            Kind::Orgnr { .. } => validate::orgnr::check(s).map(drop)?,
             Kind::Kontonummer => validate::kontonr::check(s).map(drop)?,
             Kind::Postnummer { .. } => validate::postnummer::check(s).map(drop)?,
             Kind::Choice {
@@ -1073,7 +1075,7 @@ mod tests {
         for (kind, typed, kept) in [
             (&fnr, "130972 48022", "13097248022"),
             (&fnr, " 130972-48022 ", "13097248022"),
-            (&Kind::Orgnr, "974 760 673", "974760673"),
+            (&Kind::Orgnr { fills: None }, "974 760 673", "974760673"),
             (&Kind::Kontonummer, "1234.56.78903", "12345678903"),
             (&Kind::Postnummer { fills: None }, " 0150", "0150"),
             (&Kind::Email, " kari@example.no ", "kari@example.no"),

@@ -208,7 +208,7 @@ fn input_attrs(
             Some("input--width-11"),
             Some("off"),
         ),
-        Kind::Orgnr => ("text", Some("numeric"), Some("input--width-11"), None),
+        Kind::Orgnr { .. } => ("text", Some("numeric"), Some("input--width-11"), None),
         Kind::Kontonummer => ("text", Some("numeric"), Some("input--width-11"), None),
         Kind::Postnummer { .. } => (
             "text",
@@ -435,7 +435,7 @@ fn field_body(cx: &FieldCtx<'_>, f: &Field, name: &str) -> Markup {
             );
             let spell = matches!(
                 kind,
-                Kind::Email | Kind::Fodselsnummer | Kind::Orgnr | Kind::Kontonummer
+                Kind::Email | Kind::Fodselsnummer | Kind::Orgnr { .. } | Kind::Kontonummer
             )
             .then_some("false");
             html! {

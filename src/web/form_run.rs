@@ -64,6 +64,49 @@ fn room_for(state: &crate::state::State, growth: Growth) -> Result<(), WebError>
     }
 }
 
+/// The account as prefill sees it, completed from the registers for an identity a provider vouched
+/// for: the population register's name and address (never an address under protection: then no
+/// address at all is prefilled, the profile's neither), the contact register's e-mail address and
+/// mobile number (not for a person who has reserved herself). What the citizen put in her profile
+/// comes first. Nothing is stored.
+async fn with_registers(
+    ctx: &crate::http::request::Ctx<'_>,
+    account: &crate::auth::records::Account,
+) -> crate::auth::records::Account {
+    let mut a = account.clone();
+    let registers = &ctx.state.config.registers;
+    let Some(pid) = account.pid.as_deref() else {
+        return a;
+    };
+    if registers.population.is_none() && registers.contact.is_none() {
+        return a;
+    }
+    let (person, contact) = crate::registers::about_person(registers, pid).await;
+    if let Some(p) = person {
+        if a.profile.name.is_empty() {
+            a.profile.name = p.name.clone().unwrap_or_default();
+        }
+        if !p.address_may_prefill() {
+            a.profile.street.clear();
+            a.profile.postnummer.clear();
+        } else if a.profile.street.is_empty()
+            && let Some(addr) = p.address
+        {
+            a.profile.street = addr.street;
+            a.profile.postnummer = addr.postnummer;
+        }
+    }
+    if let Some(c) = contact.filter(|c| !c.reserved) {
+        if a.email.is_empty() {
+            a.email = c.email.unwrap_or_default();
+        }
+        if a.profile.phone.is_empty() {
+            a.profile.phone = c.mobile.unwrap_or_default();
+        }
+    }
+    a
+}
+
 pub async fn start(r: &Request<'_>) -> Result<Resp, WebError> {
     let def = r.form()?;
     let ctx = r.ctx;
@@ -73,6 +116,10 @@ pub async fn start(r: &Request<'_>) -> Result<Resp, WebError> {
         room_for(state, Growth::New)?;
         r.ctx.spend_session_if_new()?;
         r.ctx.spend(crate::budgets::Spend::Draft, 1)?;
+        let account = match ctx.account() {
+            Some(a) => Some(with_registers(ctx, a).await),
+            None => None,
+        };
         cases::start_draft(
             &state.store,
             ctx.tenant,
@@ -81,7 +128,7 @@ pub async fn start(r: &Request<'_>) -> Result<Resp, WebError> {
             ctx.lang,
             &state.clock,
             state.config.server.first_step_lifetime.as_secs() as i64,
-            ctx.account(),
+            account.as_ref(),
         )
         .await?;
     }
@@ -353,6 +400,49 @@ async fn read_multipart(
     }
 }
 
+/// A valid organisasjonsnummer posted on this step fills its `fills` field with the organisation's name
+/// from Enhetsregisteret, when that field was posted empty and a lookup is configured. A failed or
+/// slow lookup leaves the field for the citizen to fill in.
+async fn fill_from_enhetsregisteret(
+    ctx: &crate::http::request::Ctx<'_>,
+    def: &FormDef,
+    step: usize,
+    fields: &mut Vec<(String, String)>,
+) {
+    let registers = &ctx.state.config.registers;
+    if registers.organisations.is_none() {
+        return;
+    }
+    let Some(s) = def.steps.get(step) else {
+        return;
+    };
+    for f in &s.fields {
+        let Kind::Orgnr {
+            fills: Some(target),
+        } = &f.kind
+        else {
+            continue;
+        };
+        let posted = |name: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.trim().to_owned())
+        };
+        let Some(orgnr) = posted(&f.id).and_then(|v| crate::forms::validate::orgnr::check(&v).ok())
+        else {
+            continue;
+        };
+        if posted(target).is_some_and(|v| !v.is_empty()) {
+            continue;
+        }
+        if let Some(org) = crate::registers::lookup_organisation(registers, &orgnr).await {
+            fields.retain(|(k, _)| k != target);
+            fields.push((target.clone(), org.name));
+        }
+    }
+}
+
 pub async fn step_post(r: &Request<'_>) -> Result<Resp, WebError> {
     // Nothing to attach to when there is no draft; a multipart body is then simply not read.
     let mut l = ready!(r);
@@ -369,10 +459,11 @@ pub async fn step_post(r: &Request<'_>) -> Result<Resp, WebError> {
         return Err(WebError::NotFound);
     };
     let parsed = read_multipart(r, &l, step).await?;
-    let (fields, new_files, problems) = match parsed {
+    let (mut fields, new_files, problems) = match parsed {
         Some(p) => (p.fields, p.files, p.problems),
         None => (r.form.to_vec(), vec![], vec![]),
     };
+    fill_from_enhetsregisteret(r.ctx, &l.open.def, step, &mut fields).await;
     let problems: Vec<FieldError> = problems
         .into_iter()
         .map(|p| FieldError {

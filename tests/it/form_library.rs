@@ -216,7 +216,7 @@ pub fn archive_record_matches_the_form(
             continue;
         }
         let want = match &q.kind {
-            Kind::Fodselsnummer | Kind::Orgnr | Kind::Kontonummer => typed
+            Kind::Fodselsnummer | Kind::Orgnr { .. } | Kind::Kontonummer => typed
                 .chars()
                 .filter(char::is_ascii_digit)
                 .collect::<String>(),
@@ -242,7 +242,7 @@ pub fn archive_record_matches_the_form(
 fn wrong_value(kind: &Kind) -> Option<String> {
     Some(match kind {
         Kind::Fodselsnummer => "12345678901".into(),
-        Kind::Orgnr => "12345678".into(),
+        Kind::Orgnr { .. } => "12345678".into(),
         Kind::Kontonummer => "1234".into(),
         Kind::Postnummer { .. } => "12a4".into(),
         Kind::Email => "ikke-en-adresse".into(),

@@ -610,7 +610,7 @@ fn as_people_write_them(def: &radhus::forms::FormDef, answers: &mut BTreeMap<Str
         let Answer::One(v) = answer else { continue };
         let cuts: &[(usize, &str)] = match f.kind {
             Kind::Fodselsnummer if v.len() == 11 => &[(6, " ")],
-            Kind::Orgnr if v.len() == 9 => &[(6, " "), (3, " ")],
+            Kind::Orgnr { .. } if v.len() == 9 => &[(6, " "), (3, " ")],
             Kind::Kontonummer if v.len() == 11 => &[(6, "."), (4, ".")],
             _ => continue,
         };

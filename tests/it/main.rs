@@ -28,6 +28,7 @@ mod http_limits;
 mod layers;
 mod oidc;
 mod portal;
+mod registers;
 mod security;
 mod server_lifecycle;
 mod support;

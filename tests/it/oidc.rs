@@ -11,7 +11,7 @@ use crate::form_run::{HOST, Walk};
 use crate::support::{Html, TestServer, client_with_jar, csrf_of, free_port};
 
 /// The provider as a child process; a restart makes a new signing key (under `kid`).
-struct Peer {
+pub struct Peer {
     child: Option<tokio::process::Child>,
     port: u16,
     redirect: String,
@@ -19,7 +19,7 @@ struct Peer {
 }
 
 impl Peer {
-    async fn start(port: u16, server_port: u16, kid: &str) -> Peer {
+    pub async fn start(port: u16, server_port: u16, kid: &str) -> Peer {
         let mut p = Peer {
             child: None,
             port,
@@ -128,7 +128,7 @@ fn provider_browser() -> reqwest::Client {
 /// Presses a provider button (a POST to `/logg-inn/oidc/idporten` with `fields`), lets `tamper` change
 /// the address the appliance sends the browser to, goes through the provider, and returns the
 /// address the provider sends the browser back with.
-async fn through_provider(
+pub async fn through_provider(
     w: &Walk<'_>,
     fields: &[(&str, &str)],
     tamper: impl Fn(String) -> String,
@@ -178,7 +178,7 @@ async fn follow_provider(start: &str) -> String {
 }
 
 /// Follows the provider's answer in the appliance; returns status, Location and page.
-async fn come_back(w: &Walk<'_>, url: &str) -> (u16, Option<String>, Html) {
+pub async fn come_back(w: &Walk<'_>, url: &str) -> (u16, Option<String>, Html) {
     let r = w.client.get(url).send().await.unwrap();
     let status = r.status().as_u16();
     let loc = r
