@@ -53,6 +53,8 @@ pub async fn handle(
     let status = resp.status();
     let elapsed = started.elapsed();
     state.metrics.record(class, status.as_u16(), elapsed);
+    // The links in account mails carry their token in the path: never in the log.
+    let path = loggable(&path);
     if status.is_server_error() {
         tracing::error!(request_id = %rid, %method, %path, status = status.as_u16(), "request failed");
     } else if status.is_client_error() {
@@ -61,6 +63,20 @@ pub async fn handle(
         tracing::debug!(request_id = %rid, %method, %path, status = status.as_u16(), us = elapsed.as_micros() as u64, "request");
     }
     resp
+}
+
+/// The path as the log may show it: the token of a link from an account mail replaced by `…`.
+pub fn loggable(path: &str) -> std::borrow::Cow<'_, str> {
+    for prefix in [
+        "/konto/bekreft/",
+        "/konto/ny-epost/",
+        "/konto/nytt-passord/",
+    ] {
+        if path.starts_with(prefix) && path.len() > prefix.len() {
+            return format!("{prefix}…").into();
+        }
+    }
+    path.into()
 }
 
 /// A page for a host that belongs to no tenant: says nothing about which tenants exist.

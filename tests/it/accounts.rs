@@ -1269,3 +1269,72 @@ async fn a_case_change_shows_on_mine_saker_as_unread_and_mails_the_citizen_in_he
     .unwrap();
     assert_eq!(done, radhus::cases::Changed::Done { notified: false });
 }
+
+/// The real binary's log after a refused link, a wrong password and a right one: the requests are
+/// there, the token and the passwords are not.
+#[tokio::test]
+async fn passwords_and_tokens_never_reach_the_log() {
+    use std::io::Read;
+    crate::support::init_crypto();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, port, _) = crate::cli::start_demo_banner(dir.path());
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let cert = std::fs::read(dir.path().join("tls/cert.pem")).unwrap();
+    let client = crate::support::client_for(addr, &cert);
+    let url = |p: &str| format!("https://eksempel.localhost:{port}{p}");
+    let token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde";
+    assert_eq!(token.len(), 43);
+    let r = client
+        .get(url(&format!("/konto/bekreft/{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = client
+        .get(url(&format!("/konto/nytt-passord/{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let (_, email, password) = radhus::demo::CITIZENS[0];
+    for pass in ["et-feil-passord-som-er-langt", password] {
+        let form = crate::support::Html::parse(
+            &client
+                .get(url("/logg-inn"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap(),
+        );
+        client
+            .post(url("/logg-inn"))
+            .form(&[
+                ("csrf", csrf_of(&form).as_str()),
+                ("epost", email),
+                ("passord", pass),
+            ])
+            .send()
+            .await
+            .unwrap();
+    }
+    drop(client);
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let _ = child.wait();
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    assert!(
+        log.contains("/konto/bekreft/…"),
+        "the refused link is logged, redacted: {log}"
+    );
+    assert!(log.contains("logged in with a password"), "{log}");
+    for secret in [token, "et-feil-passord-som-er-langt", password] {
+        assert!(!log.contains(secret), "{secret} in the log");
+    }
+}
