@@ -182,6 +182,8 @@ pub enum Action {
     /// The language switch pressed on a step: what was typed is saved as it is (not validated) and the
     /// step is shown again in the new language.
     Language(Lang),
+    /// Saves what was typed as it is and shows the step again (extending a login's idle time).
+    Stay,
 }
 
 impl Action {
@@ -189,6 +191,9 @@ impl Action {
     pub fn parse(value: Option<&str>) -> Action {
         match value.unwrap_or("neste") {
             "tilbake" => Action::Back,
+            // "Save and stay logged in": what was typed is saved as it is and the step is shown again
+            // (the request itself extends the login).
+            "forleng" => Action::Stay,
             "last-opp" => Action::Upload,
             a if a.starts_with("sprak:") => {
                 Lang::parse(a.trim_start_matches("sprak:")).map_or(Action::Next, Action::Language)
@@ -375,7 +380,7 @@ pub fn edit(
         match &input.action {
             Action::Back if abandon_change => next = Some(Next::CheckAnswers),
             Action::Back => next = Some(Next::Previous),
-            Action::Language(_) => next = Some(Next::Here(String::new())),
+            Action::Language(_) | Action::Stay => next = Some(Next::Here(String::new())),
             Action::Upload | Action::RemoveFile(_) => {}
             _ => {
                 errors = engine.validate_step(step, &draft.answers);

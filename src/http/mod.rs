@@ -227,12 +227,13 @@ async fn run(
         .flatten()
         .and_then(|f| crate::ids::FormId::parse(f).ok())
         .and_then(|f| ctx.tenant.form(&f).map(|d| (d.login, d.login_level)));
-    let needs_login = matches!(route.access, router::Access::Citizen(_))
-        || matches!(
-            form_login,
-            Some((crate::forms::LoginRequirement::Required, _))
-        );
-    let have = if needs_login {
+    // A form's pages and the citizen's own read the login (any form is filled in logged in when she
+    // is, and using it extends the login's idle time).
+    let reads_login = matches!(
+        route.access,
+        router::Access::Citizen(_) | router::Access::Form
+    );
+    let have = if reads_login {
         let login = ctx.login();
         if let Some(c) = login.current()
             && c.touch

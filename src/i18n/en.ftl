@@ -467,3 +467,6 @@ my-cases-elsewhere-drafts = { $count ->
        *[other] { $count } forms in progress
     }
 my-cases-elsewhere-link = My cases with { $municipality }
+idle-notice = You are logged in. For your security you will be logged out at { $time } unless you go on or save before then.
+idle-soon = You will be logged out soon. Select the button to save and stay logged in.
+idle-extend = Save and stay logged in

@@ -467,3 +467,6 @@ my-cases-elsewhere-drafts = { $count ->
        *[other] { $count } påbegynte skjemaer
     }
 my-cases-elsewhere-link = Mine saker hos { $municipality }
+idle-notice = Du er logget inn. Av sikkerhetshensyn blir du logget ut kl. { $time } hvis du ikke går videre eller lagrer før det.
+idle-soon = Du blir snart logget ut. Trykk på knappen for å lagre og fortsette.
+idle-extend = Lagre og forbli innlogget

@@ -467,3 +467,6 @@ my-cases-elsewhere-drafts = { $count ->
        *[other] { $count } påbyrja skjema
     }
 my-cases-elsewhere-link = Mine saker hos { $municipality }
+idle-notice = Du er logga inn. Av omsyn til tryggleiken vert du logga ut kl. { $time } viss du ikkje går vidare eller lagrar før det.
+idle-soon = Du vert snart logga ut. Trykk på knappen for å lagre og halde fram.
+idle-extend = Lagre og ver innlogga

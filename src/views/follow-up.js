@@ -65,3 +65,26 @@
   form.addEventListener("change", update);
   update();
 })();
+
+// Rådhus: the warning before a login's idle time ends (WCAG 2.2.1). The page already says when the
+// login ends and has a button that saves the step and extends it; two minutes before the end this
+// makes the notice an alert, so a screen reader announces it and it is seen wherever the citizen is.
+(function () {
+  "use strict";
+  var notice = document.querySelector(".idle-notice[data-idle-left]");
+  if (!notice) {
+    return;
+  }
+  var left = parseInt(notice.getAttribute("data-idle-left"), 10);
+  if (!(left > 0)) {
+    return;
+  }
+  window.setTimeout(function () {
+    var soon = notice.querySelector(".idle-notice__soon");
+    if (soon) {
+      soon.hidden = false;
+    }
+    notice.setAttribute("role", "alert");
+    notice.classList.add("idle-notice--soon");
+  }, Math.max(0, left - 120) * 1000);
+})();

@@ -76,6 +76,9 @@ pub struct StepView<'a> {
     pub notice: Option<String>,
     /// The step has a file input: the form is sent as multipart.
     pub uploads: bool,
+    /// A logged-in citizen: when the idle timeout ends her login (Norwegian time, "23:41") and how many
+    /// seconds are left. The page says so and offers a button that saves the step and extends it.
+    pub idle: Option<(String, i64)>,
 }
 
 pub fn step(frame: &Frame<'_>, v: &StepView<'_>) -> Markup {
@@ -99,6 +102,15 @@ pub fn step(frame: &Frame<'_>, v: &StepView<'_>) -> Markup {
         }
         @if let Some(n) = &v.notice {
             div.notice role="status" { p { (n) } }
+        }
+        @if let Some((until, left)) = &v.idle {
+            // WCAG 2.2.1: the time limit is said before it ends, with one button that extends it (and
+            // saves what was typed). The script turns this into an alert two minutes before the end.
+            div.notice.idle-notice data-idle-left=(left) {
+                p.idle-notice__text { (loc.tf("idle-notice", &[("time", until.clone().into())])) }
+                p.idle-notice__soon hidden { (loc.t("idle-soon")) }
+                button.button.button--secondary type="submit" form="step-form" name="handling" value="forleng" { (loc.t("idle-extend")) }
+            }
         }
         span.caption { (def.title.get(loc.lang)) }
         h1 { (step.title.get(loc.lang)) }

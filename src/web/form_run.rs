@@ -226,13 +226,27 @@ fn render_step_as(
     let (csrf, here) = (ctx.csrf_token(), ctx.here());
     let mut f = frame(ctx, &csrf, &here);
     f.switch_form = Some("step-form");
-    if def
-        .steps
-        .get(step)
-        .is_some_and(|s| s.fields.iter().any(|f| {
-            f.reveal_on_page
-                || matches!(&f.kind, Kind::Group { fields, .. } if fields.iter().any(|x| x.reveal_on_page))
-        }))
+    let idle = ctx.login().current().map(|c| {
+        let now = ctx.state.clock.unix();
+        // This request has just extended the login when its last use was written now.
+        let ends = if c.touch {
+            now + ctx.state.config.accounts.idle.as_secs() as i64
+        } else {
+            c.idle_ends
+        };
+        let end = crate::forms::engine::norway_time(
+            time::OffsetDateTime::from_unix_timestamp(ends)
+                .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+        );
+        (format!("{:02}:{:02}", end.hour(), end.minute()), ends - now)
+    });
+    if idle.is_some()
+        || def.steps.get(step).is_some_and(|s| {
+            s.fields.iter().any(|f| {
+                f.reveal_on_page
+                    || matches!(&f.kind, Kind::Group { fields, .. } if fields.iter().any(|x| x.reveal_on_page))
+            })
+        })
     {
         f.script_url = Some(&ctx.tenant.urls.script);
     }
@@ -253,6 +267,7 @@ fn render_step_as(
                 .then(|| ctx.loc().t("form-version-kept").to_owned())
         },
         uploads: step_has_uploads(def, step),
+        idle,
     };
     let status = match unsaved {
         Some(s) => s,

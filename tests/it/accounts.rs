@@ -1338,3 +1338,62 @@ async fn passwords_and_tokens_never_reach_the_log() {
         assert!(!log.contains(secret), "{secret} in the log");
     }
 }
+
+/// WCAG 2.2.1: a logged-in step says when the login ends and has one button that saves what was typed
+/// and extends it; pressing it keeps the citizen logged in past the original end.
+#[tokio::test]
+async fn a_step_says_when_the_login_ends_and_one_button_saves_and_extends_it() {
+    let rig = rig().await;
+    let w = rig.verified("ida@example.no").await;
+    login(&w, "ida@example.no", PASSWORD).await;
+    let landing = w.get("/skjema/innlogget-test").await;
+    let step = w
+        .post(
+            "/skjema/innlogget-test/start",
+            &[("csrf".into(), csrf_of(&landing.html))],
+        )
+        .await;
+    let notice = step.html.text(".idle-notice");
+    assert!(notice.contains("logget ut kl."), "{notice}");
+    let left: i64 = step
+        .html
+        .attr(".idle-notice", "data-idle-left")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1700..=1800).contains(&left), "{left}");
+    assert_eq!(
+        step.html.attr(".idle-notice button", "form").as_deref(),
+        Some("step-form"),
+        "the button sends the step's own form"
+    );
+    // 20 minutes later she presses it with a name typed: saved unvalidated, the same step again.
+    rig.srv.running().state().clock.advance(20 * 60);
+    let again = w
+        .post(
+            "/skjema/innlogget-test/steg/1",
+            &[
+                ("csrf".into(), csrf_of(&step.html)),
+                ("navn".into(), "Ida".into()),
+                ("telefon".into(), "12".into()),
+                ("handling".into(), "forleng".into()),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 200);
+    assert!(again.url.ends_with("/steg/1"), "{}", again.url);
+    assert_eq!(again.html.attr("#f-navn", "value").as_deref(), Some("Ida"));
+    assert_eq!(again.html.count(".error-summary"), 0, "not validated");
+    // 20 more minutes (40 since the start): still logged in, because the button extended it.
+    rig.srv.running().state().clock.advance(20 * 60);
+    assert_eq!(w.get("/mine-saker").await.status, 200);
+    // And 31 minutes of nothing ends it.
+    rig.srv.running().state().clock.advance(31 * 60);
+    let r = w
+        .client
+        .get(rig.srv.url(HOST, "/mine-saker"))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(r.status(), 200);
+}

@@ -998,6 +998,41 @@ async fn the_account_pages_pass_axe_and_work_without_javascript() {
         "axe found violations:\n{}",
         failures.join("\n")
     );
+    // Idle time: with scripts on, the notice on a step becomes an alert two minutes before the end (the
+    // shortest idle time the configuration allows is two minutes: at once here).
+    {
+        let srv2 = TestServer::start_with(|c| {
+            c.accounts.idle = std::time::Duration::from_secs(120);
+        })
+        .await;
+        radhus::demo::seed_citizens(srv2.running().state())
+            .await
+            .unwrap();
+        let b = Browser::start(true).await;
+        b.goto(&srv2.url(host, "/logg-inn")).await;
+        b.el("#f-epost").await.send_keys(email).await.unwrap();
+        b.el("#f-passord").await.send_keys(password).await.unwrap();
+        b.el("form[action='/logg-inn'] button[type=submit]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        b.wait_for_path("/mine-saker").await;
+        b.goto(&srv2.url(host, "/skjema/kontaktskjema")).await;
+        b.el(".button--start").await.click().await.unwrap();
+        b.el(".idle-notice[role=alert]").await;
+        let soon = b
+            .el(".idle-notice__soon")
+            .await
+            .is_displayed()
+            .await
+            .unwrap();
+        assert!(soon, "the warning is shown");
+        let mut fails = vec![];
+        check_page(&b, "en", "idle-alert", &mut fails).await;
+        assert!(fails.is_empty(), "{fails:?}");
+        b.stop().await;
+    }
     // Without JavaScript: the same journey, plain forms and links all the way.
     let b = Browser::start(false).await;
     b.goto(&srv.url(host, "/mine-saker")).await;
