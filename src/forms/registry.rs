@@ -100,6 +100,16 @@ pub enum LoginLevel {
     High,
 }
 
+/// A form the receipt offers next (a service chain), and which answers go into its new draft:
+/// `carry = { "<field in the next form>" = "<field in this form>" }`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    pub form: String,
+    #[serde(default)]
+    pub carry: std::collections::BTreeMap<String, String>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Link {
@@ -132,6 +142,9 @@ struct RawForm {
     receipt: Option<Texts>,
     #[serde(default, rename = "link")]
     links: Vec<Link>,
+    /// Forms offered on the receipt, with the answers carried into the new draft.
+    #[serde(default, rename = "follow_up")]
+    follow_ups: Vec<FollowUp>,
     #[serde(default, rename = "step")]
     steps: Vec<super::definition::RawStep>,
     // Read by the form engine and the delivery workers; accepted here so the file format is one.
@@ -292,6 +305,8 @@ pub struct FormDef {
     /// Whether the receipt offers a copy by e-mail (off for forms whose very existence is sensitive,
     /// such as whistle-blowing).
     pub receipt_copy: bool,
+    /// Forms the receipt offers next, with the answers carried over.
+    pub follow_ups: Vec<FollowUp>,
     pub handling_time_days: Option<u32>,
     pub title: Texts,
     pub intro: Texts,
@@ -426,6 +441,26 @@ pub fn parse_form(
         }
     }
     let meta = metadata(&raw, &index, &steps).map_err(|m| one(position_of(text, m.0), m.1))?;
+    // What a follow-up carries must be answers of this form.
+    for fu in &raw.follow_ups {
+        if FormId::parse(&fu.form).is_err() {
+            return Err(one(
+                position_of(text, &fu.form),
+                format!("follow_up form \"{}\" is not a form id", fu.form),
+            ));
+        }
+        for from in fu.carry.values() {
+            if !index.contains_key(from) {
+                return Err(one(
+                    position_of(text, from),
+                    format!(
+                        "follow_up \"{}\": carry names \"{from}\", which is no field of this form",
+                        fu.form
+                    ),
+                ));
+            }
+        }
+    }
     use sha2::Digest;
     let content_hash = sha2::Sha256::digest(text.as_bytes())
         .iter()
@@ -444,6 +479,7 @@ pub fn parse_form(
         login_level: raw.login_level,
         listed: raw.listed,
         receipt_copy: raw.receipt_copy,
+        follow_ups: raw.follow_ups,
         handling_time_days: raw.handling_time_days,
         title: raw.title,
         intro: raw.intro,

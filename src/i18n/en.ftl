@@ -470,3 +470,6 @@ my-cases-elsewhere-link = My cases with { $municipality }
 idle-notice = You are logged in. For your security you will be logged out at { $time } unless you go on or save before then.
 idle-soon = You will be logged out soon. Select the button to save and stay logged in.
 idle-extend = Save and stay logged in
+receipt-follow-ups = You can also apply for
+receipt-follow-ups-intro = Some of your answers are filled in on the new form. You see them and can change them before you send.
+receipt-follow-up-start = Start: { $form }

@@ -470,3 +470,6 @@ my-cases-elsewhere-link = Mine saker hos { $municipality }
 idle-notice = Du er logget inn. Av sikkerhetshensyn blir du logget ut kl. { $time } hvis du ikke går videre eller lagrer før det.
 idle-soon = Du blir snart logget ut. Trykk på knappen for å lagre og fortsette.
 idle-extend = Lagre og forbli innlogget
+receipt-follow-ups = Dette kan du også søke om
+receipt-follow-ups-intro = Noen av svarene dine blir fylt ut i det nye skjemaet. Du ser dem og kan endre dem før du sender.
+receipt-follow-up-start = Start: { $form }

@@ -470,3 +470,6 @@ my-cases-elsewhere-link = Mine saker hos { $municipality }
 idle-notice = Du er logga inn. Av omsyn til tryggleiken vert du logga ut kl. { $time } viss du ikkje går vidare eller lagrar før det.
 idle-soon = Du vert snart logga ut. Trykk på knappen for å lagre og halde fram.
 idle-extend = Lagre og ver innlogga
+receipt-follow-ups = Dette kan du òg søkje om
+receipt-follow-ups-intro = Nokre av svara dine vert fylte ut i det nye skjemaet. Du ser dei og kan endre dei før du sender.
+receipt-follow-up-start = Byrja: { $form }

@@ -276,6 +276,8 @@ pub struct ReceiptView<'a> {
     pub email_value: &'a str,
     pub email_error: Option<String>,
     pub email_sent: Option<String>,
+    /// Forms offered next (title, start URL), with some answers carried over.
+    pub follow_ups: Vec<(String, String)>,
 }
 
 pub fn receipt(frame: &Frame<'_>, def: &FormDef, v: &ReceiptView<'_>) -> Markup {
@@ -295,6 +297,18 @@ pub fn receipt(frame: &Frame<'_>, def: &FormDef, v: &ReceiptView<'_>) -> Markup 
         }
         p { (loc.t("receipt-keep")) }
         p { a href=(paths::receipt_pdf(&def.id, v.reference)) download { (loc.t("receipt-pdf")) } }
+        @if !v.follow_ups.is_empty() {
+            h2 { (loc.t("receipt-follow-ups")) }
+            p { (loc.t("receipt-follow-ups-intro")) }
+            @for (title, action) in &v.follow_ups {
+                form.follow-up-form method="post" action=(action) {
+                    input type="hidden" name="csrf" value=(frame.csrf);
+                    input type="hidden" name="fra" value=(v.reference.as_str());
+                    input type="hidden" name="fra-skjema" value=(def.id.as_str());
+                    button.button.button--secondary type="submit" { (loc.tf("receipt-follow-up-start", &[("form", title.clone().into())])) }
+                }
+            }
+        }
         @if v.can_email {
         h2 { (loc.t("receipt-email-heading")) }
         @if let Some(to) = &v.email_sent {

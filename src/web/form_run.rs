@@ -120,7 +120,8 @@ pub async fn start(r: &Request<'_>) -> Result<Resp, WebError> {
             Some(a) => Some(with_registers(ctx, a).await),
             None => None,
         };
-        cases::start_draft(
+        let carried = carried_answers(r, def)?;
+        cases::start_draft_with(
             &state.store,
             ctx.tenant,
             &ctx.session,
@@ -129,10 +130,61 @@ pub async fn start(r: &Request<'_>) -> Result<Resp, WebError> {
             &state.clock,
             state.config.server.first_step_lifetime.as_secs() as i64,
             account.as_ref(),
+            carried,
         )
         .await?;
     }
     Ok(see_other(&paths::step(&def.id, 0)))
+}
+
+/// A follow-up form started from a receipt (`fra` = the reference, `fra-skjema` = its form): the
+/// answers the sent form's `[[follow_up]]` carries into this one, if this browser or account may see
+/// that receipt; the account's prefill fills what they do not. `None` for a plain start.
+fn carried_answers(
+    r: &Request<'_>,
+    def: &crate::forms::FormDef,
+) -> Result<Option<crate::forms::answers::Answers>, WebError> {
+    let ctx = r.ctx;
+    let (Some(reference), Some(source)) = (r.field("fra"), r.field("fra-skjema")) else {
+        return Ok(None);
+    };
+    let (Ok(reference), Ok(source)) = (
+        crate::ids::Reference::parse(reference),
+        crate::ids::FormId::parse(source),
+    ) else {
+        return Ok(None);
+    };
+    let Some(source_def) = ctx.tenant.form(&source) else {
+        return Ok(None);
+    };
+    let Some(fu) = source_def
+        .follow_ups
+        .iter()
+        .find(|f| f.form == def.id.as_str())
+    else {
+        return Ok(None);
+    };
+    let Some(sub) = cases::receipt(
+        &ctx.state.store,
+        ctx.tenant,
+        &ctx.session,
+        ctx.account().map(|a| &a.id),
+        source_def,
+        &reference,
+        ctx.state.clock.unix(),
+    )?
+    else {
+        return Ok(None);
+    };
+    let mut answers = ctx.account().map(|a| a.prefill(def)).unwrap_or_default();
+    for (to, from) in &fu.carry {
+        if let Some(v) = sub.answers.values.get(from) {
+            answers.set(to.clone(), v.clone());
+        }
+    }
+    let today = ctx.state.clock.today();
+    let lists = ctx.tenant.lists(today);
+    Ok(Some(Engine::new(def, &lists, today).prune(&answers)))
 }
 
 struct Loaded {
@@ -704,6 +756,20 @@ fn receipt_page(
         email_value,
         email_error,
         email_sent,
+        follow_ups: def
+            .follow_ups
+            .iter()
+            .filter_map(|fu| {
+                let id = crate::ids::FormId::parse(&fu.form).ok()?;
+                let next = ctx.tenant.form(&id)?;
+                // Not a form this installation cannot let her start (a login level it does not offer).
+                let reachable = next.login != crate::forms::LoginRequirement::Required
+                    || ctx.state.login_offered(ctx.tenant).is_some_and(|o| {
+                        o >= next.login_level.unwrap_or(crate::forms::LoginLevel::Low)
+                    });
+                reachable.then(|| (next.title.get(ctx.lang).to_owned(), paths::start(&id)))
+            })
+            .collect(),
     };
     Ok(html(
         status,

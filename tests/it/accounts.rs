@@ -1397,3 +1397,117 @@ async fn a_step_says_when_the_login_ends_and_one_button_saves_and_extends_it() {
         .unwrap();
     assert_ne!(r.status(), 200);
 }
+
+/// A service chain: the receipt of one form offers the next, and starting it from there carries the
+/// answers the first form names into the new draft — also when the next form needs a login the
+/// citizen gives on the way (what the button sent is kept through the login page). Another browser
+/// holding the same reference gets a plain start.
+#[tokio::test]
+async fn a_receipt_starts_the_follow_up_form_with_carried_answers_through_a_login() {
+    let rig = rig().await;
+    rig.verified("eli@example.no").await;
+    let (w, _) = rig.browser();
+    let landing = w.get("/skjema/virksomhet-test").await;
+    let one = w
+        .post(
+            "/skjema/virksomhet-test/start",
+            &[("csrf".into(), csrf_of(&landing.html))],
+        )
+        .await;
+    let two = w
+        .post(
+            "/skjema/virksomhet-test/steg/1",
+            &[
+                ("csrf".into(), csrf_of(&one.html)),
+                ("orgnr".into(), "974760673".into()),
+                ("virksomhet_navn".into(), "Eli sitt firma AS".into()),
+            ],
+        )
+        .await;
+    let check = w
+        .post(
+            "/skjema/virksomhet-test/steg/2",
+            &[("csrf".into(), csrf_of(&two.html))],
+        )
+        .await;
+    let receipt = w
+        .post(
+            "/skjema/virksomhet-test/send",
+            &[("csrf".into(), csrf_of(&check.html))],
+        )
+        .await;
+    assert_eq!(receipt.status, 200, "{}", receipt.html.text("main"));
+    let form = "form[action='/skjema/innlogget-test/start']";
+    assert_eq!(receipt.html.count(form), 1, "{}", receipt.html.text("main"));
+    let body: Vec<(String, String)> = receipt
+        .html
+        .0
+        .select(&scraper::Selector::parse(&format!("{form} input")).unwrap())
+        .map(|e| {
+            (
+                e.value().attr("name").unwrap().to_owned(),
+                e.value().attr("value").unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    // Not logged in: the login page keeps what the button sent; after the login it is sent again.
+    let r = w
+        .client
+        .post(rig.srv.url(HOST, "/skjema/innlogget-test/start"))
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let page = crate::support::Html::parse(&r.text().await.unwrap());
+    let fields = vec![
+        ("csrf".to_owned(), csrf_of(&page)),
+        ("epost".into(), "eli@example.no".into()),
+        ("passord".into(), PASSWORD.into()),
+        (
+            "bevart-til".into(),
+            page.attr("input[name=bevart-til]", "value").unwrap(),
+        ),
+        (
+            "bevart".into(),
+            page.attr("input[name=bevart]", "value").unwrap(),
+        ),
+    ];
+    let again = w.post("/logg-inn", &fields).await;
+    let resend: Vec<(String, String)> = again
+        .html
+        .0
+        .select(
+            &scraper::Selector::parse("form[action='/skjema/innlogget-test/start'] input").unwrap(),
+        )
+        .map(|e| {
+            (
+                e.value().attr("name").unwrap().to_owned(),
+                e.value().attr("value").unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    let step = w.post("/skjema/innlogget-test/start", &resend).await;
+    assert_eq!(step.status, 200, "{}", step.html.text("main"));
+    assert_eq!(
+        step.html.attr("#f-navn", "value").as_deref(),
+        Some("Eli sitt firma AS")
+    );
+    assert_eq!(
+        step.html.attr("#f-epost", "value").as_deref(),
+        Some("eli@example.no"),
+        "prefill fills the rest"
+    );
+    // Another citizen with the same reference: a plain start, nothing of Eli's.
+    let other = rig.verified("tor@example.no").await;
+    login(&other, "tor@example.no", PASSWORD).await;
+    let landing = other.get("/skjema/innlogget-test").await;
+    let mut body = body;
+    for (k, v) in body.iter_mut() {
+        if k == "csrf" {
+            *v = csrf_of(&landing.html);
+        }
+    }
+    let theirs = other.post("/skjema/innlogget-test/start", &body).await;
+    assert_eq!(theirs.html.attr("#f-navn", "value").as_deref(), Some(""));
+}

@@ -1549,3 +1549,26 @@ async fn organisation_and_account_numbers_and_oversized_values_are_refused_with_
         assert!(msg.len() > 20, "{id}: {msg}");
     }
 }
+
+/// The kindergarten application's receipt offers the reduced-fee application only where that form can
+/// be started: it needs ID-porten, which the demo does not have (the chain itself: tests/it/accounts.rs).
+#[tokio::test]
+async fn a_receipt_offers_no_follow_up_form_this_installation_cannot_start() {
+    let srv = TestServer::start().await;
+    let w = Walk {
+        srv: &srv,
+        client: srv.client(),
+        lang: "nb",
+        host: HOST,
+    };
+    let reference = walk(&w, "barnehage-soknad", &example("barnehage-soknad")).await;
+    let receipt = w
+        .get(&format!("/skjema/barnehage-soknad/kvittering/{reference}"))
+        .await;
+    assert_eq!(
+        receipt
+            .html
+            .count("form[action='/skjema/barnehage-redusert-betaling/start']"),
+        0
+    );
+}
