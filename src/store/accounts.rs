@@ -46,6 +46,16 @@ pub enum Attached {
     Missing,
 }
 
+/// Writes an account under its tenant's key.
+fn put_account(tx: &WriteTransaction, a: &Account) -> Result<(), StoreError> {
+    put(
+        tx,
+        key_value::TENANTACCOUNT_ACCOUNT,
+        &keys::account(&a.tenant, &a.id),
+        a,
+    )
+}
+
 fn account_in(
     tx: &WriteTransaction,
     tenant: &crate::ids::TenantId,
@@ -122,12 +132,7 @@ impl TenantStore<'_> {
                         account: account.id.clone(),
                     },
                 )?;
-                put(
-                    tx,
-                    key_value::TENANTACCOUNT_ACCOUNT,
-                    &keys::account(&tenant, &account.id),
-                    &account,
-                )?;
+                put_account(tx, &account)?;
                 let mut token = token;
                 token.account = account.id.clone();
                 token.tenant = tenant.clone();
@@ -227,12 +232,7 @@ impl TenantStore<'_> {
                         )?;
                     }
                 }
-                put(
-                    tx,
-                    key_value::TENANTACCOUNT_ACCOUNT,
-                    &keys::account(&tenant, &account.id),
-                    &account,
-                )?;
+                put_account(tx, &account)?;
                 Ok(Some(account))
             })
             .await
@@ -317,12 +317,7 @@ impl TenantStore<'_> {
                     &key,
                     &EmailOwner { account: id },
                 )?;
-                put(
-                    tx,
-                    key_value::TENANTACCOUNT_ACCOUNT,
-                    &keys::account(&tenant, &a.id),
-                    &a,
-                )?;
+                put_account(tx, &a)?;
                 Ok(a)
             })
             .await
@@ -378,12 +373,7 @@ impl TenantStore<'_> {
                 if let Some(mut a) = account_in(tx, &tenant, &login.account)? {
                     a.previous_login = a.last_login;
                     a.last_login = Some(now);
-                    put(
-                        tx,
-                        key_value::TENANTACCOUNT_ACCOUNT,
-                        &keys::account(&tenant, &a.id),
-                        &a,
-                    )?;
+                    put_account(tx, &a)?;
                 }
                 s.login = Some(login);
                 s.rotate = false;
@@ -460,12 +450,7 @@ impl TenantStore<'_> {
                 draft.rev += 1;
                 put(tx, key_value::TENANTDRAFT_DRAFT, &dkey, &draft)?;
                 a.drafts.insert(form, id);
-                put(
-                    tx,
-                    key_value::TENANTACCOUNT_ACCOUNT,
-                    &keys::account(&tenant, &a.id),
-                    &a,
-                )?;
+                put_account(tx, &a)?;
                 Ok(Attached::Done)
             })
             .await
@@ -493,12 +478,7 @@ impl TenantStore<'_> {
                     return Ok(false);
                 };
                 a.drafts.remove(&form);
-                put(
-                    tx,
-                    key_value::TENANTACCOUNT_ACCOUNT,
-                    &keys::account(&tenant, &a.id),
-                    &a,
-                )?;
+                put_account(tx, &a)?;
                 tx.open_table(key_value::TENANTDRAFT_DRAFT)?
                     .remove(keys::draft(&tenant, &draft).as_str())?;
                 Ok(true)

@@ -614,6 +614,20 @@ fn link_dead(ctx: &Ctx<'_>) -> Resp {
     resp
 }
 
+/// Uses up a link of the kind `want` and applies it; the account as changed, or `None` for a dead link.
+async fn use_link(
+    ctx: &Ctx<'_>,
+    hash: String,
+    want: fn(&auth::records::TokenKind) -> bool,
+) -> Result<Option<auth::records::Account>, WebError> {
+    Ok(ctx
+        .state
+        .store
+        .tenant(&ctx.tenant.config.id)
+        .use_token(hash, want, None, ctx.state.clock.unix())
+        .await?)
+}
+
 /// GET /konto/bekreft/{token}: the address is verified (a link scanner following it does no harm:
 /// verifying is all it does).
 pub async fn verify(r: &Request<'_>) -> Result<Resp, WebError> {
@@ -622,17 +636,7 @@ pub async fn verify(r: &Request<'_>) -> Result<Resp, WebError> {
     let Some(hash) = token_param(r) else {
         return Ok(link_dead(ctx));
     };
-    let done = ctx
-        .state
-        .store
-        .tenant(&ctx.tenant.config.id)
-        .use_token(
-            hash,
-            |k| matches!(k, auth::records::TokenKind::Verify),
-            None,
-            ctx.state.clock.unix(),
-        )
-        .await?;
+    let done = use_link(ctx, hash, |k| matches!(k, auth::records::TokenKind::Verify)).await?;
     let loc = ctx.loc();
     Ok(match done {
         Some(_) => message(
@@ -653,17 +657,10 @@ pub async fn confirm_new_email(r: &Request<'_>) -> Result<Resp, WebError> {
     let Some(hash) = token_param(r) else {
         return Ok(link_dead(ctx));
     };
-    let done = ctx
-        .state
-        .store
-        .tenant(&ctx.tenant.config.id)
-        .use_token(
-            hash,
-            |k| matches!(k, auth::records::TokenKind::NewEmail { .. }),
-            None,
-            ctx.state.clock.unix(),
-        )
-        .await?;
+    let done = use_link(ctx, hash, |k| {
+        matches!(k, auth::records::TokenKind::NewEmail { .. })
+    })
+    .await?;
     let loc = ctx.loc();
     Ok(match done {
         Some(a) => message(

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::form_run::{HOST, Page, Walk};
 use crate::support::{SmtpPeer, TestServer, client_with_jar, csrf_of, smtp_peer};
-use crate::targets::{parse_eml, smtp_on};
+use crate::targets::{parse_eml, smtp_of};
 
 const PASSWORD: &str = "blå hest på tur i fjellet";
 
@@ -21,16 +21,9 @@ struct Rig {
 
 async fn rig() -> Rig {
     let peer = smtp_peer().await;
-    let (port, ca) = (peer.port, peer.cert_pem.clone());
+    let smtp = smtp_of(&peer);
     let srv = TestServer::start_with(|c| {
-        c.smtp = Some(radhus::config::targets::SmtpConfig {
-            security: radhus::config::targets::SmtpSecurity::StartTls,
-            username: Some("radhus".into()),
-            password: Some("hemmelig-passord".into()),
-            ca_pem: Some(ca.into_bytes()),
-            timeout: Duration::from_secs(20),
-            ..smtp_on(port)
-        });
+        c.smtp = Some(smtp);
         c.tenants[0].forms_dir = Some(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/login-forms"),
         );
@@ -915,22 +908,10 @@ async fn an_idle_login_ends_and_what_was_posted_is_kept_through_the_new_login() 
             .as_deref(),
         Some("Teksten jeg skrev")
     );
-    let form_fields: Vec<(String, String)> = again
-        .html
-        .0
-        .select(
-            &scraper::Selector::parse(
-                "form[action='/skjema/innlogget-test/steg/2'] input[type=hidden]",
-            )
-            .unwrap(),
-        )
-        .map(|e| {
-            (
-                e.value().attr("name").unwrap().to_owned(),
-                e.value().attr("value").unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
+    let form_fields = inputs(
+        &again.html,
+        "form[action='/skjema/innlogget-test/steg/2'] input[type=hidden]",
+    );
     let check = w.post("/skjema/innlogget-test/steg/2", &form_fields).await;
     assert_eq!(check.status, 200);
     assert!(
@@ -1439,17 +1420,7 @@ async fn a_receipt_starts_the_follow_up_form_with_carried_answers_through_a_logi
     assert_eq!(receipt.status, 200, "{}", receipt.html.text("main"));
     let form = "form[action='/skjema/innlogget-test/start']";
     assert_eq!(receipt.html.count(form), 1, "{}", receipt.html.text("main"));
-    let body: Vec<(String, String)> = receipt
-        .html
-        .0
-        .select(&scraper::Selector::parse(&format!("{form} input")).unwrap())
-        .map(|e| {
-            (
-                e.value().attr("name").unwrap().to_owned(),
-                e.value().attr("value").unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
+    let body: Vec<(String, String)> = inputs(&receipt.html, &format!("{form} input"));
     // Not logged in: the login page keeps what the button sent; after the login it is sent again.
     let r = w
         .client
@@ -1474,19 +1445,10 @@ async fn a_receipt_starts_the_follow_up_form_with_carried_answers_through_a_logi
         ),
     ];
     let again = w.post("/logg-inn", &fields).await;
-    let resend: Vec<(String, String)> = again
-        .html
-        .0
-        .select(
-            &scraper::Selector::parse("form[action='/skjema/innlogget-test/start'] input").unwrap(),
-        )
-        .map(|e| {
-            (
-                e.value().attr("name").unwrap().to_owned(),
-                e.value().attr("value").unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
+    let resend = inputs(
+        &again.html,
+        "form[action='/skjema/innlogget-test/start'] input",
+    );
     let step = w.post("/skjema/innlogget-test/start", &resend).await;
     assert_eq!(step.status, 200, "{}", step.html.text("main"));
     assert_eq!(
@@ -1510,4 +1472,17 @@ async fn a_receipt_starts_the_follow_up_form_with_carried_answers_through_a_logi
     }
     let theirs = other.post("/skjema/innlogget-test/start", &body).await;
     assert_eq!(theirs.html.attr("#f-navn", "value").as_deref(), Some(""));
+}
+
+/// The names and values of the inputs `css` selects (a form to send again as it is).
+fn inputs(html: &crate::support::Html, css: &str) -> Vec<(String, String)> {
+    html.0
+        .select(&scraper::Selector::parse(css).unwrap())
+        .map(|e| {
+            (
+                e.value().attr("name").unwrap().to_owned(),
+                e.value().attr("value").unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
 }

@@ -369,6 +369,18 @@ async fn the_http_target_gets_a_signed_envelope_and_is_retried_after_a_5xx() {
     assert_eq!(att["content_type"], "application/pdf");
 }
 
+/// The test SMTP peer as the appliance reaches it: STARTTLS with the peer's certificate as the CA, AUTH.
+pub fn smtp_of(peer: &crate::support::SmtpPeer) -> radhus::config::targets::SmtpConfig {
+    radhus::config::targets::SmtpConfig {
+        security: radhus::config::targets::SmtpSecurity::StartTls,
+        username: Some("radhus".into()),
+        password: Some("hemmelig-passord".into()),
+        ca_pem: Some(peer.cert_pem.clone().into_bytes()),
+        timeout: Duration::from_secs(20),
+        ..smtp_on(peer.port)
+    }
+}
+
 /// A plain SMTP relay on loopback at `port`, as Eksempel kommune's sender.
 pub fn smtp_on(port: u16) -> radhus::config::targets::SmtpConfig {
     radhus::config::targets::SmtpConfig {
@@ -421,16 +433,9 @@ print(json.dumps({"subject": msg["subject"], "to": str(msg["to"]), "message_id":
 #[tokio::test]
 async fn the_mailbox_target_and_the_receipt_copy_arrive_by_smtp_with_starttls_and_auth() {
     let peer = smtp_peer().await;
-    let (port, ca) = (peer.port, peer.cert_pem.clone());
+    let smtp = smtp_of(&peer);
     let srv = TestServer::start_with(|c| {
-        c.smtp = Some(radhus::config::targets::SmtpConfig {
-            security: radhus::config::targets::SmtpSecurity::StartTls,
-            username: Some("radhus".into()),
-            password: Some("hemmelig-passord".into()),
-            ca_pem: Some(ca.into_bytes()),
-            timeout: Duration::from_secs(20),
-            ..smtp_on(port)
-        });
+        c.smtp = Some(smtp);
         c.tenants[0].targets.push(mailbox());
     })
     .await;
