@@ -630,6 +630,22 @@ pub fn timeline(store: &Store, tenant: &Tenant, sub: &Submission) -> Result<Time
     })
 }
 
+/// A status as the citizen reads it: the form's own name for it, else the municipality's, else the
+/// catalogue's.
+pub fn status_name(
+    loc: crate::i18n::Loc<'_>,
+    tenant: &crate::config::TenantConfig,
+    form: Option<&FormDef>,
+    status: records::Status,
+) -> String {
+    form.and_then(|f| f.status_names.get(status.code()))
+        .or_else(|| tenant.status_names.get(status.code()))
+        .map_or_else(
+            || loc.t(status.key()).to_owned(),
+            |t| t.get(loc.lang).to_owned(),
+        )
+}
+
 /// What [`change_case`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Changed {

@@ -52,6 +52,15 @@ pub enum Status {
 }
 
 impl Status {
+    /// The name in form files and the configuration (`status_names`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Received => "received",
+            Status::InProgress => "in_progress",
+            Status::Decided => "decided",
+        }
+    }
+
     /// The catalogue key of its name.
     pub fn key(self) -> &'static str {
         match self {

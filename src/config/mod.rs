@@ -482,6 +482,8 @@ pub struct TenantConfig {
     pub targets: Vec<TargetConfig>,
     /// The facts of the tenant's privacy and accessibility statements.
     pub statements: Statements,
+    /// The municipality's names of case statuses (a form's own come first).
+    pub status_names: crate::forms::StatusNames,
 }
 
 /// A named delivery target of a tenant.
@@ -1228,6 +1230,7 @@ fn validate(
                 intro: t.intro,
                 targets,
                 statements,
+                status_names: t.status_names,
             });
         }
     }

@@ -412,6 +412,10 @@ pub struct RawTenant {
     pub intro: Option<Texts>,
     #[serde(default, rename = "target")]
     pub targets: Vec<RawTarget>,
+    /// The municipality's own names of case statuses on Mine saker and in notices (`received`,
+    /// `in_progress`, `decided`); a form's own names come first.
+    #[serde(default)]
+    pub status_names: crate::forms::StatusNames,
     /// The privacy statement's facts (personvernerklæring, `/personvern`).
     #[serde(default)]
     pub privacy: RawPrivacy,

@@ -547,7 +547,10 @@ impl Worker {
                         .rev()
                         .find_map(|e| e.status)
                         .unwrap_or(crate::cases::records::Status::Received);
-                    args.push(("status", loc.t(status.key()).to_owned().into()));
+                    args.push((
+                        "status",
+                        crate::cases::status_name(loc, &tenant.config, Some(&def), status).into(),
+                    ));
                     args.push((
                         "link",
                         format!("{origin}{}", crate::paths::case(&sub.reference)).into(),

@@ -100,6 +100,27 @@ pub enum LoginLevel {
     High,
 }
 
+/// Names of case statuses in three languages, each optional: `received`, `in_progress`, `decided`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StatusNames {
+    pub received: Option<Texts>,
+    pub in_progress: Option<Texts>,
+    pub decided: Option<Texts>,
+}
+
+impl StatusNames {
+    /// The name of a status (`received`, `in_progress`, `decided`), if one is given.
+    pub fn get(&self, status: &str) -> Option<&Texts> {
+        match status {
+            "received" => self.received.as_ref(),
+            "in_progress" => self.in_progress.as_ref(),
+            "decided" => self.decided.as_ref(),
+            _ => None,
+        }
+    }
+}
+
 /// A form the receipt offers next (a service chain), and which answers go into its new draft:
 /// `carry = { "<field in the next form>" = "<field in this form>" }`.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -145,6 +166,9 @@ struct RawForm {
     /// Forms offered on the receipt, with the answers carried into the new draft.
     #[serde(default, rename = "follow_up")]
     follow_ups: Vec<FollowUp>,
+    /// The form's own names of case statuses.
+    #[serde(default)]
+    status_names: StatusNames,
     #[serde(default, rename = "step")]
     steps: Vec<super::definition::RawStep>,
     // Read by the form engine and the delivery workers; accepted here so the file format is one.
@@ -307,6 +331,8 @@ pub struct FormDef {
     pub receipt_copy: bool,
     /// Forms the receipt offers next, with the answers carried over.
     pub follow_ups: Vec<FollowUp>,
+    /// The form's own names of case statuses (before the tenant's and the catalogue's).
+    pub status_names: StatusNames,
     pub handling_time_days: Option<u32>,
     pub title: Texts,
     pub intro: Texts,
@@ -480,6 +506,7 @@ pub fn parse_form(
         listed: raw.listed,
         receipt_copy: raw.receipt_copy,
         follow_ups: raw.follow_ups,
+        status_names: raw.status_names,
         handling_time_days: raw.handling_time_days,
         title: raw.title,
         intro: raw.intro,

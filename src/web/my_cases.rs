@@ -85,7 +85,12 @@ pub fn list(r: &Request<'_>) -> Result<Resp, WebError> {
             continue;
         };
         let t = crate::cases::timeline(&state.store, ctx.tenant, &sub)?;
-        let status = loc.t(t.status.key()).to_owned();
+        let status = crate::cases::status_name(
+            loc,
+            &ctx.tenant.config,
+            ctx.tenant.form(&sub.form).map(|f| &**f),
+            t.status,
+        );
         cases.push(CaseRow {
             unread: t.unread,
             reference: reference.to_string(),
@@ -161,7 +166,12 @@ fn elsewhere(
                     |d| d.title.get(ctx.lang).to_owned(),
                 ),
                 sent: when(loc, sub.submitted),
-                status: loc.t(tl.status.key()).to_owned(),
+                status: crate::cases::status_name(
+                    loc,
+                    &t.config,
+                    t.form(&sub.form).map(|f| &**f),
+                    tl.status,
+                ),
                 href: format!("{origin}{}", paths::case(reference)),
             });
         }
@@ -200,13 +210,15 @@ pub async fn case(r: &Request<'_>) -> Result<Resp, WebError> {
         |d| d.title.get(ctx.lang).to_owned(),
     );
     let t = crate::cases::timeline(&state.store, ctx.tenant, &sub)?;
+    let def = ctx.tenant.form(&sub.form).map(|f| &**f);
+    let name = |s| crate::cases::status_name(loc, &ctx.tenant.config, def, s);
     let history: Vec<(String, String)> = t
         .events
         .iter()
         .map(|e| {
             let what = match (&e.status, &e.message) {
-                (Some(s), Some(m)) => format!("{}. {m}", loc.t(s.key())),
-                (Some(s), None) => loc.t(s.key()).to_owned(),
+                (Some(s), Some(m)) => format!("{}. {m}", name(*s)),
+                (Some(s), None) => name(*s),
                 (None, Some(m)) => loc.tf("case-message", &[("message", m.clone().into())]),
                 (None, None) => String::new(),
             };
@@ -231,7 +243,7 @@ pub async fn case(r: &Request<'_>) -> Result<Resp, WebError> {
         reference: &reference_text,
         form_title: &form_title,
         sent: when(loc, sub.submitted),
-        status: loc.t(t.status.key()).to_owned(),
+        status: name(t.status),
         history,
         pdf_href: paths::receipt_pdf(&sub.form, &reference),
     };

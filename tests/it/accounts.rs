@@ -24,6 +24,12 @@ async fn rig() -> Rig {
     let smtp = smtp_of(&peer);
     let srv = TestServer::start_with(|c| {
         c.smtp = Some(smtp);
+        // The municipality's own name for one status.
+        c.tenants[0].status_names.decided = Some(radhus::i18n::Texts {
+            nb: "Ferdig behandlet".into(),
+            nn: "Ferdig handsama".into(),
+            en: "Done".into(),
+        });
         c.tenants[0].forms_dir = Some(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/login-forms"),
         );
@@ -1189,7 +1195,10 @@ async fn a_case_change_shows_on_mine_saker_as_unread_and_mails_the_citizen_in_he
         "{subject}"
     );
     let text = mail["text"].as_str().unwrap();
-    assert!(text.contains("Under handsaming"), "{text}");
+    assert!(
+        text.contains("Vi ser på saka"),
+        "the form's own name: {text}"
+    );
     assert!(
         link_in(text).ends_with(&format!("/mine-saker/sak/{reference}")),
         "{text}"
@@ -1200,7 +1209,7 @@ async fn a_case_change_shows_on_mine_saker_as_unread_and_mails_the_citizen_in_he
     // Mine saker: the status and one unread change, until the case is opened.
     let mine = w.get("/mine-saker").await;
     assert!(
-        mine.html.text("table").contains("Under handsaming"),
+        mine.html.text("table").contains("Vi ser på saka"),
         "{}",
         mine.html.text("main")
     );
@@ -1212,6 +1221,24 @@ async fn a_case_change_shows_on_mine_saker_as_unread_and_mails_the_citizen_in_he
         "{history}"
     );
     assert_eq!(w.get("/mine-saker").await.html.count(".badge"), 0, "seen");
+    // Decided: the municipality's own name.
+    radhus::cases::change_case(
+        &state.store,
+        tenant,
+        &r,
+        Some(radhus::cases::records::Status::Decided),
+        None,
+        state.clock.unix(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        w.get("/mine-saker")
+            .await
+            .html
+            .text("table")
+            .contains("Ferdig handsama")
+    );
     // Nothing to change, or no such case: nothing recorded.
     let nothing = radhus::cases::change_case(&state.store, tenant, &r, None, Some("  ".into()), 0)
         .await
