@@ -71,7 +71,7 @@ fn condition_type(kind: &Kind) -> FieldType {
         | Kind::Textarea { .. }
         | Kind::Email
         | Kind::Phone
-        | Kind::Orgnr
+        | Kind::Orgnr { .. }
         | Kind::Kontonummer
         | Kind::Postnummer { .. } => FieldType::Text,
         Kind::Number { .. } => FieldType::Number,
