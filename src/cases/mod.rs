@@ -662,13 +662,15 @@ pub enum Changed {
 /// staff issue), the API or the command line call. Recorded in one durable write with, when the case
 /// was sent from an account with an address, a notice to it in the outbox (a mail in the language the
 /// form was sent in, with the reference, the status and a link to the case; never the message or the
-/// answers). Mine saker shows the change and counts it unread until the case is opened.
+/// answers). A citizen who logged in only through ID-porten has no address with the account: the
+/// contact register's is used, unless she has reserved herself. Mine saker shows the change and counts
+/// it unread until the case is opened.
 pub async fn change_case(
     store: &Store,
     tenant: &Tenant,
+    registers: &crate::config::RegistersConfig,
     reference: &Reference,
-    status: Option<records::Status>,
-    message: Option<String>,
+    (status, message): (Option<records::Status>, Option<String>),
     now: i64,
 ) -> Result<Changed, StoreError> {
     let message = message
@@ -681,9 +683,20 @@ pub async fn change_case(
     let Some(sub) = ts.submission(reference)? else {
         return Ok(Changed::NoSuchCase);
     };
-    let notify = match &sub.account {
-        Some(a) => ts.account(a)?.map(|a| a.email).filter(|e| !e.is_empty()),
+    let account = match &sub.account {
+        Some(a) => ts.account(a)?,
         None => None,
+    };
+    let notify = match account {
+        Some(a) if !a.email.is_empty() => Some(a.email),
+        Some(crate::auth::records::Account { pid: Some(pid), .. }) => {
+            crate::registers::about_person(registers, &pid)
+                .await
+                .1
+                .filter(|c| !c.reserved)
+                .and_then(|c| c.email)
+        }
+        _ => None,
     };
     let notified = notify.is_some();
     let event = records::CaseEvent {

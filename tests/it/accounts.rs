@@ -1177,9 +1177,12 @@ async fn a_case_change_shows_on_mine_saker_as_unread_and_mails_the_citizen_in_he
     let done = radhus::cases::change_case(
         &state.store,
         tenant,
+        &state.config.registers,
         &r,
-        Some(radhus::cases::records::Status::InProgress),
-        Some("Vi treng eit vedlegg til.".into()),
+        (
+            Some(radhus::cases::records::Status::InProgress),
+            Some("Vi treng eit vedlegg til.".into()),
+        ),
         state.clock.unix(),
     )
     .await
@@ -1225,9 +1228,9 @@ async fn a_case_change_shows_on_mine_saker_as_unread_and_mails_the_citizen_in_he
     radhus::cases::change_case(
         &state.store,
         tenant,
+        &state.config.registers,
         &r,
-        Some(radhus::cases::records::Status::Decided),
-        None,
+        (Some(radhus::cases::records::Status::Decided), None),
         state.clock.unix(),
     )
     .await
@@ -1240,17 +1243,24 @@ async fn a_case_change_shows_on_mine_saker_as_unread_and_mails_the_citizen_in_he
             .contains("Ferdig handsama")
     );
     // Nothing to change, or no such case: nothing recorded.
-    let nothing = radhus::cases::change_case(&state.store, tenant, &r, None, Some("  ".into()), 0)
-        .await
-        .unwrap();
+    let nothing = radhus::cases::change_case(
+        &state.store,
+        tenant,
+        &state.config.registers,
+        &r,
+        (None, Some("  ".into())),
+        0,
+    )
+    .await
+    .unwrap();
     assert_eq!(nothing, radhus::cases::Changed::Nothing);
     let missing = radhus::ids::Reference::parse("2026-99999").unwrap();
     let none = radhus::cases::change_case(
         &state.store,
         tenant,
+        &state.config.registers,
         &missing,
-        Some(radhus::cases::records::Status::Decided),
-        None,
+        (Some(radhus::cases::records::Status::Decided), None),
         0,
     )
     .await
@@ -1268,9 +1278,9 @@ async fn a_case_change_shows_on_mine_saker_as_unread_and_mails_the_citizen_in_he
     let done = radhus::cases::change_case(
         &state.store,
         tenant,
+        &state.config.registers,
         &r,
-        Some(radhus::cases::records::Status::Decided),
-        None,
+        (Some(radhus::cases::records::Status::Decided), None),
         state.clock.unix(),
     )
     .await

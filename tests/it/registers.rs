@@ -319,3 +319,72 @@ async fn registers_that_are_down_leave_the_form_as_it_would_be_without_them() {
     assert_eq!(page.attr("#f-fnr", "value").as_deref(), Some(KARI));
     assert_eq!(page.attr("#f-navn", "value").as_deref(), Some(""));
 }
+
+/// A citizen who logged in only through ID-porten has no address with her account: a change of her
+/// case is noticed to the contact register's address, and to nobody when she has reserved herself.
+#[tokio::test]
+async fn a_case_change_is_noticed_to_the_contact_registers_address_unless_reserved() {
+    let port = registers().await;
+    let (srv, _peer) = server(port).await;
+    let state = srv.running().state();
+    for (who, expect) in [("kari", Some("kari.krr@example.no")), ("ola", None)] {
+        let (w, page) = start_logged_in(&srv, who).await;
+        let two = w
+            .post(
+                "/skjema/idporten-test/steg/1",
+                &[
+                    ("csrf".into(), csrf_of(&page)),
+                    ("navn".into(), "Navn Navnesen".into()),
+                ],
+            )
+            .await;
+        let check = w
+            .post(
+                "/skjema/idporten-test/steg/2",
+                &[
+                    ("csrf".into(), csrf_of(&two.html)),
+                    ("melding".into(), "Hei".into()),
+                ],
+            )
+            .await;
+        let sent = w
+            .post(
+                "/skjema/idporten-test/send",
+                &[("csrf".into(), csrf_of(&check.html))],
+            )
+            .await;
+        assert_eq!(sent.status, 200, "{who}: {}", sent.html.text("main"));
+        let r = radhus::ids::Reference::parse(&sent.html.text("#reference-id")).unwrap();
+        let done = radhus::cases::change_case(
+            &state.store,
+            &state.tenants[0],
+            &state.config.registers,
+            &r,
+            (Some(radhus::cases::records::Status::InProgress), None),
+            state.clock.unix(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            done,
+            radhus::cases::Changed::Done {
+                notified: expect.is_some()
+            },
+            "{who}"
+        );
+        let rows = state
+            .store
+            .tenant(&state.tenants[0].config.id)
+            .outbox_rows(&r)
+            .unwrap();
+        let notice: Vec<_> = rows
+            .iter()
+            .filter(|row| matches!(row.target, radhus::ids::Target::Notice(_)))
+            .map(|row| row.to.clone())
+            .collect();
+        match expect {
+            Some(address) => assert_eq!(notice, [Some(address.to_owned())], "{who}"),
+            None => assert!(notice.is_empty(), "{who}: {notice:?}"),
+        }
+    }
+}

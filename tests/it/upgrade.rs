@@ -164,9 +164,12 @@ async fn freeze_this_schema() {
         radhus::cases::change_case(
             &state.store,
             &state.tenants[0],
+            &state.config.registers,
             &radhus::ids::Reference::parse(&sent).unwrap(),
-            Some(radhus::cases::records::Status::InProgress),
-            Some("Saka er hos ein sakshandsamar.".into()),
+            (
+                Some(radhus::cases::records::Status::InProgress),
+                Some("Saka er hos ein sakshandsamar.".into()),
+            ),
             state.clock.unix(),
         )
         .await
