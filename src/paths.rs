@@ -23,6 +23,14 @@ pub const ACCOUNT_PROFILE: &str = "/konto/profil";
 pub const ACCOUNT_EMAIL: &str = "/konto/epost";
 pub const ACCOUNT_DELETE: &str = "/konto/slett";
 
+/// `https://<host>` with the port unless it is 443: where links in mails and to other tenants point.
+pub fn origin(host: &str, port: u16) -> String {
+    match port {
+        443 => format!("https://{host}"),
+        p => format!("https://{host}:{p}"),
+    }
+}
+
 /// The link in a verification mail.
 pub fn verify(token: &str) -> String {
     format!("/konto/bekreft/{token}")

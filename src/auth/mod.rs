@@ -18,7 +18,6 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
-use sha2::{Digest, Sha256};
 
 use crate::config::AccountsConfig;
 use crate::forms::LoginLevel;
@@ -101,8 +100,7 @@ pub fn new_token() -> Result<(String, String), StoreError> {
 
 /// The store's key of a token, or `None` for a string that cannot be one of ours.
 pub fn token_hash(token: &str) -> String {
-    let d = Sha256::digest(token.as_bytes());
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    crate::delivery::package::sha256_hex(token.as_bytes())
 }
 
 /// Whether `token` has the shape of one of ours (43 base64url characters).

@@ -494,10 +494,7 @@ impl Worker {
                     return Err(Failure::Permanent("the copy has no address".into()));
                 };
                 let host = tenant.config.hosts.first().cloned().unwrap_or_default();
-                let origin = match self.https_port {
-                    443 => format!("https://{host}"),
-                    p => format!("https://{host}:{p}"),
-                };
+                let origin = crate::paths::origin(&host, self.https_port);
                 let at = crate::forms::engine::norway_time(sub.submitted_at());
                 let mut args = args.to_vec();
                 args.push((

@@ -30,10 +30,7 @@ pub(super) fn origin(ctx: &Ctx<'_>, request_host: Option<&str>) -> String {
         .filter(|h| hosts.iter().any(|x| x == h))
         .or_else(|| hosts.first().map(String::as_str))
         .unwrap_or("localhost");
-    match ctx.state.https_port {
-        443 => format!("https://{host}"),
-        p => format!("https://{host}:{p}"),
-    }
+    paths::origin(host, ctx.state.https_port)
 }
 
 /// An account mail: `key` names its `<key>-subject` and `<key>-body` texts.

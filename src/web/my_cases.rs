@@ -147,10 +147,13 @@ fn elsewhere(
         let Some(other) = ts.account_by_identity(&format!("pid:{pid}"))? else {
             continue;
         };
-        let origin = match (t.config.hosts.first(), state.https_port) {
-            (Some(h), 443) => format!("https://{h}"),
-            (Some(h), p) => format!("https://{h}:{p}"),
-            (None, _) => continue,
+        let Some(origin) = t
+            .config
+            .hosts
+            .first()
+            .map(|h| paths::origin(h, state.https_port))
+        else {
+            continue;
         };
         let mut cases = vec![];
         for reference in other.submissions.iter().rev() {
