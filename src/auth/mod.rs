@@ -18,7 +18,6 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
-
 use crate::config::AccountsConfig;
 use crate::forms::LoginLevel;
 use crate::i18n::Lang;
