@@ -171,6 +171,7 @@ pub fn deliver(
 
 /// A delivery written into its temporary folder, waiting for the flush and the rename.
 struct Written {
+    archive: PathBuf,
     tmp: PathBuf,
     target: PathBuf,
     files: Vec<PathBuf>,
@@ -178,21 +179,37 @@ struct Written {
     proof: String,
 }
 
-/// Delivers many submissions together: every folder is written in full first, then all their files and
-/// folders (and the files in `also_sync`, such as PDFs kept beside the store) are flushed at once by a few
-/// threads, so that the disk sees one or a few cache flushes for the whole batch instead of several per
-/// delivery, and nothing outside these files and folders is flushed. Then each folder is renamed to its
-/// final name and each archive folder is fsynced once. One result per delivery, in order: a delivery
-/// that fails (a bad name, a missing archive folder, an I/O error) leaves no folder behind and does not
-/// hold back the others.
+/// One delivery of a batch after [`write`]: written into its temporary folder (or found delivered
+/// before, or refused), not yet durable. It no longer holds the files' contents.
+pub struct Pending(Result<Step, DropError>);
+
+/// The first half of a batch: writes one delivery into its temporary folder, nothing durable yet. A caller
+/// that prepares deliveries one by one writes each at once and lets its contents go, so a batch never
+/// holds all its files in memory; [`complete`] then makes the batch durable.
+pub fn write(d: &Delivery<'_>) -> Pending {
+    Pending(write_one(d))
+}
+
+/// Delivers many submissions together: every folder is written in full first ([`write`]), then made
+/// durable and renamed together ([`complete`]). One result per delivery, in order.
 pub fn deliver_batch(
     batch: &[Delivery<'_>],
     also_sync: &[PathBuf],
 ) -> Vec<Result<String, DropError>> {
-    let mut results: Vec<Option<Result<String, DropError>>> = Vec::with_capacity(batch.len());
+    complete(batch.iter().map(write).collect(), also_sync)
+}
+
+/// The second half of a batch: all the written deliveries' files and folders (and the files in
+/// `also_sync`, such as PDFs kept beside the store) are flushed at once by a few threads, so that the disk
+/// sees one or a few cache flushes for the whole batch instead of several per delivery, and nothing outside
+/// these files and folders is flushed. Then each folder is renamed to its final name and each archive
+/// folder is fsynced once. One result per delivery, in order: a delivery that failed (a bad name, a
+/// missing archive folder, an I/O error) leaves no folder behind and does not hold back the others.
+pub fn complete(pending: Vec<Pending>, also_sync: &[PathBuf]) -> Vec<Result<String, DropError>> {
+    let mut results: Vec<Option<Result<String, DropError>>> = Vec::with_capacity(pending.len());
     let mut written: Vec<(usize, Written)> = vec![];
-    for (i, d) in batch.iter().enumerate() {
-        match write_one(d) {
+    for (i, Pending(step)) in pending.into_iter().enumerate() {
+        match step {
             Ok(Step::Done(proof)) => results.push(Some(Ok(proof))),
             Ok(Step::Written(w)) => {
                 results.push(None);
@@ -224,7 +241,7 @@ pub fn deliver_batch(
         };
         match outcome {
             Ok(()) => {
-                let archive = batch.get(*i).map_or(Path::new(""), |d| d.archive);
+                let archive = w.archive.as_path();
                 match archives.iter_mut().find(|(a, _)| *a == archive) {
                     Some((_, v)) => v.push(*i),
                     None => archives.push((archive, vec![*i])),
@@ -335,6 +352,7 @@ fn write_one(d: &Delivery<'_>) -> Result<Step, DropError> {
     // `sweep_leftovers` when the server starts again.
     match write_folder(&tmp, &d.files, manifest, d.mode) {
         Ok((files, dirs)) => Ok(Step::Written(Written {
+            archive: archive.to_path_buf(),
             tmp,
             target,
             files,
