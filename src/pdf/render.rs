@@ -23,8 +23,9 @@ use time::{OffsetDateTime, UtcOffset};
 use super::doc::{Block, PdfDoc, PdfError};
 use super::logo::{Cap, Join, Seg, VectorLogo};
 
-const REGULAR_TTF: &[u8] = include_bytes!("../../themes/fonts/DejaVuSans.ttf");
-const BOLD_TTF: &[u8] = include_bytes!("../../themes/fonts/DejaVuSans-Bold.ttf");
+/// `themes/fonts/DejaVuSans*.ttf`, packed with zlib by build.rs (half the size in the binary).
+const REGULAR_TTF_Z: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSans.ttf.z"));
+const BOLD_TTF_Z: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSans-Bold.ttf.z"));
 
 /// Written to the Info dictionary and XMP as the creating application.
 const CREATOR: &str = "Rådhus";
@@ -141,9 +142,28 @@ struct Face {
 
 impl Face {
     fn parse(bytes: &'static [u8], name: &'static str) -> Result<Face, PdfError> {
-        let shaper = rustybuzz::Face::from_slice(bytes, 0).ok_or(PdfError::Font(name))?;
         let mut warnings = Vec::new();
         let font = ParsedFont::from_bytes(bytes, 0, &mut warnings).ok_or(PdfError::Font(name))?;
+        Face::with(font, bytes, name)
+    }
+
+    /// A font packed by build.rs: unpacked once; the parsed font keeps its own copy of the bytes, which
+    /// the shaper borrows for the life of the process (the fonts are parsed once and never dropped).
+    fn unpack(packed: &[u8], name: &'static str) -> Result<Face, PdfError> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        flate2::read::ZlibDecoder::new(packed)
+            .read_to_end(&mut bytes)
+            .map_err(|_| PdfError::Font(name))?;
+        let mut warnings = Vec::new();
+        let font = ParsedFont::from_bytes(&bytes, 0, &mut warnings).ok_or(PdfError::Font(name))?;
+        drop(bytes);
+        let kept = Box::leak(Box::new(font.source_bytes().ok_or(PdfError::Font(name))?));
+        Face::with(font, kept.as_slice(), name)
+    }
+
+    fn with(font: ParsedFont, bytes: &'static [u8], name: &'static str) -> Result<Face, PdfError> {
+        let shaper = rustybuzz::Face::from_slice(bytes, 0).ok_or(PdfError::Font(name))?;
         let units_per_em = f32::from(font.font_metrics.units_per_em.max(1));
         let widths = (0..WIDTH_CACHE_CHARS)
             .map(|cp| {
@@ -443,8 +463,8 @@ impl Fonts {
     /// Parses the embedded TTFs.
     pub fn load() -> Result<Fonts, PdfError> {
         let fonts = Fonts {
-            regular: Face::parse(REGULAR_TTF, "DejaVuSans.ttf")?,
-            bold: Face::parse(BOLD_TTF, "DejaVuSans-Bold.ttf")?,
+            regular: Face::unpack(REGULAR_TTF_Z, "DejaVuSans.ttf")?,
+            bold: Face::unpack(BOLD_TTF_Z, "DejaVuSans-Bold.ttf")?,
         };
         // A character no font has is named in ASCII ("[U+4E2D]"): the embedded fonts must draw those.
         for (face, name) in [
