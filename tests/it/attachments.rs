@@ -69,12 +69,7 @@ async fn upload_to(w: &Walk<'_>, page: &Page, field: &str, files: &[(&str, Vec<u
 }
 
 fn walk<'a>(srv: &'a TestServer, lang: &'static str) -> Walk<'a> {
-    Walk {
-        srv,
-        client: srv.client(),
-        lang,
-        host: HOST,
-    }
+    Walk::new(srv, lang, HOST)
 }
 
 #[tokio::test]

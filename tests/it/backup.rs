@@ -86,12 +86,7 @@ async fn backup_under_load() {
             let answers = example(form);
             let lang = ["nb", "nn", "en", "nb"][c];
             loop {
-                let w = Walk {
-                    srv: &srv,
-                    client: srv.client(),
-                    lang,
-                    host: HOST,
-                };
+                let w = Walk::new(&srv, lang, HOST);
                 let reference = walk(&w, form, &answers).await;
                 acked.lock().unwrap().push((reference, Instant::now()));
             }

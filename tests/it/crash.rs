@@ -214,12 +214,7 @@ async fn sigkill_rounds() {
                 let srv = view(port, &cert);
                 let answers = example(form);
                 loop {
-                    let w = Walk {
-                        srv: &srv,
-                        client: srv.client(),
-                        lang: "nb",
-                        host: HOST,
-                    };
+                    let w = Walk::new(&srv, "nb", HOST);
                     // A walk that meets the kill panics inside its own task; its acknowledgement, if any,
                     // was recorded by then only when the receipt page came back.
                     let reference = walk(&w, form, &answers).await;

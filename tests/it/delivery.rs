@@ -81,12 +81,7 @@ fn archive(srv: &TestServer) -> PathBuf {
 #[tokio::test]
 async fn a_submission_lands_in_the_archive_once_with_valid_xml() {
     let srv = TestServer::start().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let reference = walk(&w, "barnehage-soknad", &example("barnehage-soknad")).await;
     let s = wait_for(&srv, &reference, |s| {
         matches!(s, OutboxState::Delivered { .. })
@@ -255,12 +250,7 @@ async fn a_submission_lands_in_the_archive_once_with_valid_xml() {
 async fn a_missing_archive_folder_makes_deliveries_wait_and_health_degraded() {
     let srv = TestServer::start().await;
     std::fs::remove_dir_all(archive(&srv)).unwrap();
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let reference = walk(&w, "kontaktskjema", &example("kontaktskjema")).await;
     let s = wait_for(&srv, &reference, |s| {
         matches!(s, OutboxState::Failing { .. })

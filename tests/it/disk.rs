@@ -115,24 +115,14 @@ async fn after_a_full_disk_the_store_heals_without_a_restart() {
     let srv = view(port, &cert);
     let answers = example("kontaktskjema");
     // One citizen is on the first step when the disk fills up.
-    let waiting = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let waiting = Walk::new(&srv, "nb", HOST);
     let first_step = waiting.start("kontaktskjema").await;
     assert_eq!(first_step.status, 200);
     // Others send forms until the store cannot write.
     let mut acked = vec![];
     let mut full = false;
     for _ in 0..400 {
-        let w = Walk {
-            srv: &srv,
-            client: srv.client(),
-            lang: "nb",
-            host: HOST,
-        };
+        let w = Walk::new(&srv, "nb", HOST);
         let mut page = w.start("kontaktskjema").await;
         while page.status == 200 && !page.url.ends_with("/oppsummering") {
             page = crate::form_run::fill_step(&w, page, &answers).await;
@@ -223,12 +213,7 @@ async fn after_a_full_disk_the_store_heals_without_a_restart() {
     let again = crate::form_run::fill_step(&waiting, unsaved, &answers).await;
     assert_eq!(again.status, 200, "{}", again.html.text("main"));
     assert!(!again.url.ends_with("/steg/1"), "{}", again.url);
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let reference = crate::form_run::walk(&w, "kontaktskjema", &answers).await;
     acked.push(reference);
     assert!(child.try_wait().unwrap().is_none(), "no restart");

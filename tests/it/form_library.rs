@@ -277,12 +277,7 @@ async fn a_wrong_answer_to_every_validated_question_gets_its_message() {
         .into_iter()
         .flat_map(|l| reg.all().iter().map(move |d| (l, d)))
     {
-        let w = Walk {
-            srv: &srv,
-            client: srv.client(),
-            lang,
-            host: HOST,
-        };
+        let w = Walk::new(&srv, lang, HOST);
         let answers = example(def.id.as_str());
         let mut page: Page = w.start(def.id.as_str()).await;
         for _ in 0..30 {
@@ -385,12 +380,7 @@ async fn a_tenant_override_is_served_and_checked_against_a_new_library_version()
     std::fs::write(own.path().join("barnehage-soknad.override.toml"), OVERRIDE).unwrap();
     let dir = own.path().to_path_buf();
     let srv = TestServer::start_with(|c| c.tenants[0].forms_dir = Some(dir)).await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let landing = w.get("/skjema/barnehage-soknad").await;
     assert!(
         landing
@@ -606,12 +596,7 @@ async fn the_whistle_blowing_receipt_offers_no_copy_by_email() {
         c.smtp = Some(crate::targets::smtp_on(crate::support::free_port()));
     })
     .await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let other = walk(&w, "kontaktskjema", &example("kontaktskjema")).await;
     let page = w
         .get(&format!("/skjema/kontaktskjema/kvittering/{other}"))
@@ -669,12 +654,7 @@ async fn messages_name_their_question_and_error_pages_say_so_in_the_title() {
     for (lang, prefix) in [("nb", "Feil: "), ("en", "Error: ")] {
         for def in reg.all() {
             let id = def.id.as_str();
-            let w = Walk {
-                srv: &srv,
-                client: srv.client(),
-                lang,
-                host: HOST,
-            };
+            let w = Walk::new(&srv, lang, HOST);
             let answers = example(id);
             let mut page = w.start(id).await;
             // The control page of the empty draft first.
@@ -744,12 +724,7 @@ async fn messages_name_their_question_and_error_pages_say_so_in_the_title() {
 #[tokio::test]
 async fn only_the_citizens_own_address_is_autofilled() {
     let (_overrides, srv) = library_server().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let venue = step_showing(
         &w,
         "serveringsbevilling",
@@ -793,12 +768,7 @@ async fn only_the_citizens_own_address_is_autofilled() {
 #[tokio::test]
 async fn limits_are_stated_before_they_bite_and_messages_show_what_was_typed() {
     let srv = TestServer::start().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     // The contact form's own hint states its limit: said once.
     let page = step_showing(&w, "kontaktskjema", &example("kontaktskjema"), "#f-melding").await;
     let hint = page.html.text("#f-melding-hint");
@@ -856,12 +826,7 @@ async fn numbers_are_written_as_each_language_writes_them_and_the_poststed_hint_
         ("nn", "Kor mykje skuldar du til saman?", "14\u{a0}800 kr"),
         ("en", "How much do you owe in total?", "14,800 NOK"),
     ] {
-        let w = Walk {
-            srv: &srv,
-            client: srv.client(),
-            lang,
-            host: HOST,
-        };
+        let w = Walk::new(&srv, lang, HOST);
         let mut page = w.start("ettergivelse-skatt").await;
         while !page.url.ends_with("/oppsummering") {
             page = crate::form_run::fill_step(&w, page, &answers).await;
@@ -882,12 +847,7 @@ async fn numbers_are_written_as_each_language_writes_them_and_the_poststed_hint_
         );
     }
     // A limit in a message: the event grant's amount has a maximum of 500 000.
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let answers = example("arrangementstilskudd");
     let page = step_showing(&w, "arrangementstilskudd", &answers, "[name=soknadsbelop]").await;
     let p = crate::form_run::fill_step_with(

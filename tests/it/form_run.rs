@@ -40,7 +40,17 @@ pub struct Page {
     pub html: Html,
 }
 
-impl Walk<'_> {
+impl<'a> Walk<'a> {
+    /// A citizen with a new client (and so no cookies yet) on `host`, reading `lang`.
+    pub fn new(srv: &'a TestServer, lang: &'static str, host: &'static str) -> Walk<'a> {
+        Walk {
+            srv,
+            client: srv.client(),
+            lang,
+            host,
+        }
+    }
+
     pub async fn get(&self, path: &str) -> Page {
         let url = if path.starts_with("http") {
             path.to_owned()
@@ -451,12 +461,7 @@ async fn forms_that_require_login_cannot_be_started_and_say_why() {
         ("en", "sign-in is not available"),
     ] {
         for def in &required {
-            let w = Walk {
-                srv: &srv,
-                client: srv.client(),
-                lang,
-                host: HOST,
-            };
+            let w = Walk::new(&srv, lang, HOST);
             let id = def.id.as_str();
             let landing = w.get(&format!("/skjema/{id}")).await;
             assert_eq!(landing.status, 200, "{id}");
@@ -510,12 +515,7 @@ async fn every_form_walks_through_with_its_example_answers_in_three_languages() 
     let mut refs = vec![];
     for lang in ["nb", "nn", "en"] {
         for def in reg.all().iter() {
-            let w = Walk {
-                srv: &srv,
-                client: srv.client(),
-                lang,
-                host: HOST,
-            };
+            let w = Walk::new(&srv, lang, HOST);
             let mut answers = example(def.id.as_str());
             // In nynorsk and English, identifiers are typed the way people write them ("130972 48022",
             // "974 760 673", "1234.56.78903"): the archive still gets the bare digits.
@@ -633,12 +633,7 @@ fn body(page: &Page, extra: &[(&str, &str)]) -> Vec<(String, String)> {
 #[tokio::test]
 async fn wrong_answers_get_messages_in_the_summary_and_beside_the_field() {
     let srv = TestServer::start().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let step1 = w.start("barnehage-soknad").await;
     assert_eq!(step1.status, 200);
     assert_eq!(step1.html.text("h1"), "Om barnet");
@@ -798,12 +793,7 @@ async fn wrong_answers_get_messages_in_the_summary_and_beside_the_field() {
 #[tokio::test]
 async fn contact_and_address_validators_give_their_messages() {
     let srv = TestServer::start().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "en",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "en", HOST);
     let mut answers = example("barnehage-soknad");
     // Walk to the last step with valid answers.
     let mut page = w.start("barnehage-soknad").await;
@@ -846,12 +836,7 @@ async fn contact_and_address_validators_give_their_messages() {
 #[tokio::test]
 async fn conditions_show_and_hide_fields_and_hidden_answers_are_dropped() {
     let srv = TestServer::start().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let mut answers = example("barnehage-soknad");
     answers.insert("saerlige_behov".into(), Answer::One("nei".into()));
     // The description is still typed in, but the condition hides it: not required, and dropped.
@@ -873,12 +858,7 @@ async fn conditions_show_and_hide_fields_and_hidden_answers_are_dropped() {
     assert_eq!(sub.answers.text("soker_navn"), "Kari Nordli");
 
     // With "ja" and no description: required now.
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let mut answers = example("barnehage-soknad");
     answers.remove("behov_beskrivelse");
     let mut page = w.start("barnehage-soknad").await;
@@ -893,12 +873,7 @@ async fn conditions_show_and_hide_fields_and_hidden_answers_are_dropped() {
     );
 
     // A condition on an earlier step's answer hides a field entirely (SFO: special needs only for years 5–7).
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let page = w.start("sfo-soknad").await;
     assert!(
         !page.html.0.html().contains("name=\"saerskilte_behov\"")
@@ -909,12 +884,7 @@ async fn conditions_show_and_hide_fields_and_hidden_answers_are_dropped() {
 #[tokio::test]
 async fn repeating_group_rows_are_added_and_removed_without_javascript() {
     let srv = TestServer::start().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let answers = example("barnehage-soknad");
     let mut page = w.start("barnehage-soknad").await;
     while !page.html.0.html().contains("legg-til:sosken_barnehage") {
@@ -1023,23 +993,13 @@ async fn repeating_group_rows_are_added_and_removed_without_javascript() {
 #[tokio::test]
 async fn control_page_lists_every_missing_answer_and_change_links_return_to_check_answers() {
     let srv = TestServer::start().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let answers = example("kontaktskjema");
     let reference_walk = walk(&w, "kontaktskjema", &answers).await;
     assert!(!reference_walk.is_empty());
 
     // A new draft: tampered step numbers go to the first incomplete step.
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let first = w.start("kontaktskjema").await;
     for bad in ["99", "0", "-1", "abc", "3"] {
         let p = w.get(&format!("/skjema/kontaktskjema/steg/{bad}")).await;
@@ -1107,12 +1067,7 @@ async fn press(
 #[tokio::test]
 async fn language_switch_mid_step_and_back_from_a_change_lose_and_save_nothing_unasked() {
     let srv = TestServer::start().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let step = w.start("kontaktskjema").await;
     assert!(step.url.ends_with("/steg/1"), "{}", step.url);
     // The header's buttons belong to the step's form.
@@ -1302,12 +1257,7 @@ async fn draft_survives_a_restart_and_submission_is_idempotent() {
     let p = w.get("/skjema/kontaktskjema/steg/1").await;
     assert!(p.url.contains("/kvittering/"), "{}", p.url);
     // Another browser cannot see this receipt.
-    let other = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let other = Walk::new(&srv, "nb", HOST);
     assert_eq!(other.get(&la).await.status, 404);
 }
 
@@ -1323,12 +1273,7 @@ async fn concurrent_submissions_get_distinct_gap_free_references_per_tenant() {
         } else {
             "provestad.localhost"
         };
-        let w = Walk {
-            srv: &srv,
-            client: srv.client(),
-            lang: "nb",
-            host,
-        };
+        let w = Walk::new(&srv, "nb", host);
         let mut page = w.start("kontaktskjema").await;
         for _ in 0..10 {
             if page.url.ends_with("/oppsummering") {
@@ -1412,12 +1357,7 @@ async fn the_test_form_with_every_field_kind_walks_through_and_stays_off_the_por
     );
     let answers = test_form_example();
     for lang in ["nb", "nn", "en"] {
-        let w = Walk {
-            srv: &srv,
-            client: srv.client(),
-            lang,
-            host: HOST,
-        };
+        let w = Walk::new(&srv, lang, HOST);
         let reference = walk(&w, "alle-felt", &answers).await;
         let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
         let sub = srv
@@ -1445,12 +1385,7 @@ async fn step_conditions_skip_steps_and_count_reveals_questions() {
     // "ekstra = nei" hides the whole last step: check-answers comes after step 3.
     let mut answers = test_form_example();
     answers.insert("ekstra".into(), Answer::One("nei".into()));
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let reference = walk(&w, "alle-felt", &answers).await;
     let tenant = radhus::ids::TenantId::parse("eksempel").unwrap();
     let sub = srv
@@ -1472,12 +1407,7 @@ async fn step_conditions_skip_steps_and_count_reveals_questions() {
     answers.insert("__rows:barn".into(), Answer::One("3".into()));
     answers.insert("barn[2].barn_navn".into(), Answer::One("Ola".into()));
     answers.insert("barn[2].barn_alder".into(), Answer::One("1".into()));
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let mut page = w.start("alle-felt").await;
     while !page.html.0.html().contains("legg-til:barn") {
         page = fill_step(&w, page, &answers).await;
@@ -1493,12 +1423,7 @@ async fn step_conditions_skip_steps_and_count_reveals_questions() {
     bad.insert("kode".into(), Answer::One("abc".into()));
     bad.insert("antall".into(), Answer::One("11".into()));
     bad.insert("fodt".into(), Answer::One("01.01.2020".into()));
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let page = w.start("alle-felt").await;
     let p = fill_step(&w, page, &bad).await;
     assert_eq!(p.status, 422);
@@ -1520,12 +1445,7 @@ async fn step_conditions_skip_steps_and_count_reveals_questions() {
 #[tokio::test]
 async fn organisation_and_account_numbers_and_oversized_values_are_refused_with_messages() {
     let srv = with_test_forms().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let mut bad = test_form_example();
     bad.insert("navn".into(), Answer::One("x".repeat(600)));
     let page = w.start("alle-felt").await;
@@ -1555,12 +1475,7 @@ async fn organisation_and_account_numbers_and_oversized_values_are_refused_with_
 #[tokio::test]
 async fn a_receipt_offers_no_follow_up_form_this_installation_cannot_start() {
     let srv = TestServer::start().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let reference = walk(&w, "barnehage-soknad", &example("barnehage-soknad")).await;
     let receipt = w
         .get(&format!("/skjema/barnehage-soknad/kvittering/{reference}"))

@@ -287,12 +287,7 @@ async fn budgets_per_address_and_per_tenant_stop_a_flood_of_drafts_and_uploads()
 #[tokio::test]
 async fn an_upload_over_the_budget_is_refused_by_name_and_not_kept() {
     let srv = TestServer::start_with(small_budgets).await;
-    let w = crate::form_run::Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = crate::form_run::Walk::new(&srv, "nb", HOST);
     let page = at_upload_step(&w).await;
     let action = page.html.attr("main form[method=post]", "action").unwrap();
     let jpeg = std::fs::read(
@@ -341,12 +336,7 @@ async fn a_draft_left_on_its_first_step_expires_within_hours_and_others_from_the
     );
     assert_eq!(short, 6 * 3600);
     let answers = crate::form_run::example("kontaktskjema");
-    let walker = || crate::form_run::Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let walker = || crate::form_run::Walk::new(&srv, "nb", HOST);
     let left = walker();
     assert!(left.start("kontaktskjema").await.url.ends_with("/steg/1"));
     let worked = walker();
@@ -629,12 +619,7 @@ async fn sent_contact_pdf(
     answers: &std::collections::BTreeMap<String, radhus::forms::answers::Answer>,
 ) -> (String, Vec<u8>) {
     use crate::form_run::{Walk, walk};
-    let w = Walk {
-        srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(srv, "nb", HOST);
     let reference = walk(&w, "kontaktskjema", answers).await;
     let url = srv.url(
         HOST,

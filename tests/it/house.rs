@@ -177,12 +177,7 @@ async fn a_draft_keeps_its_form_version_when_the_form_changes() {
     let xml = std::fs::read_to_string(folder.join("submission.xml")).unwrap();
     assert!(xml.contains(OLD), "the archive XML has the old label");
     // Someone starting now gets version 2.
-    let fresh = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let fresh = Walk::new(&srv, "nb", HOST);
     let first = fresh.start("kontaktskjema").await;
     assert!(first.html.text("main").contains(NEW));
     assert!(!first.html.text("main").contains("endret siden du begynte"));
@@ -193,12 +188,7 @@ async fn a_draft_keeps_its_form_version_when_the_form_changes() {
 #[tokio::test]
 async fn a_draft_expires_when_the_clock_passes_its_lifetime() {
     let srv = TestServer::start().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     contact_form_filled(&w).await;
     let lifetime = srv.config.server.draft_lifetime.as_secs() as i64;
     let clock = &srv.running().state().clock;
@@ -215,12 +205,7 @@ async fn a_draft_expires_when_the_clock_passes_its_lifetime() {
 #[tokio::test]
 async fn no_receipt_copy_is_offered_without_a_mail_server() {
     let srv = TestServer::start_with(|c| c.smtp = None).await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let token = contact_form_filled(&w).await;
     let receipt = w
         .post("/skjema/kontaktskjema/send", &fields(&[("csrf", &token)]))

@@ -405,12 +405,7 @@ async fn privacy_and_accessibility_statements_are_linked_from_every_page() {
     .await;
     let host = "eksempel.localhost";
     let c = srv.client();
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host,
-    };
+    let w = Walk::new(&srv, "nb", host);
     let reference = walk(&w, "kontaktskjema", &example("kontaktskjema")).await;
     let mut pages: Vec<String> = [
         "/",

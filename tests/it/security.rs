@@ -514,12 +514,7 @@ async fn control_characters_are_refused_and_direction_controls_cannot_disguise_a
     use crate::form_run::{HOST, Walk, example, fill, fill_step};
     use radhus::forms::answers::Answer;
     let srv = TestServer::start().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     // A control character in a one-line answer: the step says which answer, and stays.
     for bad in ["12\u{7}3", "12\u{0}3", "12\u{1b}[31m3", "12\n3"] {
         let mut answers = example("kontaktskjema");

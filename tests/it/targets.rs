@@ -50,12 +50,7 @@ async fn wait_delivered(srv: &TestServer, reference: &str, target: &str) -> Stri
 #[tokio::test]
 async fn the_receipt_offers_its_pdf_and_every_form_a_blank_pdf() {
     let srv = TestServer::start().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nn",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nn", HOST);
     let reference = walk(&w, "barnehage-soknad", &example("barnehage-soknad")).await;
     let receipt = w
         .get(&format!("/skjema/barnehage-soknad/kvittering/{reference}"))
@@ -109,12 +104,7 @@ async fn the_receipt_offers_its_pdf_and_every_form_a_blank_pdf() {
         ("nb", "Barnets fødselsnummer"),
         ("en", "Child's national identity number"),
     ] {
-        let w = Walk {
-            srv: &srv,
-            client: srv.client(),
-            lang,
-            host: HOST,
-        };
+        let w = Walk::new(&srv, lang, HOST);
         let landing = w.get("/skjema/barnehage-soknad").await;
         let href = landing
             .html
@@ -248,12 +238,7 @@ async fn with_http_target(
 
 /// Fills in and sends `form` with its example answers in bokmål; returns the reference.
 async fn submit(srv: &TestServer, form: &str) -> String {
-    let w = Walk {
-        srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(srv, "nb", HOST);
     walk(&w, form, &example(form)).await
 }
 
@@ -439,12 +424,7 @@ async fn the_mailbox_target_and_the_receipt_copy_arrive_by_smtp_with_starttls_an
         c.tenants[0].targets.push(mailbox());
     })
     .await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nb", HOST);
     let reference = walk(&w, "barnehage-soknad", &example("barnehage-soknad")).await;
     wait_delivered(&srv, &reference, "postmottak").await;
     // The citizen asks for a copy on the receipt page; a wrong address first.
@@ -543,12 +523,7 @@ async fn the_mailbox_target_and_the_receipt_copy_arrive_by_smtp_with_starttls_an
         .to_owned();
     let port_at = link.find(".localhost:").unwrap() + ".localhost:".len();
     let path_at = link[port_at..].find('/').unwrap() + port_at;
-    let phone = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nb",
-        host: HOST,
-    };
+    let phone = Walk::new(&srv, "nb", HOST);
     let page = phone.get(&link[path_at..]).await;
     assert_eq!(page.status, 200, "{}", page.html.text("main"));
     assert!(page.html.text("main").contains("kari@example.no"));

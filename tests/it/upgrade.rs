@@ -110,12 +110,7 @@ async fn freeze_this_schema() {
         dest.display()
     );
     let mut srv = TestServer::start().await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "nn",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "nn", HOST);
     // Delivered, with an attachment.
     walk(&w, "kulturmidler", &example("kulturmidler")).await;
     // Delivered, without.
@@ -181,12 +176,7 @@ async fn freeze_this_schema() {
     std::fs::rename(&archive, archive.with_extension("away")).unwrap();
     std::fs::write(&archive, b"not a folder").unwrap();
     srv.restart(srv.config.clone()).await;
-    let w = Walk {
-        srv: &srv,
-        client: srv.client(),
-        lang: "en",
-        host: HOST,
-    };
+    let w = Walk::new(&srv, "en", HOST);
     walk(&w, "feil-vei-gatelys", &example("feil-vei-gatelys")).await;
     // Filled in, not sent.
     let page = fill(&w, "kontaktskjema", &example("kontaktskjema")).await;
