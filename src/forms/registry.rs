@@ -364,6 +364,13 @@ pub struct FormDef {
 }
 
 impl FormDef {
+    /// Whether a citizen can start this form where the best login on offer is `offered`: a form that
+    /// requires a login needs one at its level (the router's access check refuses the rest).
+    pub fn can_start_with(&self, offered: Option<LoginLevel>) -> bool {
+        self.login != LoginRequirement::Required
+            || offered.is_some_and(|o| o >= self.login_level.unwrap_or(LoginLevel::Low))
+    }
+
     /// A top-level field by id.
     pub fn field(&self, id: &str) -> Option<&super::definition::Field> {
         let (s, f) = self.index.get(id)?;

@@ -131,8 +131,7 @@ pub fn landing(frame: &Frame<'_>, f: &FormDef, offered: Option<LoginLevel>) -> M
     let main = html! {
         h1 { (title) }
         p.lead { (f.intro.get(lang)) }
-        @let needed = f.login_level.unwrap_or(LoginLevel::Low);
-        @if f.login == LoginRequirement::Required && offered.is_none_or(|o| o < needed) {
+        @if !f.can_start_with(offered) {
             div.notice role="note" { p { (loc.t("form-login-unavailable")) } }
         } @else {
             @if f.login == LoginRequirement::Required {

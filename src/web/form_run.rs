@@ -763,11 +763,8 @@ fn receipt_page(
                 let id = crate::ids::FormId::parse(&fu.form).ok()?;
                 let next = ctx.tenant.form(&id)?;
                 // Not a form this installation cannot let her start (a login level it does not offer).
-                let reachable = next.login != crate::forms::LoginRequirement::Required
-                    || ctx.state.login_offered(ctx.tenant).is_some_and(|o| {
-                        o >= next.login_level.unwrap_or(crate::forms::LoginLevel::Low)
-                    });
-                reachable.then(|| (next.title.get(ctx.lang).to_owned(), paths::start(&id)))
+                next.can_start_with(ctx.state.login_offered(ctx.tenant))
+                    .then(|| (next.title.get(ctx.lang).to_owned(), paths::start(&id)))
             })
             .collect(),
     };
